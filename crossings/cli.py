@@ -1,0 +1,241 @@
+"""The command line: python -m crossings load | validate | status | summary | export."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from crossings.cards import STALE_AFTER_DAYS, newest_source_dates
+from crossings.csvout import data_file_text, table_csv
+from crossings.days import Window, current_status, default_window, summary_table
+from crossings.records import TABLES
+from crossings.validation import Problem, check_dataset, parse_date
+from db.engine import (
+    DEFAULT_DATA_DIR,
+    build_sqlite_file,
+    create_schema,
+    database_url,
+    has_schema,
+    make_engine,
+    open_store,
+    sqlite_path,
+)
+from db.load import LoadRejected, directory_opener, load_directory
+from db.queries import StoreEmpty, read_all
+
+__all__ = ["cli", "main"]
+
+
+class IsoDate(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = IsoDate()
+DB_OPTION = click.option(
+    "--db", "db_url", metavar="URL", default=None,
+    help="SQLAlchemy URL of the store; default: $DATABASE_URL, else crossings.db built from data/.",
+)
+AS_OF_OPTION = click.option(
+    "--as-of", type=DATE, default=None, help="Date the data is cut at (YYYY-MM-DD); default: today.",
+)
+DATA_OPTION = click.option(
+    "--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DATA_DIR,
+    show_default="data/", help="Folder holding the data files.",
+)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def _shown_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _report(problems: list[Problem], total: int) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if total > len(problems):
+        click.echo(f"... and {total - len(problems)} more problem(s)", err=True)
+
+
+def _read_store(db_url: str | None) -> dict[str, pd.DataFrame]:
+    url = database_url(db_url)
+    try:
+        engine = open_store(url)
+        with engine.connect() as connection:
+            return read_all(connection)
+    except LoadRejected as exc:
+        _report(exc.problems, exc.total)
+        _fail("the data files are invalid, so the default store could not be built")
+    except StoreEmpty as exc:
+        _fail(f"{exc} (store: {_shown_url(url)})")
+    except (SQLAlchemyError, OSError) as exc:
+        _fail(f"cannot read the store {_shown_url(url)}: {_first_line(exc)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _check_crossings(requested: Sequence[str], crossings: pd.DataFrame) -> list[str]:
+    known = list(crossings["crossing_id"])
+    unknown = [c for c in requested if c not in known]
+    if unknown:
+        _fail(f"unknown crossing id {', '.join(map(repr, unknown))}; known: {', '.join(known)}", 2)
+    return [c for c in known if c in requested] if requested else known
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Border Crossing Status: load, check and query the store of crossing statuses."""
+
+
+@cli.command()
+@DATA_OPTION
+@DB_OPTION
+def load(data_dir: Path, db_url: str | None) -> None:
+    """Check the data files, then replace the store's content with them in one transaction."""
+    url = database_url(db_url)
+    try:
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            counts = build_sqlite_file(path, data_dir)
+        else:
+            engine: Engine = make_engine(url)
+            if not has_schema(engine):
+                create_schema(engine)
+            counts = load_directory(engine, data_dir)
+    except LoadRejected as exc:
+        _report(exc.problems, exc.total)
+        _fail(f"{exc.total} problem(s) found; the store {_shown_url(url)} was not changed")
+    except (SQLAlchemyError, OSError) as exc:
+        _fail(f"cannot load into {_shown_url(url)}: {_first_line(exc)}")
+    click.echo(f"loaded {sum(counts.values())} rows into {_shown_url(url)}")
+    for name, count in counts.items():
+        click.echo(f"  {name}: {count}")
+
+
+@cli.command()
+@DATA_OPTION
+def validate(data_dir: Path) -> None:
+    """Check the data files against the contract without writing anything."""
+    problems, total = check_dataset(directory_opener(data_dir), lambda name: str(data_dir / name))
+    if problems:
+        _report(problems, total)
+        _fail(f"{total} problem(s) found")
+    click.echo(f"ok: {len(TABLES)} files in {data_dir} follow the contract")
+
+
+@cli.command()
+@AS_OF_OPTION
+@DB_OPTION
+def status(as_of: date | None, db_url: str | None) -> None:
+    """Each crossing's status on the as-of date, since when, and its newest source."""
+    as_of = as_of or date.today()
+    store = _read_store(db_url)
+    crossings, intervals = store["crossings"], store["status_intervals"]
+    ids = list(crossings["crossing_id"])
+    now = current_status(intervals, ids, as_of).set_index("crossing_id")
+    details = intervals.set_index("interval_id")["detail"].to_dict()
+    newest = newest_source_dates(intervals, store["sources"], ids, as_of)
+    click.echo(f"as of {as_of}")
+    header = ("crossing_id", "crossing", "status", "since", "days", "newest source", "detail")
+    rows = []
+    for crossing in crossings.itertuples(index=False):
+        row = now.loc[crossing.crossing_id]
+        day = newest[crossing.crossing_id]
+        stale = day is None or (as_of - day).days > STALE_AFTER_DAYS
+        rows.append((
+            crossing.crossing_id, crossing.name, row["status"],
+            "" if row["since"] is None else row["since"].isoformat(),
+            "" if row["since"] is None else str(row["days"]),
+            ("none" if day is None else day.isoformat()) + (" (stale)" if stale else ""),
+            (details.get(row["interval_id"]) or "") if row["interval_id"] else "",
+        ))
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+
+
+@cli.command()
+@click.option("--from", "window_from", type=DATE, default=None,
+              help="First day of the window (inclusive); default: the first recorded day.")
+@click.option("--to", "window_to", type=DATE, default=None,
+              help="Last day of the window (inclusive); default: the as-of date.")
+@click.option("--crossing", "crossing_ids", multiple=True, metavar="ID",
+              help="Only this crossing (repeatable); default: all.")
+@AS_OF_OPTION
+@DB_OPTION
+def summary(window_from: date | None, window_to: date | None, crossing_ids: tuple[str, ...],
+            as_of: date | None, db_url: str | None) -> None:
+    """CSV on stdout: per crossing, status on the as-of date and day counts in the window."""
+    as_of = as_of or date.today()
+    store = _read_store(db_url)
+    crossings = store["crossings"]
+    selected = _check_crossings(crossing_ids, crossings)
+    default = default_window(store["status_intervals"], as_of)
+    start, end = window_from or default.start, window_to or default.end
+    if end < start:
+        _fail(f"--from {start} is after --to {end}", 2)
+    table = summary_table(crossings[crossings["crossing_id"].isin(selected)], store["status_intervals"],
+                          Window(start, end), as_of)
+    sys.stdout.write(table_csv(table))
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to write the data files into (created if missing).")
+@DB_OPTION
+def export(out_dir: Path, db_url: str | None) -> None:
+    """Write the store back as data files; load then export reproduces them byte for byte."""
+    store = _read_store(db_url)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for spec in TABLES:
+            target = out_dir / spec.file_name
+            partial = out_dir / f".{spec.file_name}.partial"
+            partial.write_text(data_file_text(spec, store[spec.name]), encoding="utf-8", newline="")
+            partial.replace(target)
+    except OSError as exc:
+        _fail(f"cannot write to {out_dir}: {exc.strerror or exc}")
+    click.echo(f"wrote {len(TABLES)} files to {out_dir}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; errors are one line on stderr and a non-zero exit code, never a traceback."""
+    try:
+        # Without standalone mode click returns an Exit's code instead of raising it.
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="python -m crossings",
+                        standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        return 1
+    return code if isinstance(code, int) else 0

@@ -1,0 +1,63 @@
+"""Writing CSV: data files in the contract's canonical form, and downloads that are safe
+to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import numbers
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from crossings.records import LIST_SEPARATOR, TableSpec
+
+__all__ = ["FORMULA_TRIGGERS", "data_file_text", "format_cell", "spreadsheet_safe", "table_csv"]
+
+# OWASP's list of the first characters that make a spreadsheet read a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_cell(value: Any) -> str:
+    """A value as the data files spell it: ISO dates, ';'-joined lists, '' for nothing."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, float):
+        return repr(float(value))
+    return str(value)
+
+
+def _write(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def data_file_text(spec: TableSpec, frame: pd.DataFrame) -> str:
+    """The data/ file for one table: header, then one line per row, in the canonical form."""
+    rows = [spec.header]
+    rows.extend([format_cell(v) for v in record] for record in frame[spec.header].itertuples(index=False))
+    return _write(rows)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Neutralise a text cell that a spreadsheet would run as a formula (prefix a quote)."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def table_csv(frame: pd.DataFrame) -> str:
+    """A download: numbers stay numbers, and text cells cannot start a formula."""
+    rows = [[spreadsheet_safe(str(c)) for c in frame.columns]]
+    for record in frame.itertuples(index=False):
+        rows.append([
+            format_cell(v) if isinstance(v, numbers.Number) and not isinstance(v, bool)
+            else spreadsheet_safe(format_cell(v))
+            for v in record
+        ])
+    return _write(rows)

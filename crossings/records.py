@@ -1,0 +1,169 @@
+"""The data contract: which files exist, their columns and the rules each column follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AGREEMENT_KINDS",
+    "DATE_PRECISIONS",
+    "EVENT_KINDS",
+    "LIST_SEPARATOR",
+    "STATUSES",
+    "TABLES",
+    "UNKNOWN",
+    "Column",
+    "TableSpec",
+    "table",
+]
+
+STATUSES = ("open", "closed", "restricted")
+# A day no interval covers: no source reports it, which is not the same as open.
+UNKNOWN = "unknown"
+AGREEMENT_KINDS = ("ceasefire", "trade", "transit", "security", "border-management", "other")
+EVENT_KINDS = ("meeting", "talks", "incident", "announcement", "other")
+DATE_PRECISIONS = ("day", "month", "year")
+LIST_SEPARATOR = ";"
+
+# Column kinds the validator understands.
+ID, TEXT, DATE, FLOAT, COUNTRY, URL, ENUM, REF, REFS = (
+    "id", "text", "date", "float", "country", "url", "enum", "ref", "refs",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data file."""
+
+    name: str
+    kind: str = TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    # For REF and REFS: the table whose ids the values must name.
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One data file and the table it becomes in the store."""
+
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def id_column(self) -> str:
+        return self.columns[0].name
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def list_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.kind == REFS)
+
+
+def _sources(ref: str = "sources", required: bool = True) -> Column:
+    return Column("source_ids", REFS, required=required, ref=ref)
+
+
+# In load order: every table names only tables before it.
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "sources",
+        (
+            Column("source_id", ID, required=True),
+            Column("publisher"),
+            Column("title", required=True),
+            Column("published_on", DATE),
+            Column("url", URL),
+            Column("notes"),
+        ),
+    ),
+    TableSpec(
+        "crossings",
+        (
+            Column("crossing_id", ID, required=True),
+            Column("name", required=True),
+            Column("country_a", COUNTRY, required=True),
+            Column("side_a_name", required=True),
+            Column("side_a_region"),
+            Column("country_b", COUNTRY, required=True),
+            Column("side_b_name", required=True),
+            Column("side_b_region"),
+            Column("latitude", FLOAT),
+            Column("longitude", FLOAT),
+            _sources(),
+            Column("notes"),
+        ),
+    ),
+    TableSpec(
+        "status_intervals",
+        (
+            Column("interval_id", ID, required=True),
+            Column("crossing_id", REF, required=True, ref="crossings"),
+            Column("status", ENUM, required=True, choices=STATUSES),
+            Column("start_date", DATE, required=True),
+            Column("end_date", DATE),
+            Column("detail"),
+            Column("cause"),
+            _sources(),
+            Column("notes"),
+        ),
+    ),
+    TableSpec(
+        "agreements",
+        (
+            Column("agreement_id", ID, required=True),
+            Column("title", required=True),
+            Column("kind", ENUM, required=True, choices=AGREEMENT_KINDS),
+            Column("parties"),
+            Column("signed_on", DATE),
+            Column("effective_from", DATE),
+            Column("valid_until", DATE),
+            Column("crossing_ids", REFS, ref="crossings"),
+            Column("terms"),
+            _sources(),
+            Column("notes"),
+        ),
+    ),
+    TableSpec(
+        "moratoria",
+        (
+            Column("moratorium_id", ID, required=True),
+            Column("subject", required=True),
+            Column("crossing_ids", REFS, ref="crossings"),
+            Column("start_date", DATE, required=True),
+            Column("valid_until", DATE),
+            Column("agreement_id", REF, ref="agreements"),
+            _sources(),
+            Column("notes"),
+        ),
+    ),
+    TableSpec(
+        "events",
+        (
+            Column("event_id", ID, required=True),
+            Column("date", DATE, required=True),
+            Column("date_precision", ENUM, required=True, choices=DATE_PRECISIONS),
+            Column("kind", ENUM, required=True, choices=EVENT_KINDS),
+            Column("title", required=True),
+            Column("place"),
+            Column("crossing_ids", REFS, ref="crossings"),
+            _sources(),
+            Column("notes"),
+        ),
+    ),
+)
+
+
+def table(name: str) -> TableSpec:
+    """The spec of the table called `name`."""
+    return next(t for t in TABLES if t.name == name)

@@ -1,0 +1,408 @@
+"""Checks data files against the contract and turns their rows into typed records.
+
+Reading is streamed: a file is parsed one row at a time, and the checks keep only
+what the cross-file rules need (ids, and each interval's crossing and dates), so a
+file of a million rows is checked in bounded memory. Every problem is reported as
+FILE:LINE: column: message; nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from crossings.records import (
+    COUNTRY,
+    DATE,
+    ENUM,
+    FLOAT,
+    ID,
+    LIST_SEPARATOR,
+    REF,
+    REFS,
+    TABLES,
+    URL,
+    TableSpec,
+)
+
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "MAX_REPORTED_PROBLEMS",
+    "Opener",
+    "Problem",
+    "check_dataset",
+    "iter_records",
+    "parse_date",
+]
+
+# Long enough for any note a person writes; a megabyte in one cell is a broken file.
+MAX_FIELD_CHARS = 20_000
+# Past this many problems the rest are counted, not printed: a file with every row
+# wrong needs its first errors read, not a million lines of output.
+MAX_REPORTED_PROBLEMS = 200
+
+SLUG = re.compile(r"[a-z0-9-]+")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# C0 control characters other than tab, newline and carriage return.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# ISO 3166-1 alpha-2, officially assigned codes.
+_COUNTRY_CODES = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN
+    BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ
+    DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL
+    GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM
+    JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME
+    MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP
+    NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD
+    SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
+    TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+"""
+COUNTRIES = frozenset(_COUNTRY_CODES.split())
+COORDINATE_RANGE = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
+
+# Opens a data file by name ("sources.csv"); None when there is no such file.
+Opener = Callable[[str], "IO[bytes] | None"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a data file, located as precisely as the file allows."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+def parse_date(text: str) -> date:
+    """An ISO date YYYY-MM-DD, strictly (no week dates, no compact forms)."""
+    if not ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date") from None
+
+
+class _ReadError(Exception):
+    def __init__(self, line: int, column: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+def _text_lines(stream: IO[bytes]) -> Iterator[str]:
+    """Decode UTF-8 (a leading byte-order mark is accepted) line by line, keeping line ends."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    line_no = 1
+    pending = ""
+    while True:
+        chunk = stream.read(1 << 16)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            good = exc.object[: exc.start].decode("utf-8", errors="replace")
+            line = line_no + (pending + good).count("\n")
+            bad = exc.object[exc.start : exc.start + 1].hex()
+            raise _ReadError(line, "(file)", f"not UTF-8: byte 0x{bad} cannot be decoded") from None
+        pending += text
+        *complete, pending = pending.split("\n")
+        for piece in complete:
+            line_no += 1
+            yield piece + "\n"
+        if not chunk:
+            if pending:
+                yield pending
+            return
+
+
+def _raw_rows(spec: TableSpec, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {column: text}) for each data row; raises _ReadError for what breaks the file's shape."""
+    lines = _text_lines(stream)
+    reader = csv.reader(lines, strict=True)
+    header_names = spec.header
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise _ReadError(1, "(file)", f"file is empty; expected the header {','.join(header_names)}")
+        if header != header_names:
+            raise _ReadError(1, "(header)", _header_message(header, header_names))
+        last_line = reader.line_num
+        for fields in reader:
+            line = last_line + 1
+            last_line = reader.line_num
+            if not fields or fields == [""]:
+                # csv yields [] for an empty line; [""] can only be an empty line
+                # when the header has several columns.
+                raise _ReadError(line, "(row)", "blank line; remove it")
+            if len(fields) != len(header_names):
+                raise _ReadError(
+                    line, "(row)",
+                    f"{len(fields)} fields where the header has {len(header_names)}"
+                    " (a wrong delimiter, or a comma in an unquoted field?)",
+                )
+            yield line, dict(zip(header_names, fields, strict=True))
+    except csv.Error as exc:
+        raise _ReadError(reader.line_num or 1, "(row)", f"malformed CSV: {exc}") from None
+
+
+def _header_message(header: list[str], expected: list[str]) -> str:
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        return f"header {header[0]!r} is not comma-separated; expected {','.join(expected)}"
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    parts = []
+    if missing:
+        parts.append("missing column " + ", ".join(repr(c) for c in missing))
+    if extra:
+        parts.append("unknown column " + ", ".join(repr(c) for c in extra))
+    if not parts:
+        parts.append("columns out of order")
+    return "; ".join(parts) + f"; expected {','.join(expected)}"
+
+
+@dataclass
+class _Known:
+    """What the cross-file checks remember while the files stream past."""
+
+    ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Tables whose file could not be read through: references to them are not checked,
+    # so one broken file does not bury its own message under a flood of "unknown id".
+    unreadable: set[str] = field(default_factory=set)
+    # crossing_id -> [(start, end or None, interval_id, line)]
+    spans: dict[str, list[tuple[date, date | None, str, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+def _parse_field(spec: TableSpec, name: str, text: str, known: _Known | None) -> Any:
+    """The typed value of one field; raises ValueError with a message for people."""
+    column = spec.column(name)
+    if len(text) > MAX_FIELD_CHARS:
+        raise ValueError(f"{len(text)} characters; at most {MAX_FIELD_CHARS} are allowed")
+    if CONTROL.search(text):
+        raise ValueError("contains a control character")
+    if text == "":
+        if column.required:
+            raise ValueError("required; the field is empty")
+        return [] if column.kind == REFS else None
+    if text != text.strip():
+        raise ValueError("leading or trailing spaces")
+    kind = column.kind
+    if kind == ID:
+        _check_slug(text)
+        return text
+    if kind == DATE:
+        return parse_date(text)
+    if kind == FLOAT:
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+        low, high = COORDINATE_RANGE[name]
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"{text} is outside {low:g} to {high:g}")
+        return value
+    if kind == COUNTRY:
+        if text not in COUNTRIES:
+            raise ValueError(f"{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. PK, AF)")
+        return text
+    if kind == URL:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+            raise ValueError(f"{text[:80]!r} is not an http(s) URL")
+        return text
+    if kind == ENUM:
+        if text not in column.choices:
+            raise ValueError(f"{text!r} is not one of {', '.join(column.choices)}")
+        return text
+    if kind == REF:
+        _check_slug(text)
+        _check_known(text, column.ref, known)
+        return text
+    if kind == REFS:
+        items = text.split(LIST_SEPARATOR)
+        if any(item == "" for item in items):
+            raise ValueError(f"empty item in the '{LIST_SEPARATOR}'-separated list {text!r}")
+        for item in items:
+            _check_slug(item)
+            _check_known(item, column.ref, known)
+        if len(set(items)) != len(items):
+            raise ValueError(f"an id appears twice in {text!r}")
+        return items
+    return text
+
+
+def _check_slug(text: str) -> None:
+    if not SLUG.fullmatch(text):
+        raise ValueError(f"{text[:80]!r} is not an id (lower-case letters, digits and '-')")
+
+
+def _check_known(value: str, table_name: str | None, known: _Known | None) -> None:
+    if (
+        known is not None
+        and table_name is not None
+        and table_name not in known.unreadable
+        and value not in known.ids[table_name]
+    ):
+        singular = {"sources": "source", "crossings": "crossing", "agreements": "agreement"}[table_name]
+        raise ValueError(f"unknown {singular} id {value!r}")
+
+
+def _row_problems(spec: TableSpec, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Rules that tie several columns of one row together: (column, message)."""
+    found: list[tuple[str, str]] = []
+    if spec.name == "crossings":
+        if (record["latitude"] is None) != (record["longitude"] is None):
+            found.append(("longitude" if record["longitude"] is None else "latitude",
+                          "give both latitude and longitude, or neither"))
+        if record["country_a"] and record["country_a"] == record["country_b"]:
+            found.append(("country_b", "a border crossing joins two different countries"))
+    elif spec.name == "status_intervals":
+        start, end = record["start_date"], record["end_date"]
+        if start and end and end <= start:
+            found.append(("end_date", f"{end} is not after start_date {start} "
+                          "(end_date is the first day of the next status)"))
+    elif spec.name == "agreements":
+        begins = record["effective_from"] or record["signed_on"]
+        until = record["valid_until"]
+        if begins and until and until < begins:
+            found.append(("valid_until", f"{until} is before the agreement takes effect ({begins})"))
+    elif spec.name == "moratoria":
+        start, until = record["start_date"], record["valid_until"]
+        if start and until and until < start:
+            found.append(("valid_until", f"{until} is before start_date {start}"))
+    elif spec.name == "events":
+        day, precision = record["date"], record["date_precision"]
+        if day and precision == "month" and day.day != 1:
+            found.append(("date", "with date_precision month the date is the month's first day"))
+        if day and precision == "year" and (day.month, day.day) != (1, 1):
+            found.append(("date", "with date_precision year the date is the year's first day"))
+    return found
+
+
+def _parse_row(
+    spec: TableSpec, line: int, raw: dict[str, str], known: _Known | None, file: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    record: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, text in raw.items():
+        try:
+            record[name] = _parse_field(spec, name, text, known)
+        except ValueError as exc:
+            record[name] = None
+            problems.append(Problem(file, line, name, str(exc)))
+    bad_columns = {p.column for p in problems}
+    for column, message in _row_problems(spec, record):
+        if column not in bad_columns:
+            problems.append(Problem(file, line, column, message))
+    return record, problems
+
+
+def _overlap_problems(known: _Known, file: str) -> list[Problem]:
+    problems = []
+    for crossing_id, spans in known.spans.items():
+        spans.sort(key=lambda s: s[0])
+        latest: tuple[date, date | None, str, int] | None = None
+        for span in spans:
+            start, end, interval_id, line = span
+            if latest is not None and (latest[1] is None or latest[1] > start):
+                problems.append(Problem(
+                    file, line, "start_date",
+                    f"interval {interval_id!r} overlaps {latest[2]!r} (line {latest[3]}) "
+                    f"of crossing {crossing_id!r}"
+                    + (" which is ongoing" if latest[1] is None else f" which ends {latest[1]}"),
+                ))
+            if latest is None or (latest[1] is not None and (end is None or end > latest[1])):
+                latest = span
+    return problems
+
+
+def check_dataset(open_file: Opener, display: Callable[[str], str] = str) -> tuple[list[Problem], int]:
+    """Check every data file; returns (the first problems found, how many there were in all)."""
+    known = _Known()
+    problems: list[Problem] = []
+    total = 0
+
+    def report(problem: Problem) -> None:
+        nonlocal total
+        total += 1
+        if len(problems) < MAX_REPORTED_PROBLEMS:
+            problems.append(problem)
+
+    for spec in TABLES:
+        file = display(spec.file_name)
+        stream = open_file(spec.file_name)
+        if stream is None:
+            report(Problem(file, 1, "(file)", "file not found"))
+            known.unreadable.add(spec.name)
+            continue
+        first_line: dict[str, int] = {}
+        try:
+            with stream:
+                for line, raw in _raw_rows(spec, stream):
+                    record, row_problems = _parse_row(spec, line, raw, known, file)
+                    for problem in row_problems:
+                        report(problem)
+                    row_id = record[spec.id_column]
+                    if row_id is not None:
+                        if row_id in first_line:
+                            report(Problem(file, line, spec.id_column,
+                                           f"duplicate id {row_id!r} (first on line {first_line[row_id]})"))
+                        else:
+                            first_line[row_id] = line
+                    if spec.name == "status_intervals" and record["crossing_id"] and record["start_date"]:
+                        end = record["end_date"]
+                        if end is None or end > record["start_date"]:
+                            known.spans[record["crossing_id"]].append(
+                                (record["start_date"], end, row_id or "?", line))
+        except _ReadError as exc:
+            report(Problem(file, exc.line, exc.column, exc.message))
+            known.unreadable.add(spec.name)
+        known.ids[spec.name] = set(first_line)
+        if spec.name == "status_intervals":
+            for problem in _overlap_problems(known, file):
+                report(problem)
+            known.spans.clear()
+    return sorted(problems, key=lambda p: (_file_order(p.file, display), p.line)), total
+
+
+def _file_order(file: str, display: Callable[[str], str]) -> int:
+    names = [display(spec.file_name) for spec in TABLES]
+    return names.index(file) if file in names else len(names)
+
+
+def iter_records(spec: TableSpec, open_file: Opener) -> Iterator[dict[str, Any]]:
+    """Typed records of one file that check_dataset has passed, one at a time."""
+    stream = open_file(spec.file_name)
+    if stream is None:
+        raise FileNotFoundError(spec.file_name)
+    with stream:
+        try:
+            for line, raw in _raw_rows(spec, stream):
+                record, problems = _parse_row(spec, line, raw, None, spec.file_name)
+                if problems:
+                    raise ValueError(str(problems[0]))
+                yield record
+        except _ReadError as exc:
+            raise ValueError(f"{spec.file_name}:{exc.line}: {exc.column}: {exc.message}") from None
+
+
+def bytes_opener(files: dict[str, bytes]) -> Opener:
+    """An opener over in-memory files, for tests and for data that is not on disk."""
+
+    def open_file(name: str) -> IO[bytes] | None:
+        return io.BytesIO(files[name]) if name in files else None
+
+    return open_file

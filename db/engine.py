@@ -1,0 +1,135 @@
+"""Engines for the store: which database, SQLite's pragmas, the schema, and the default store."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from db.models import Base
+
+__all__ = [
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_SQLITE_PATH",
+    "build_sqlite_file",
+    "create_schema",
+    "database_url",
+    "has_schema",
+    "make_engine",
+    "make_sessionmaker",
+    "open_store",
+    "sqlite_path",
+]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+# Built from data/ on first use and never committed (see .gitignore).
+DEFAULT_SQLITE_PATH = REPO_ROOT / "crossings.db"
+# How long a connection waits for another process's write to finish before giving up:
+# a reload of the curated data takes well under this.
+BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The store to use: an explicit URL, else DATABASE_URL, else the default SQLite file."""
+    return explicit or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Let SQLAlchemy decide where transactions begin (the "begin" listener below), so that
+    # every read of one connection block sees one snapshot, and writes are atomic.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # WAL: readers keep reading the last committed content while a load writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, with foreign keys, WAL and a busy timeout on SQLite."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def has_schema(engine: Engine) -> bool:
+    return inspect(engine).has_table("status_intervals")
+
+
+def create_schema(engine: Engine) -> None:
+    Base.metadata.create_all(engine)
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def open_store(url: str | None = None, data_dir: Path = DEFAULT_DATA_DIR) -> Engine:
+    """An engine on the store, creating it first where that is safe.
+
+    A SQLite file that does not exist yet is built from `data_dir` in a temporary file
+    beside it and moved into place only when complete, so that two processes starting at
+    once, or a failed first load, never leave a half-built store behind.
+    Other stores get the schema if they lack it, and are otherwise left as they are.
+    """
+    url = database_url(url)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        build_sqlite_file(path, data_dir)
+    engine = make_engine(url)
+    if not has_schema(engine):
+        create_schema(engine)
+    return engine
+
+
+def build_sqlite_file(path: Path, data_dir: Path, on_rows: Callable[[str, int], None] | None = None
+                      ) -> dict[str, int]:
+    """Create a SQLite store at `path` loaded from `data_dir`; returns the rows loaded per table.
+
+    Raises LoadRejected, leaving no file behind, when the data breaks the contract.
+    """
+    from db.load import load_directory  # the loader needs the engine module
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        engine = make_engine(f"sqlite:///{tmp}")
+        try:
+            create_schema(engine)
+            counts = load_directory(engine, data_dir, on_rows)
+            with engine.connect() as connection:
+                # Fold the write-ahead log into the file before it is linked under its
+                # final name: the log belongs to the temporary name.
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
+        with contextlib.suppress(FileExistsError):  # another process finished first: keep theirs
+            os.link(tmp, path)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+    return counts

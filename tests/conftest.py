@@ -1,0 +1,96 @@
+"""Fixtures that build real stores (SQLite files in tmp_path) from the curated data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from crossings.cli import main
+from crossings.records import table
+from db.engine import make_engine
+from db.queries import table_checksums
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+
+@pytest.fixture(autouse=True)
+def _no_default_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test may touch the developer's own store: point DATABASE_URL into tmp_path."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'default-store.db'}")
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    """A SQLite store in tmp_path loaded with the curated data."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
+    assert code == 0, err
+    return url
+
+
+def run_cli(argv: list[str]) -> tuple[int, str, str]:
+    """Run `python -m crossings ARGV` in-process; returns (exit code, stdout, stderr)."""
+    import contextlib
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def checksums(url: str) -> dict[str, str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return table_checksums(connection)
+    finally:
+        engine.dispose()
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def edit_cell(data_dir: Path, table_name: str, row_id: str, column: str, value: str) -> int:
+    """Set one cell of a data file; returns the line of the edited row."""
+    path = data_dir / table(table_name).file_name
+    rows = read_rows(path)
+    col = rows[0].index(column)
+    for index, row in enumerate(rows):
+        if row[0] == row_id:
+            row[col] = value
+            write_rows(path, rows)
+            return index + 1
+    raise KeyError(row_id)
+
+
+def append_row(data_dir: Path, table_name: str, values: dict[str, str]) -> int:
+    """Add a row (missing columns empty); returns its line."""
+    path = data_dir / table(table_name).file_name
+    rows = read_rows(path)
+    rows.append([values.get(c, "") for c in rows[0]])
+    write_rows(path, rows)
+    return len(rows)
+
+
+Mutation = Callable[[Path], int | None]

@@ -1,0 +1,74 @@
+"""Status cards and commitments: what a card says about a crossing on a date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crossings.cards import Card, commitments, crossing_cards
+from crossings.days import Window
+from db.engine import make_engine
+from db.queries import read_all
+
+D = date.fromisoformat
+
+
+@pytest.fixture
+def store(store_url: str) -> dict:
+    with make_engine(store_url).connect() as connection:
+        return read_all(connection)
+
+
+def cards_on(store: dict, as_of: str, start: str = "2025-01-01", end: str | None = None) -> dict[str, Card]:
+    window = Window(D(start), D(end or as_of))
+    cards = crossing_cards(store["crossings"], store["status_intervals"], store["agreements"], store["moratoria"],
+                           store["sources"], window, D(as_of))
+    return {c.crossing_id: c for c in cards}
+
+
+def test_torkham_card_on_2025_04_01(store: dict) -> None:
+    card = cards_on(store, "2025-04-01")["torkham"]
+    assert card.status_text == "open since 2025-03-22 (11 days)"
+    assert card.last_closure == "closed 2025-02-21, reopened 2025-03-19 (26 days)"
+    assert (card.closures, card.closed_days) == (1, 26)
+    assert card.newest_source == D("2025-03-19") and not card.stale
+    texts = [c.text for c in card.commitments]
+    assert "ceasefire in force until 2025-04-15, 14 days left" in texts
+    assert "moratorium in force since 2025-03-19, no end date" in texts
+    assert card.sides == "Torkham" and card.countries == "PK / AF"
+
+
+def test_chaman_card_shows_both_sides_and_unknown(store: dict) -> None:
+    card = cards_on(store, "2025-04-01")["chaman"]
+    assert card.sides == "Chaman / Spin Boldak"
+    assert card.status == "unknown" and card.status_text.startswith("unknown")
+    assert card.stale
+
+
+def test_countdown_and_expiry(store: dict) -> None:
+    last_day = cards_on(store, "2025-04-15")["torkham"]
+    assert "ceasefire in force until 2025-04-15, last day" in [c.text for c in last_day.commitments]
+    after = cards_on(store, "2025-04-20")["torkham"]
+    assert "ceasefire expired 2025-04-15" in [c.text for c in after.commitments]
+
+
+def test_ongoing_closure_and_unreported_reopening(store: dict) -> None:
+    assert cards_on(store, "2025-03-01")["torkham"].last_closure == "closed since 2025-02-21 (9 days so far)"
+    chaman = cards_on(store, "2022-01-01", start="2021-01-01")["chaman"]
+    assert chaman.last_closure == (
+        "closed 2021-07-14, last reported closed 2021-07-14 (1 day on record; reopening not reported)")
+
+
+def test_whole_border_agreements_cover_every_crossing(store: dict) -> None:
+    cards = cards_on(store, "2025-10-16", start="2025-10-01")
+    for card in cards.values():
+        assert "ceasefire in force until 2025-10-17, 1 day left" in [c.text for c in card.commitments]
+
+
+def test_commitment_states(store: dict) -> None:
+    states = {c.item_id: c.state for c in commitments(store["agreements"], store["moratoria"], D("2025-04-01"))}
+    assert states["aptta"] == "expired"
+    assert states["torkham-round-the-clock"] == "start not reported"
+    assert states["flag-meeting-ceasefire-2025-03-19"] == "in force"
+    assert states["doha-ceasefire-2025-10-19"] == "not yet in force"

@@ -1,0 +1,44 @@
+"""The curated data: every row is sourced, and the facts the project began from are right."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from conftest import DATA
+
+from crossings.records import TABLES
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (DATA / f"{name}.csv").open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("name", [t.name for t in TABLES if t.name != "sources"])
+def test_every_row_names_a_source(name: str) -> None:
+    for row in rows(name):
+        assert row["source_ids"], row
+
+
+def test_every_source_is_cited() -> None:
+    cited = {s for t in TABLES if t.name != "sources" for r in rows(t.name) for s in r["source_ids"].split(";")}
+    assert {r["source_id"] for r in rows("sources")} - cited == set()
+
+
+def test_the_2025_torkham_closure_is_dated_2025_and_cites_the_article() -> None:
+    closure = next(r for r in rows("status_intervals") if r["interval_id"] == "torkham-2025-02-21")
+    assert (closure["start_date"], closure["end_date"], closure["status"]) == ("2025-02-21", "2025-03-19", "closed")
+    assert "seed-article" in closure["source_ids"].split(";")
+    assert "2024" in closure["notes"] and "27" in closure["notes"]
+
+
+def test_only_the_latest_status_of_a_crossing_is_ongoing() -> None:
+    by_crossing: dict[str, list[dict[str, str]]] = {}
+    for row in rows("status_intervals"):
+        by_crossing.setdefault(row["crossing_id"], []).append(row)
+    for crossing, intervals in by_crossing.items():
+        latest = max(intervals, key=lambda r: r["start_date"])
+        for row in intervals:
+            if row is not latest:
+                assert row["end_date"], (crossing, row["interval_id"])
