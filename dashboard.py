@@ -1,7 +1,231 @@
-"""Border Crossing Status: the page (placeholder until the dashboard issue lands)."""
+"""Border Crossing Status: the page. Layout only; every number comes from crossings/."""
 
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-st.set_page_config(page_title="Border Crossing Status", layout="wide")
-st.title("Border Crossing Status")
-st.write("The dashboard is being built. Use `python -m crossings status` meanwhile.")
+from crossings.cards import Card, commitments, crossing_cards
+from crossings.charts import timeline_figure
+from crossings.csvout import table_csv
+from crossings.days import default_window
+from crossings.filters import STATUS_CHOICES, Filters, parse_query, to_query, window_for
+from crossings.records import UNKNOWN
+from crossings.tables import (
+    commitment_table,
+    event_table,
+    export_file_name,
+    interval_table,
+    newest_source_date,
+    summary_csv,
+)
+from crossings.textsafe import markdown_text as md
+from db.engine import database_url, open_store
+from db.load import LoadRejected
+from db.queries import StoreEmpty, content_hash, read_all
+
+st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
+
+BADGES = {  # the word is always shown: colour is never the only cue
+    "open": ("open", "green", ":material/check_circle:"),
+    "restricted": ("restricted", "orange", ":material/warning:"),
+    "closed": ("closed", "red", ":material/block:"),
+    UNKNOWN: ("unknown", "gray", ":material/help:"),
+}
+CARDS_PER_ROW = 3
+DATE_LIMITS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
+
+
+@st.cache_resource(show_spinner=False)
+def store_engine(url: str) -> Engine:
+    return open_store(url)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def store_frames(url: str, version: str) -> dict[str, pd.DataFrame]:
+    """The whole store, cached per content version: a reload of the store shows at once."""
+    with store_engine(url).connect() as connection:
+        return read_all(connection)
+
+
+def read_store() -> dict[str, pd.DataFrame]:
+    url = database_url()
+    try:
+        with st.spinner("Preparing the store (on the first run it is built from data/)…"):
+            engine = store_engine(url)
+            with engine.connect() as connection:
+                version = content_hash(connection)
+            if version is None:
+                raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
+            return store_frames(url, version)
+    except LoadRejected as exc:
+        st.error("The data files break the contract, so the store could not be built:")
+        st.code("\n".join(str(p) for p in exc.problems), language=None)
+        st.stop()
+    except StoreEmpty as exc:
+        st.error(md(str(exc)))
+        st.stop()
+    except SQLAlchemyError as exc:
+        st.error(md(f"Cannot read the store: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"))
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+def read_url_once(crossing_ids: list[str]) -> list[str]:
+    """On a session's first run, put the URL's filters into the widgets; returns warnings."""
+    if "f_crossings" in st.session_state:
+        return []
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    filters, warnings = parse_query(params, crossing_ids)
+    st.session_state["f_crossings"] = list(filters.crossing_ids or crossing_ids)
+    st.session_state["f_from"] = filters.window_from
+    st.session_state["f_to"] = filters.window_to
+    st.session_state["f_as_of"] = filters.as_of
+    st.session_state["f_statuses"] = list(filters.statuses or STATUS_CHOICES)
+    return warnings
+
+
+def sidebar_filters(crossings: pd.DataFrame) -> Filters:
+    names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect("Crossings", options=list(names), format_func=lambda c: names[c], key="f_crossings",
+                       help="Empty means all crossings.")
+        st.date_input("From", key="f_from", help="Empty: the first recorded day.", **DATE_LIMITS)
+        st.date_input("To", key="f_to", help="Empty: the as-of date.", **DATE_LIMITS)
+        st.date_input("As of", key="f_as_of", help="The data is cut at this date. Empty: today.", **DATE_LIMITS)
+        st.multiselect("Statuses", options=list(STATUS_CHOICES), key="f_statuses",
+                       help="Which statuses the cards, timeline and interval table show. Empty means all.")
+    state = st.session_state
+    return Filters(tuple(state["f_crossings"]), state["f_from"], state["f_to"], state["f_as_of"],
+                   tuple(state["f_statuses"]))
+
+
+def write_url(filters: Filters, crossing_ids: list[str]) -> None:
+    wanted = to_query(filters, crossing_ids)
+    current = {name: st.query_params.get_all(name) for name in st.query_params}
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+def draw_card(card: Card) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{md(card.name)}**  \n{md(card.sides)} · {card.countries}")
+        word, colour, icon = BADGES[card.status]
+        st.badge(word, color=colour, icon=icon)
+        lines = [md(card.status_text)]
+        if card.detail:
+            lines.append(f"What moves: {md(card.detail)}")
+        lines.append(f"In the window: {card.closures} closure(s), {card.closed_days} closed day(s)")
+        lines.append(f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record")
+        source = f"Newest source: {card.newest_source}" if card.newest_source else "Newest source: none dated"
+        if card.stale:
+            source += " · :material/schedule: **stale** (older than 30 days)"
+        lines.append(source)
+        st.markdown("  \n".join(lines))
+        for item in card.commitments:
+            st.markdown(f":material/handshake: **{md(item.title)}**: {md(item.text)}")
+
+
+def draw_cards(cards: list[Card]) -> None:
+    if not cards:
+        st.info("No crossing matches these filters.")
+        return
+    for first in range(0, len(cards), CARDS_PER_ROW):
+        columns = st.columns(CARDS_PER_ROW)
+        for column, card in zip(columns, cards[first:first + CARDS_PER_ROW], strict=False):
+            with column:
+                draw_card(card)
+
+
+LINK = st.column_config.LinkColumn("Source link", display_text=r"https?://(?:www\.)?([^/]+)")
+
+HOW_TO_READ = """
+- **Days are counted from the closing day up to, not including, the reopening day.** A closure from
+  2025-02-21 with a reopening on 2025-03-19 lasts 26 days; news reports often say 27 because they count
+  both days. Every count is shown beside its two dates so that you can check it.
+- **The as-of date cuts the data.** Whatever the store says about later days is future and counted nowhere;
+  a status still running on the as-of date counts through that day. The window is inclusive at both ends.
+- **Unknown means no report**, not open. A status whose end no source gives ends the day after the last
+  report; "stale" marks a crossing whose newest source is more than 30 days older than the as-of date.
+- **Adjacent intervals with the same status count as one run** for "since", closures and durations.
+- **Where the data comes from:** curated CSV files in `data/`, each row naming its sources; where sources
+  disagree, both are cited and the row's notes say how. To cite a row, give its id and its sources, e.g.
+  "Border Crossing Status, status_intervals `torkham-2025-02-21` (PTI via The Week, 19 Mar 2025)".
+"""
+
+
+def main() -> None:
+    store = read_store()
+    crossings, intervals = store["crossings"], store["status_intervals"]
+    crossing_ids = list(crossings["crossing_id"])
+    warnings = read_url_once(crossing_ids)
+    filters = sidebar_filters(crossings)
+    write_url(filters, crossing_ids)
+
+    as_of = filters.as_of or date.today()
+    selected = list(filters.crossing_ids) or crossing_ids
+    statuses = list(filters.statuses) or list(STATUS_CHOICES)
+    window, window_warning = window_for(filters, default_window(intervals, as_of).start, as_of)
+
+    st.title("Border Crossing Status")
+    updated = newest_source_date(store["sources"])
+    st.markdown(
+        "When the land crossings between Pakistan and Afghanistan were open, closed or restricted, which "
+        "agreements and moratoria applied, and where every fact comes from.  \n"
+        f"**As of {as_of}** · window {window.start} to {window.end} · data last updated "
+        f"{updated or 'unknown'} (the newest source in the store)"
+    )
+    for warning in [*warnings, *([window_warning] if window_warning else [])]:
+        st.warning(md(warning), icon=":material/link_off:")
+
+    chosen = crossings[crossings["crossing_id"].isin(selected)]
+    cards = crossing_cards(chosen, intervals, store["agreements"], store["moratoria"], store["sources"], window,
+                           as_of)
+    st.subheader("Status on the as-of date")
+    draw_cards([c for c in cards if c.status in statuses])
+
+    rows = interval_table(intervals, crossings, store["sources"], window, as_of, selected, statuses)
+    commitment_rows = commitment_table(commitments(store["agreements"], store["moratoria"], as_of), crossings,
+                                       store["sources"], window, as_of, selected)
+    event_rows = event_table(store["events"], crossings, store["sources"], window, as_of, selected)
+
+    # An agreement whose start no source gives has no place on a time axis: it is in the table.
+    drawn_commitments = commitment_rows[commitment_rows["from"].notna()]
+    st.subheader("Timeline")
+    if rows.empty and drawn_commitments.empty and event_rows.empty:
+        st.info(f"Nothing is recorded for these crossings and statuses between {window.start} and {window.end}. "
+                "Widen the window or choose other crossings.")
+    else:
+        if rows.empty:
+            st.info("No status interval in this window; agreements and events are shown.")
+        lanes = list(chosen["name"])
+        st.plotly_chart(timeline_figure(rows, lanes, drawn_commitments, event_rows, window, as_of),
+                        key="timeline", config={"displaylogo": False})
+
+    st.subheader("Status intervals")
+    st.dataframe(rows.drop(columns=["crossing_id"]), hide_index=True, column_config={"source_url": LINK})
+    st.subheader("Agreements and moratoria")
+    st.dataframe(commitment_rows, hide_index=True, column_config={"source_url": LINK})
+    st.subheader("Events")
+    st.dataframe(event_rows.drop(columns=["date"]), hide_index=True, column_config={"source_url": LINK})
+
+    with st.expander("How to read this"):
+        st.markdown(HOW_TO_READ)
+
+    st.subheader("Downloads")
+    left, right = st.columns(2)
+    left.download_button(
+        "Download summary (CSV)", data=summary_csv(crossings, intervals, selected, window, as_of),
+        file_name=export_file_name("summary", window), mime="text/csv", on_click="ignore", key="download_summary",
+        help="The same file as `python -m crossings summary` for this filter and as-of date.")
+    right.download_button(
+        "Download intervals (CSV)", data=table_csv(rows), file_name=export_file_name("intervals", window),
+        mime="text/csv", on_click="ignore", key="download_intervals")
+
+
+main()

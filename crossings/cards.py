@@ -30,6 +30,9 @@ __all__ = [
 # A status whose newest source is older than this is marked stale: a month without a
 # report is long for a crossing that changes with the news.
 STALE_AFTER_DAYS = 30
+# A card keeps an expired agreement for this long, so that "expired 2025-04-15" is seen
+# in the days after; older ones are in the agreements table only.
+RECENTLY_EXPIRED_DAYS = 30
 
 
 def days_text(days: int) -> str:
@@ -61,6 +64,7 @@ class Commitment:
     state: str  # "in force", "expired", "not yet in force", "start not reported"
     days_left: int | None
     text: str
+    source_ids: list[str] = field(default_factory=list)
 
 
 def _commitment_state(start: date | None, until: date | None, as_of: date) -> tuple[str, int | None]:
@@ -99,12 +103,14 @@ def commitments(agreements: pd.DataFrame, moratoria: pd.DataFrame, as_of: date) 
         state, left = _commitment_state(start, row.valid_until, as_of)
         found.append(Commitment("agreements", row.agreement_id, row.kind, row.title, list(row.crossing_ids),
                                 start, row.valid_until, state, left,
-                                _commitment_text(row.kind, state, start, row.valid_until, left)))
+                                _commitment_text(row.kind, state, start, row.valid_until, left),
+                                list(row.source_ids)))
     for row in moratoria.itertuples(index=False):
         state, left = _commitment_state(row.start_date, row.valid_until, as_of)
         found.append(Commitment("moratoria", row.moratorium_id, "moratorium", row.subject,
                                 list(row.crossing_ids), row.start_date, row.valid_until, state, left,
-                                _commitment_text("moratorium", state, row.start_date, row.valid_until, left)))
+                                _commitment_text("moratorium", state, row.start_date, row.valid_until, left),
+                                list(row.source_ids)))
     return found
 
 
@@ -177,7 +183,11 @@ def crossing_cards(
     window: Window,
     as_of: date,
 ) -> list[Card]:
-    """One card per crossing of `crossings`, in their order."""
+    """One card per crossing of `crossings`, in their order.
+
+    A card lists the agreements and moratoria covering the crossing that are in force on the
+    as-of date, and those that expired within RECENTLY_EXPIRED_DAYS before it.
+    """
     ids = list(crossings["crossing_id"])
     summary = summary_table(crossings, intervals, window, as_of).set_index("crossing_id")
     now = current_status(intervals, ids, as_of).set_index("crossing_id")
@@ -186,7 +196,7 @@ def crossing_cards(
     newest = newest_source_dates(intervals, sources, ids, as_of)
     standing = [c for c in commitments(agreements, moratoria, as_of)
                 if c.state == "in force" or (c.state == "expired" and c.until is not None
-                                             and c.until >= window.start)]
+                                             and (as_of - c.until).days <= RECENTLY_EXPIRED_DAYS)]
     cards = []
     for crossing in crossings.itertuples(index=False):
         cid = crossing.crossing_id

@@ -15,9 +15,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from crossings.cards import STALE_AFTER_DAYS, newest_source_dates
-from crossings.csvout import data_file_text, table_csv
-from crossings.days import Window, current_status, default_window, summary_table
+from crossings.csvout import data_file_text
+from crossings.days import Window, current_status, default_window
 from crossings.records import TABLES
+from crossings.tables import summary_csv
 from crossings.validation import Problem, check_dataset, parse_date
 from db.engine import (
     DEFAULT_DATA_DIR,
@@ -200,9 +201,7 @@ def summary(window_from: date | None, window_to: date | None, crossing_ids: tupl
     start, end = window_from or default.start, window_to or default.end
     if end < start:
         _fail(f"--from {start} is after --to {end}", 2)
-    table = summary_table(crossings[crossings["crossing_id"].isin(selected)], store["status_intervals"],
-                          Window(start, end), as_of)
-    sys.stdout.write(table_csv(table))
+    sys.stdout.write(summary_csv(crossings, store["status_intervals"], selected, Window(start, end), as_of))
 
 
 @cli.command()

@@ -33,6 +33,7 @@ __all__ = [
     "days_by_status",
     "default_window",
     "from_day_number",
+    "interval_days",
     "last_closures",
     "status_runs",
     "summary_table",
@@ -270,3 +271,14 @@ def default_window(intervals: pd.DataFrame, as_of: date) -> Window:
     """From the first recorded day to the as-of date (the page's and the CLI's default)."""
     starts = [d for d in intervals["start_date"] if d is not None and d <= as_of]
     return Window(min(starts), as_of) if starts else Window(as_of, as_of)
+
+
+def interval_days(intervals: pd.DataFrame, as_of: date) -> pd.Series:
+    """Days each interval lasts, cut at the as-of date (0 for intervals that start later)."""
+    if intervals.empty:
+        return pd.Series([], dtype="int64", index=intervals.index)
+    last = day_number(as_of)
+    far = np.iinfo("int64").max // 2
+    start = _day_numbers(intervals["start_date"], far)
+    end = np.minimum(_day_numbers(intervals["end_date"], far), last + 1)
+    return pd.Series(np.maximum(end - start, 0), index=intervals.index, dtype="int64")

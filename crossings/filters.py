@@ -1,0 +1,105 @@
+"""The page's filters and their URL form: parameters crossing, from, to, as_of, status.
+
+The parameter names are part of the product (people bookmark and share these URLs), so they
+never change. Parsing is pure and forgiving: a bad value gives a short warning and falls back
+to the default, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from crossings.days import Window
+from crossings.records import STATUSES, UNKNOWN
+from crossings.validation import parse_date
+
+__all__ = ["PARAMS", "STATUS_CHOICES", "Filters", "parse_query", "shown_value", "to_query", "window_for"]
+
+PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"
+PARAMS = (PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS)
+STATUS_CHOICES = (*STATUSES, UNKNOWN)
+# A warning quotes at most this much of a bad value: enough to recognise it, never a wall of text.
+SHOWN_CHARS = 40
+# More values than this for one parameter is not a URL a person made; the rest are ignored.
+MAX_VALUES = 500
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the page shows. None and empty tuples mean the default."""
+
+    crossing_ids: tuple[str, ...] = ()  # empty: all crossings
+    window_from: date | None = None  # None: the first recorded day
+    window_to: date | None = None  # None: the as-of date
+    as_of: date | None = None  # None: today
+    statuses: tuple[str, ...] = ()  # empty: every status
+
+
+def shown_value(value: str) -> str:
+    """A value from the URL as a warning may quote it: short, on one line."""
+    one_line = " ".join(value.split())
+    return repr(one_line if len(one_line) <= SHOWN_CHARS else one_line[:SHOWN_CHARS] + "…")
+
+
+def _date(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]) -> date | None:
+    values = list(params.get(name, []))
+    if not values or values[-1] == "":
+        return None
+    try:
+        return parse_date(values[-1])
+    except ValueError:
+        warnings.append(f"Ignored {name}={shown_value(values[-1])}: not a date in the form YYYY-MM-DD.")
+        return None
+
+
+def _choices(params: Mapping[str, Sequence[str]], name: str, known: Sequence[str], noun: str,
+             warnings: list[str]) -> tuple[str, ...]:
+    values = [v for v in list(params.get(name, []))[:MAX_VALUES] if v != ""]
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        warnings.append(f"Ignored unknown {noun} {', '.join(shown_value(v) for v in unknown[:5])}"
+                        + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "") + ".")
+    chosen = {v for v in values if v in known}
+    return tuple(v for v in known if v in chosen)
+
+
+def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str]) -> tuple[Filters, list[str]]:
+    """Filters from URL parameters (each name mapped to all its values), and warnings for bad ones."""
+    warnings: list[str] = []
+    crossings = _choices(params, PARAM_CROSSING, crossing_ids, "crossing", warnings)
+    statuses = _choices(params, PARAM_STATUS, STATUS_CHOICES, "status", warnings)
+    window_from = _date(params, PARAM_FROM, warnings)
+    window_to = _date(params, PARAM_TO, warnings)
+    as_of = _date(params, PARAM_AS_OF, warnings)
+    if window_from and window_to and window_from > window_to:
+        warnings.append(f"Ignored from={window_from} and to={window_to}: the window starts after it ends.")
+        window_from = window_to = None
+    return Filters(crossings, window_from, window_to, as_of, statuses), warnings
+
+
+def to_query(filters: Filters, crossing_ids: Sequence[str]) -> dict[str, list[str]]:
+    """URL parameters for the filters, leaving out whatever is the default."""
+    query: dict[str, list[str]] = {}
+    if filters.crossing_ids and set(filters.crossing_ids) != set(crossing_ids):
+        query[PARAM_CROSSING] = list(filters.crossing_ids)
+    if filters.window_from:
+        query[PARAM_FROM] = [filters.window_from.isoformat()]
+    if filters.window_to:
+        query[PARAM_TO] = [filters.window_to.isoformat()]
+    if filters.as_of:
+        query[PARAM_AS_OF] = [filters.as_of.isoformat()]
+    if filters.statuses and set(filters.statuses) != set(STATUS_CHOICES):
+        query[PARAM_STATUS] = list(filters.statuses)
+    return query
+
+
+def window_for(filters: Filters, first_day: date, as_of: date) -> tuple[Window, str | None]:
+    """The window the filters ask for, or the default window and a warning when it is reversed."""
+    start = filters.window_from or min(first_day, as_of)
+    end = filters.window_to or as_of
+    if start > end:
+        fallback = Window(min(first_day, as_of), as_of)
+        return fallback, f"The window {start} to {end} starts after it ends; showing {fallback.start} to {as_of}."
+    return Window(start, end), None

@@ -1,0 +1,148 @@
+"""The page's tables and the CSV downloads, built from the store's DataFrames.
+
+One function per download, used by the page and the CLI alike, so that the two files are
+the same bytes for the same filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+
+from crossings.cards import Commitment, covers
+from crossings.csvout import table_csv
+from crossings.days import Window, interval_days, summary_table
+from crossings.textsafe import safe_link
+
+__all__ = [
+    "commitment_table",
+    "event_table",
+    "export_file_name",
+    "interval_table",
+    "newest_source_date",
+    "source_labels",
+    "summary_csv",
+]
+
+PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%B %Y", "year": "%Y"}
+
+
+def export_file_name(kind: str, window: Window) -> str:
+    """e.g. crossing-summary_2024-01-01_2024-06-30.csv"""
+    return f"crossing-{kind}_{window.start}_{window.end}.csv"
+
+
+def summary_csv(crossings: pd.DataFrame, intervals: pd.DataFrame, crossing_ids: Sequence[str],
+                window: Window, as_of: date) -> str:
+    """The summary CSV: `python -m crossings summary` and the page's download."""
+    selected = crossings[crossings["crossing_id"].isin(list(crossing_ids))]
+    return table_csv(summary_table(selected, intervals, window, as_of))
+
+
+def newest_source_date(sources: pd.DataFrame, as_of: date | None = None) -> date | None:
+    """When the data was last updated: the newest publication date among the sources."""
+    days = [d for d in sources["published_on"] if d is not None and (as_of is None or d <= as_of)]
+    return max(days) if days else None
+
+
+def source_labels(sources: pd.DataFrame) -> dict[str, tuple[str, str | None]]:
+    """source_id -> ("Publisher: Title (date)", http(s) URL or None)."""
+    labels = {}
+    for row in sources.itertuples(index=False):
+        label = f"{row.publisher}: {row.title}" if row.publisher else row.title
+        if row.published_on is not None:
+            label += f" ({row.published_on})"
+        labels[row.source_id] = (label, safe_link(row.url))
+    return labels
+
+
+def _cite(source_ids: Sequence[str], labels: dict[str, tuple[str, str | None]]) -> tuple[str, str | None]:
+    texts = [labels[s][0] for s in source_ids if s in labels]
+    links = [labels[s][1] for s in source_ids if s in labels and labels[s][1]]
+    return "; ".join(texts), (links[0] if links else None)
+
+
+def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window,
+                   as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str]) -> pd.DataFrame:
+    """Intervals of the chosen crossings and statuses that overlap the window (cut at as-of)."""
+    names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    last = min(window.end, as_of)
+    chosen = intervals[
+        intervals["crossing_id"].isin(list(crossing_ids))
+        & intervals["status"].isin(list(statuses))
+        & (intervals["start_date"] <= last)
+        & intervals["end_date"].map(lambda end: end is None or end > window.start)
+    ]
+    labels = source_labels(sources)
+    cited = [_cite(ids, labels) for ids in chosen["source_ids"]]
+    order = {cid: n for n, cid in enumerate(crossings["crossing_id"])}
+    table = pd.DataFrame(
+        {
+            "interval_id": chosen["interval_id"].to_numpy(dtype=object),
+            "crossing_id": chosen["crossing_id"].to_numpy(dtype=object),
+            "crossing": [names[c] for c in chosen["crossing_id"]],
+            "status": chosen["status"].to_numpy(dtype=object),
+            "start_date": chosen["start_date"].to_numpy(dtype=object),
+            "end_date": chosen["end_date"].to_numpy(dtype=object),
+            "ongoing": [end is None or end > as_of for end in chosen["end_date"]],
+            "days": interval_days(chosen, as_of).to_numpy(dtype="int64"),
+            "detail": chosen["detail"].to_numpy(dtype=object),
+            "cause": chosen["cause"].to_numpy(dtype=object),
+            "sources": [c[0] for c in cited],
+            "source_url": [c[1] for c in cited],
+            "notes": chosen["notes"].to_numpy(dtype=object),
+        },
+        dtype=object,  # keep None as None: pandas would infer strings and turn it into NaN
+    )
+    table["days"] = table["days"].astype("int64")
+    table["ongoing"] = table["ongoing"].astype(bool)
+    table["_order"] = table["crossing_id"].map(order)
+    return table.sort_values(["_order", "start_date"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sources: pd.DataFrame, window: Window,
+                     as_of: date, crossing_ids: Sequence[str]) -> pd.DataFrame:
+    """Agreements and moratoria covering a chosen crossing whose validity overlaps the window."""
+    names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    labels = source_labels(sources)
+    last = min(window.end, as_of)
+    rows = []
+    for item in found:
+        if not any(covers(item.crossing_ids, c) for c in crossing_ids):
+            continue
+        if (item.start is not None and item.start > last) or (item.until is not None and item.until < window.start):
+            continue
+        cited, link = _cite(item.source_ids, labels)
+        rows.append({
+            "id": item.item_id, "kind": item.label, "title": item.title, "state": item.text,
+            "from": item.start, "until": item.until,
+            "crossings": ", ".join(names.get(c, c) for c in item.crossing_ids) or "whole border",
+            "sources": cited, "source_url": link,
+        })
+    return pd.DataFrame(rows, columns=["id", "kind", "title", "state", "from", "until", "crossings", "sources",
+                                       "source_url"], dtype=object)
+
+
+def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window, as_of: date,
+                crossing_ids: Sequence[str]) -> pd.DataFrame:
+    """Events in the window (up to as-of) that concern a chosen crossing or the whole border."""
+    names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    labels = source_labels(sources)
+    last = min(window.end, as_of)
+    rows = []
+    for row in events.itertuples(index=False):
+        if not window.start <= row.date <= last:
+            continue
+        if not any(covers(list(row.crossing_ids), c) for c in crossing_ids):
+            continue
+        cited, link = _cite(row.source_ids, labels)
+        rows.append({
+            "id": row.event_id, "date": row.date, "when": row.date.strftime(PRECISION_FORMAT[row.date_precision]),
+            "kind": row.kind, "title": row.title, "place": row.place,
+            "crossings": ", ".join(names.get(c, c) for c in row.crossing_ids) or "whole border",
+            "sources": cited, "source_url": link, "notes": row.notes,
+        })
+    return pd.DataFrame(rows, columns=["id", "date", "when", "kind", "title", "place", "crossings", "sources",
+                                       "source_url", "notes"], dtype=object)

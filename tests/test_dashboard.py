@@ -1,0 +1,168 @@
+"""The page, run for real with AppTest against a store in tmp_path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import streamlit as st
+from conftest import REPO, run_cli
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(REPO / "dashboard.py")
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown source: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(shown(m.value) for m in at.markdown)
+
+
+@pytest.fixture
+def page(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield AppTest.from_file(PAGE, default_timeout=60)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(at: AppTest, **params: str | list[str]) -> AppTest:
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def card_titles(at: AppTest) -> list[str]:
+    return [shown(m.value).split("\n")[0].strip("* ") for m in at.markdown if m.value.startswith("**")
+            and "·" in m.value]
+
+
+def test_page_runs_on_curated_data_with_default_filters(page: AppTest) -> None:
+    at = open_page(page)
+    assert len(card_titles(at)) == 8
+    assert len(at.get("plotly_chart")) == 1
+    assert not at.warning
+    assert "data last updated 2026-02-27" in page_text(at)
+
+
+def test_torkham_card_shows_the_curated_facts(page: AppTest) -> None:
+    at = open_page(page, crossing="torkham", as_of="2025-04-01")
+    text = page_text(at)
+    assert card_titles(at) == ["Torkham"]
+    assert "open since 2025-03-22 (11 days)" in text
+    assert "Last closure: closed 2025-02-21, reopened 2025-03-19 (26 days)" in text
+    assert "ceasefire in force until 2025-04-15, 14 days left" in text
+    assert "Newest source: 2025-03-19" in text and "**stale**" not in text
+    # the status as a word in a coloured badge: never colour alone
+    assert [m.value for m in at.markdown if "-badge[" in m.value] == [":green-badge[:material/check_circle: open]"]
+
+
+def test_unknown_is_not_open(page: AppTest) -> None:
+    at = open_page(page, crossing="badini", as_of="2025-04-01")
+    text = page_text(at)
+    assert "unknown: no report covers this date" in text and "open since" not in text
+    assert "**stale** (older than 30 days)" in text
+    assert [m.value for m in at.markdown if "-badge[" in m.value] == [":gray-badge[:material/help: unknown]"]
+
+
+@pytest.mark.parametrize(
+    ("widget", "value", "param", "expected"),
+    [
+        ("f_crossings", ["torkham"], {"crossing": "torkham"}, lambda at: card_titles(at) == ["Torkham"]),
+        ("f_from", date(2025, 2, 1), {"from": "2025-02-01"},
+         lambda at: at.dataframe[0].value["start_date"].min() <= date(2025, 2, 1) < at.dataframe[0].value[
+             "start_date"].max()),
+        ("f_as_of", date(2025, 3, 1), {"as_of": "2025-03-01"},
+         lambda at: "closed since 2025-02-21 (9 days)" in page_text(at)),
+        ("f_statuses", ["closed"], {"status": "closed"},
+         lambda at: set(at.dataframe[0].value["status"]) == {"closed"}),
+    ],
+)
+def test_each_filter_changes_the_view_and_the_url(page: AppTest, widget: str, value, param: dict, expected) -> None:
+    at = open_page(page, as_of="2025-04-01")
+    before = (page_text(at), at.dataframe[0].value.shape)
+    if widget.startswith("f_crossings") or widget == "f_statuses":
+        at.multiselect(key=widget).set_value(value).run()
+    else:
+        at.date_input(key=widget).set_value(value).run()
+    assert not at.exception
+    assert (page_text(at), at.dataframe[0].value.shape) != before
+    assert expected(at)
+    for name, wanted in param.items():
+        assert at.query_params[name] == wanted
+
+
+def test_query_parameters_restore_a_view(page: AppTest) -> None:
+    at = open_page(page, crossing="torkham", **{"from": "2025-02-01", "to": "2025-03-31", "as_of": "2025-04-01"})
+    assert at.multiselect(key="f_crossings").value == ["torkham"]
+    assert at.date_input(key="f_from").value == date(2025, 2, 1)
+    assert "window 2025-02-01 to 2025-03-31" in page_text(at)
+    assert "In the window: 1 closure(s), 26 closed day(s)" in page_text(at)
+    intervals = at.dataframe[0].value
+    assert list(intervals["status"]) == ["open", "closed", "restricted", "open"]
+
+
+@pytest.mark.parametrize(
+    ("params", "warning"),
+    [
+        ({"crossing": "atlantis"}, "Ignored unknown crossing 'atlantis'"),
+        ({"from": "2025-13-01"}, "Ignored from='2025-13-01'"),
+        ({"as_of": "yesterday"}, "Ignored as_of='yesterday'"),
+        ({"from": "2025-03-01", "to": "2025-02-01"}, "the window starts after it ends"),
+        ({"status": "shut"}, "Ignored unknown status 'shut'"),
+        ({"crossing": "x' OR '1'='1; DROP TABLE crossings; --"}, "Ignored unknown crossing"),
+        ({"crossing": "ü" * 10_000}, "Ignored unknown crossing"),
+    ],
+)
+def test_bad_parameters_warn_and_fall_back(page: AppTest, params: dict, warning: str) -> None:
+    at = open_page(page, **params)
+    warnings = [shown(w.value) for w in at.warning]
+    assert any(warning in w for w in warnings), warnings
+    assert all(len(w) < 300 for w in warnings)
+    assert len(card_titles(at)) == 8  # defaults: every crossing
+
+
+def test_empty_window_shows_an_empty_state(page: AppTest) -> None:
+    at = open_page(page, **{"from": "2009-01-01", "to": "2009-12-31", "as_of": "2025-04-01"})
+    assert any("Nothing is recorded" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 0
+
+
+def test_summary_download_equals_the_cli(page: AppTest, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    offered: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
+        offered[filename] = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    open_page(page, crossing=["torkham", "chaman"], **{"from": "2025-02-01", "to": "2025-03-31",
+                                                        "as_of": "2025-04-01"})
+    code, out, _ = run_cli(["summary", "--crossing", "torkham", "--crossing", "chaman", "--from", "2025-02-01",
+                            "--to", "2025-03-31", "--as-of", "2025-04-01", "--db", store_url])
+    assert code == 0
+    assert offered["crossing-summary_2025-02-01_2025-03-31.csv"] == out.encode()
+    intervals = offered["crossing-intervals_2025-02-01_2025-03-31.csv"].decode()
+    assert intervals.splitlines()[0].startswith("interval_id,crossing_id,crossing,status,start_date,end_date")
+    assert "torkham-2025-02-21,torkham,Torkham,closed,2025-02-21,2025-03-19,False,26," in intervals
+
+
+def test_the_page_does_not_write_to_the_store(page: AppTest, store_url: str) -> None:
+    from conftest import checksums
+
+    before = checksums(store_url)
+    at = open_page(page, as_of="2025-04-01")
+    at.multiselect(key="f_crossings").set_value(["chaman"]).run()
+    at.date_input(key="f_to").set_value(date(2025, 1, 1)).run()
+    assert checksums(store_url) == before
