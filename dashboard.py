@@ -114,7 +114,8 @@ def write_url(filters: Filters, crossing_ids: list[str]) -> None:
 
 def draw_card(card: Card) -> None:
     with st.container(border=True):
-        st.markdown(f"**{md(card.name)}**  \n{md(card.sides)} · {card.countries}")
+        title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
+        st.markdown(f"**{title}**  \n{md(card.places)}")
         word, colour, icon = BADGES[card.status]
         st.badge(word, color=colour, icon=icon)
         lines = [md(card.status_text)]

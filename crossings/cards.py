@@ -24,6 +24,7 @@ __all__ = [
     "crossing_cards",
     "days_text",
     "newest_source_dates",
+    "places_text",
     "sides_text",
 ]
 
@@ -43,6 +44,16 @@ def sides_text(crossing: pd.Series) -> str:
     """Both sides' names, e.g. 'Chaman / Spin Boldak'; one name when both sides share it."""
     a, b = crossing["side_a_name"], crossing["side_b_name"]
     return a if a == b else f"{a} / {b}"
+
+
+def places_text(crossing: pd.Series) -> str:
+    """Each side with its country and region, e.g. 'PK: Chaman (Balochistan) · AF: Spin Boldak (Kandahar)'."""
+    sides = []
+    for side in ("a", "b"):
+        region = crossing[f"side_{side}_region"]
+        sides.append(f"{crossing[f'country_{side}']}: {crossing[f'side_{side}_name']}"
+                     + (f" ({region})" if region else ""))
+    return " · ".join(sides)
 
 
 def covers(crossing_ids: list[str], crossing_id: str) -> bool:
@@ -154,7 +165,7 @@ class Card:
     crossing_id: str
     name: str
     sides: str
-    countries: str
+    places: str
     status: str
     detail: str | None
     cause: str | None
@@ -207,7 +218,7 @@ def crossing_cards(
             crossing_id=cid,
             name=crossing.name,
             sides=sides_text(pd.Series(crossing._asdict())),
-            countries=f"{crossing.country_a} / {crossing.country_b}",
+            places=places_text(pd.Series(crossing._asdict())),
             status=status["status"],
             detail=None if interval is None else interval["detail"],
             cause=None if interval is None else interval["cause"],

@@ -83,8 +83,9 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
             base=[s[0].isoformat() for s in spans],
             x=[s[1] * MS_PER_DAY for s in spans],
             marker={"color": STATUS_COLOURS[status], "line": {"color": "#333333", "width": 0.5},
+                    # overlay: the hatching is drawn over the status colour, not instead of it
                     "pattern": {"shape": [ONGOING_PATTERN if o else "" for o in rows["ongoing"]],
-                                "fgcolor": "#333333", "solidity": 0.25}},
+                                "fillmode": "overlay", "fgcolor": "#333333", "solidity": 0.3}},
             customdata=[_interval_hover(r, as_of) for r in rows.to_dict("records")],
             hovertemplate="%{customdata}<extra></extra>",
         ))
@@ -136,7 +137,8 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
                                 marker={"opacity": 0}, showlegend=False, hoverinfo="skip"))
     figure.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), yref="paper", y0=0, y1=1,
                      line={"color": "#000000", "width": 1.5, "dash": "dash"})
-    figure.add_annotation(x=as_of.isoformat(), yref="paper", y=1.0, yanchor="bottom", showarrow=False,
+    figure.add_annotation(x=as_of.isoformat(), yref="paper", y=1.0, yanchor="bottom", xanchor="right",
+                          showarrow=False,
                           text=f"as of {as_of}", font={"size": 11})
     figure.update_layout(
         barmode="overlay",

@@ -116,6 +116,10 @@ def build_sqlite_file(path: Path, data_dir: Path, on_rows: Callable[[str, int], 
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".building", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private; the store gets the same permissions as any new file.
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
     try:
         engine = make_engine(f"sqlite:///{tmp}")
         try:

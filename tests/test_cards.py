@@ -36,12 +36,14 @@ def test_torkham_card_on_2025_04_01(store: dict) -> None:
     texts = [c.text for c in card.commitments]
     assert "ceasefire in force until 2025-04-15, 14 days left" in texts
     assert "moratorium in force since 2025-03-19, no end date" in texts
-    assert card.sides == "Torkham" and card.countries == "PK / AF"
+    assert card.sides == "Torkham"
+    assert card.places == "PK: Torkham (Khyber Pakhtunkhwa) · AF: Torkham (Nangarhar (Momand Dara))"
 
 
 def test_chaman_card_shows_both_sides_and_unknown(store: dict) -> None:
     card = cards_on(store, "2025-04-01")["chaman"]
     assert card.sides == "Chaman / Spin Boldak"
+    assert card.places == "PK: Chaman (Balochistan) · AF: Spin Boldak (Kandahar)"
     assert card.status == "unknown" and card.status_text.startswith("unknown")
     assert card.stale
 
