@@ -40,9 +40,19 @@ def _write(rows: list[list[str]]) -> str:
 
 
 def data_file_text(spec: TableSpec, frame: pd.DataFrame) -> str:
-    """The data/ file for one table: header, then one line per row, in the canonical form."""
+    """The data/ file for one table: header, then one line per row, in the canonical form.
+
+    Free-text cells go through spreadsheet_safe like every CSV the product writes. The loader
+    refuses text that starts a formula, so for a store loaded from files this changes nothing
+    and load then export stays byte-exact; it matters only for rows written around the loader.
+    """
+    text_columns = [c.kind == "text" for c in spec.columns]
     rows = [spec.header]
-    rows.extend([format_cell(v) for v in record] for record in frame[spec.header].itertuples(index=False))
+    rows.extend(
+        [spreadsheet_safe(format_cell(v)) if is_text else format_cell(v)
+         for v, is_text in zip(record, text_columns, strict=True)]
+        for record in frame[spec.header].itertuples(index=False)
+    )
     return _write(rows)
 
 

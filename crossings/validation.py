@@ -20,8 +20,11 @@ from datetime import date
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from crossings.csvout import FORMULA_TRIGGERS
+
 from crossings.records import (
     COUNTRY,
+    TEXT,
     DATE,
     ENUM,
     FLOAT,
@@ -46,6 +49,7 @@ __all__ = [
 
 # Long enough for any note a person writes; a megabyte in one cell is a broken file.
 MAX_FIELD_CHARS = 20_000
+CSV_FIELD_LIMIT = 1 << 26  # 64 MiB; larger cells still stop the file with "malformed CSV"
 # Past this many problems the rest are counted, not printed: a file with every row
 # wrong needs its first errors read, not a million lines of output.
 MAX_REPORTED_PROBLEMS = 200
@@ -67,6 +71,8 @@ _COUNTRY_CODES = """
     TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
 """
 COUNTRIES = frozenset(_COUNTRY_CODES.split())
+# Tables without which nothing can be shown or cited.
+REQUIRED_ROWS = {"sources": "source", "crossings": "crossing"}
 COORDINATE_RANGE = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 
 # Opens a data file by name ("sources.csv"); None when there is no such file.
@@ -130,6 +136,9 @@ def _text_lines(stream: IO[bytes]) -> Iterator[str]:
 def _raw_rows(spec: TableSpec, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {column: text}) for each data row; raises _ReadError for what breaks the file's shape."""
     lines = _text_lines(stream)
+    # csv's own limit (128 KiB) would stop at an oversized cell without naming its column;
+    # raise it so that the cell is read and refused by MAX_FIELD_CHARS with a proper message.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     reader = csv.reader(lines, strict=True)
     header_names = spec.header
     try:
@@ -200,6 +209,11 @@ def _parse_field(spec: TableSpec, name: str, text: str, known: _Known | None) ->
     if text != text.strip():
         raise ValueError("leading or trailing spaces")
     kind = column.kind
+    if kind == TEXT and text.startswith(FORMULA_TRIGGERS):
+        # Kept out of the store, so that every CSV written from it is safe to open in a
+        # spreadsheet and still loads back exactly.
+        raise ValueError(f"starts with {text[0]!r}, which a spreadsheet would run as a formula; "
+                         "begin the text with a word")
     if kind == ID:
         _check_slug(text)
         return text
@@ -371,6 +385,8 @@ def check_dataset(open_file: Opener, display: Callable[[str], str] = str) -> tup
             report(Problem(file, exc.line, exc.column, exc.message))
             known.unreadable.add(spec.name)
         known.ids[spec.name] = set(first_line)
+        if spec.name in REQUIRED_ROWS and spec.name not in known.unreadable and not first_line:
+            report(Problem(file, 1, "(file)", f"no rows: the store needs at least one {REQUIRED_ROWS[spec.name]}"))
         if spec.name == "status_intervals":
             for problem in _overlap_problems(known, file):
                 report(problem)

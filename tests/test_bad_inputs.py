@@ -1,0 +1,240 @@
+"""A corpus of broken data sets, one broken rule each: `load` names FILE:LINE: column and
+leaves every table of the store byte-for-byte as it was."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, append_row, checksums, edit_cell, read_rows, run_cli, write_rows
+
+
+def _set(table: str, row_id: str, column: str, value: str):
+    def mutate(data: Path) -> int:
+        return edit_cell(data, table, row_id, column, value)
+    return mutate
+
+
+def _add(table: str, **values: str):
+    def mutate(data: Path) -> int:
+        return append_row(data, table, values)
+    return mutate
+
+
+def _text(file: str, change, line: int = 1):
+    def mutate(data: Path) -> int:
+        path = data / file
+        path.write_bytes(change(path.read_bytes()))
+        return line
+    return mutate
+
+
+def _delete(file: str):
+    def mutate(data: Path) -> int:
+        (data / file).unlink()
+        return 1
+    return mutate
+
+
+def _blank_line_after_header(raw: bytes) -> bytes:
+    head, rest = raw.split(b"\n", 1)
+    return head + b"\n\n" + rest
+
+
+# (case, file, mutation, column, message fragment)
+BAD_INPUTS = [
+    ("title-missing", "sources.csv", _set("sources", "seed-article", "title", ""), "title", "required"),
+    ("url-javascript", "sources.csv", _set("sources", "seed-article", "url", "javascript:alert(1)"), "url",
+     "not an http(s) URL"),
+    ("url-file", "sources.csv", _set("sources", "seed-article", "url", "file:///etc/passwd"), "url",
+     "not an http(s) URL"),
+    ("date-impossible", "sources.csv", _set("sources", "dawn-2017-03-20", "published_on", "2024-02-30"),
+     "published_on", "not a real date"),
+    ("date-malformed", "sources.csv", _set("sources", "dawn-2017-03-20", "published_on", "22/02/2025"),
+     "published_on", "not a date in the form YYYY-MM-DD"),
+    ("id-not-slug", "sources.csv", _add("sources", source_id="Bad Id", title="x"), "source_id", "is not an id"),
+    ("id-duplicate", "sources.csv", _add("sources", source_id="seed-article", title="x"), "source_id",
+     "duplicate id 'seed-article' (first on line 2)"),
+    ("country-not-iso", "crossings.csv", _set("crossings", "torkham", "country_a", "PAK"), "country_a",
+     "not an ISO 3166-1 alpha-2"),
+    ("latitude-range", "crossings.csv", _set("crossings", "torkham", "latitude", "95"), "latitude",
+     "outside -90 to 90"),
+    ("longitude-range", "crossings.csv", _set("crossings", "torkham", "longitude", "-181"), "longitude",
+     "outside -180 to 180"),
+    ("coordinates-half", "crossings.csv", _set("crossings", "torkham", "longitude", ""), "longitude",
+     "both latitude and longitude"),
+    ("unknown-source", "crossings.csv", _set("crossings", "torkham", "source_ids", "wikipedia-torkham;nope"),
+     "source_ids", "unknown source id 'nope'"),
+    ("empty-list-item", "crossings.csv", _set("crossings", "torkham", "source_ids", "wikipedia-torkham;;"),
+     "source_ids", "empty item"),
+    ("status-enum", "status_intervals.csv", _set("status_intervals", "torkham-2016-06-13", "status", "shut"),
+     "status", "'shut' is not one of open, closed, restricted"),
+    ("unknown-crossing", "status_intervals.csv",
+     _set("status_intervals", "torkham-2016-06-13", "crossing_id", "nowhere"), "crossing_id",
+     "unknown crossing id 'nowhere'"),
+    ("end-equals-start", "status_intervals.csv",
+     _set("status_intervals", "torkham-2016-06-13", "end_date", "2016-06-13"), "end_date", "is not after"),
+    ("end-before-start", "status_intervals.csv",
+     _set("status_intervals", "torkham-2016-06-13", "end_date", "2016-06-01"), "end_date", "is not after"),
+    ("no-source", "status_intervals.csv", _set("status_intervals", "torkham-2016-06-13", "source_ids", ""),
+     "source_ids", "required"),
+    ("overlap", "status_intervals.csv",
+     _add("status_intervals", interval_id="torkham-extra", crossing_id="torkham", status="open",
+          start_date="2016-06-15", end_date="2016-06-16", source_ids="seed-article"),
+     "start_date", "overlaps 'torkham-2016-06-13'"),
+    ("overlap-ongoing", "status_intervals.csv",
+     _add("status_intervals", interval_id="torkham-later", crossing_id="torkham", status="open",
+          start_date="2026-01-10", source_ids="seed-article"),
+     "start_date", "which is ongoing"),
+    ("agreement-kind", "agreements.csv", _set("agreements", "aptta", "kind", "peace"), "kind",
+     "'peace' is not one of"),
+    ("agreement-dates", "agreements.csv",
+     _set("agreements", "flag-meeting-ceasefire-2025-03-19", "valid_until", "2025-03-01"), "valid_until",
+     "before the agreement takes effect"),
+    ("agreement-crossing", "agreements.csv", _set("agreements", "aptta", "crossing_ids", "torkham;mars"),
+     "crossing_ids", "unknown crossing id 'mars'"),
+    ("moratorium-agreement", "moratoria.csv",
+     _set("moratoria", "new-checkposts-2025-03-19", "agreement_id", "nope"), "agreement_id",
+     "unknown agreement id 'nope'"),
+    ("moratorium-start", "moratoria.csv", _set("moratoria", "new-checkposts-2025-03-19", "start_date", ""),
+     "start_date", "required"),
+    ("event-precision", "events.csv", _set("events", "jcc-6-2024-01-03", "date_precision", "week"),
+     "date_precision", "not one of day, month, year"),
+    ("event-kind", "events.csv", _set("events", "jcc-6-2024-01-03", "kind", "party"), "kind", "not one of"),
+    ("event-month-day", "events.csv", _set("events", "riyadh-talks-2025-11", "date", "2025-11-20"), "date",
+     "the month's first day"),
+    ("missing-file", "events.csv", _delete("events.csv"), "(file)", "file not found"),
+    ("missing-column", "events.csv", _text("events.csv", lambda b: b.replace(b"place,", b"", 1)), "(header)",
+     "missing column 'place'"),
+    ("misspelt-column", "events.csv", _text("events.csv", lambda b: b.replace(b"place,", b"plase,", 1)),
+     "(header)", "unknown column 'plase'"),
+    ("extra-column", "events.csv", _text("events.csv", lambda b: b.replace(b"notes\n", b"notes,extra\n", 1)),
+     "(header)", "unknown column 'extra'"),
+    ("empty-file", "events.csv", _text("events.csv", lambda b: b""), "(file)", "file is empty"),
+    ("wrong-delimiter", "events.csv", _text("events.csv", lambda b: b.replace(b",", b";")), "(header)",
+     "not comma-separated"),
+    ("not-utf8", "events.csv", _text("events.csv", lambda b: b.replace(b"Kabul", b"K\xffbul", 1), line=2),
+     "(file)", "not UTF-8"),
+    ("blank-line", "events.csv", _text("events.csv", _blank_line_after_header, line=2), "(row)", "blank line"),
+    ("field-count", "events.csv", _text("events.csv", lambda b: b + b"a,b\n", line=15), "(row)",
+     "2 fields where the header has 9"),
+    # --- more of the file's shape
+    ("header-only-crossings", "crossings.csv", _text("crossings.csv", lambda b: b.split(b"\n", 1)[0] + b"\n"),
+     "(file)", "no rows: the store needs at least one crossing"),
+    ("header-only-sources", "sources.csv", _text("sources.csv", lambda b: b.split(b"\n", 1)[0] + b"\n"),
+     "(file)", "no rows: the store needs at least one source"),
+    ("unterminated-quote", "events.csv",
+     _text("events.csv", lambda b: b + b'late,2025-01-01,day,other,"x\n', line=15), "(row)", "malformed CSV"),
+    ("blank-line-at-end", "events.csv", _text("events.csv", lambda b: b + b"\n", line=15), "(row)", "blank line"),
+    ("bom-and-bad-header", "events.csv",
+     _text("events.csv", lambda b: b"\xef\xbb\xbf" + b.replace(b"event_id", b"eventid", 1)), "(header)",
+     "missing column 'event_id'"),
+    ("latin-1-file", "sources.csv",
+     _text("sources.csv", lambda b: b.decode().replace("Wesh–Chaman", "Wesh\u00e9Chaman").encode("latin-1", "replace"),
+           line=4), "(file)", "not UTF-8"),
+    ("megabyte-field", "status_intervals.csv",
+     _set("status_intervals", "torkham-2016-06-13", "notes", "x" * 1_048_576), "notes",
+     "1048576 characters; at most 20000"),
+    ("control-character", "crossings.csv", _set("crossings", "torkham", "notes", "bell\x07"), "notes",
+     "control character"),
+    ("leading-space", "crossings.csv", _set("crossings", "torkham", "name", " Torkham"), "name",
+     "leading or trailing spaces"),
+    ("formula-name", "crossings.csv", _set("crossings", "torkham", "name", '=HYPERLINK("http://x")'), "name",
+     "a spreadsheet would run as a formula"),
+    ("formula-note", "status_intervals.csv", _set("status_intervals", "torkham-2016-06-13", "notes", "@SUM(A1)"),
+     "notes", "a spreadsheet would run as a formula"),
+    # --- ids and references
+    ("id-uppercase", "crossings.csv", _add("crossings", crossing_id="Torkham2", name="x", country_a="PK",
+                                           side_a_name="x", country_b="AF", side_b_name="x",
+                                           source_ids="seed-article"), "crossing_id", "is not an id"),
+    ("id-underscore", "events.csv", _set("events", "jcc-6-2024-01-03", "event_id", "jcc_6"), "event_id",
+     "is not an id"),
+    ("unknown-source-in-agreement", "agreements.csv", _set("agreements", "aptta", "source_ids", "dawn-aptta;gone"),
+     "source_ids", "unknown source id 'gone'"),
+    ("unknown-crossing-in-event", "events.csv", _set("events", "jcc-6-2024-01-03", "crossing_ids", "wakhan"),
+     "crossing_ids", "unknown crossing id 'wakhan'"),
+    ("duplicate-in-list", "crossings.csv", _set("crossings", "torkham", "source_ids",
+                                                "wikipedia-torkham;wikipedia-torkham"), "source_ids",
+     "an id appears twice"),
+    ("duplicate-interval-id", "status_intervals.csv",
+     _add("status_intervals", interval_id="torkham-2016-06-13", crossing_id="badini", status="open",
+          start_date="2030-01-01", source_ids="seed-article"), "interval_id", "duplicate id 'torkham-2016-06-13'"),
+    # --- dates and numbers
+    ("date-with-time", "status_intervals.csv",
+     _set("status_intervals", "torkham-2016-06-13", "start_date", "2016-06-13T00:00"), "start_date",
+     "not a date in the form YYYY-MM-DD"),
+    ("date-compact", "events.csv", _set("events", "jcc-6-2024-01-03", "date", "20240103"), "date",
+     "not a date in the form YYYY-MM-DD"),
+    ("date-feb-29-non-leap", "moratoria.csv",
+     _set("moratoria", "new-checkposts-2025-03-19", "valid_until", "2025-02-29"), "valid_until", "not a real date"),
+    ("latitude-nan", "crossings.csv", _set("crossings", "torkham", "latitude", "nan"), "latitude",
+     "outside -90 to 90"),
+    ("latitude-text", "crossings.csv", _set("crossings", "torkham", "latitude", "north"), "latitude",
+     "is not a number"),
+    ("moratorium-ends-before-start", "moratoria.csv",
+     _set("moratoria", "new-checkposts-2025-03-19", "valid_until", "2025-03-01"), "valid_until",
+     "before start_date"),
+    ("event-year-not-january", "events.csv",
+     _set("events", "afghan-commerce-delegation-2025", "date", "2025-03-01"), "date", "the year's first day"),
+    ("url-no-host", "sources.csv", _set("sources", "seed-article", "url", "https://"), "url", "not an http(s) URL"),
+    ("url-data", "sources.csv", _set("sources", "seed-article", "url", "data:text/html,<script>x</script>"), "url",
+     "not an http(s) URL"),
+    ("country-lowercase", "crossings.csv", _set("crossings", "torkham", "country_b", "af"), "country_b",
+     "not an ISO 3166-1 alpha-2"),
+    ("country-same", "crossings.csv", _set("crossings", "torkham", "country_b", "PK"), "country_b",
+     "two different countries"),
+    ("overlap-same-start", "status_intervals.csv",
+     _add("status_intervals", interval_id="torkham-dup-start", crossing_id="torkham", status="closed",
+          start_date="2016-06-13", end_date="2016-06-14", source_ids="seed-article"),
+     "start_date", "overlaps"),
+]
+
+
+@pytest.mark.parametrize(("file", "mutate", "column", "fragment"),
+                         [case[1:] for case in BAD_INPUTS], ids=[case[0] for case in BAD_INPUTS])
+def test_bad_input_is_named_and_changes_nothing(
+    store_url: str, data_copy: Path, file: str, mutate, column: str, fragment: str
+) -> None:
+    line = mutate(data_copy)
+    before = checksums(store_url)
+    code, out, err = run_cli(["load", "--data", str(data_copy), "--db", store_url])
+    assert code != 0 and "loaded" not in out
+    assert "Traceback" not in err
+    prefix = f"{data_copy / file}:{line}: {column}: "
+    matching = [m for m in err.splitlines() if m.startswith(prefix)]
+    assert matching, f"no line starting {prefix!r} in:\n{err[:3000]}"
+    assert any(fragment in m for m in matching), err[:3000]
+    assert "was not changed" in err
+    assert checksums(store_url) == before
+    code, _, verr = run_cli(["validate", "--data", str(data_copy)])
+    assert code != 0 and any(m.startswith(prefix) for m in verr.splitlines())
+
+
+def test_the_corpus_is_large_and_distinct() -> None:
+    assert len(BAD_INPUTS) >= 40
+    assert len({case[0] for case in BAD_INPUTS}) == len(BAD_INPUTS)
+
+
+def test_a_hundred_thousand_rows_with_one_bad_row_at_the_end(store_url: str, data_copy: Path) -> None:
+    rows = read_rows(data_copy / "sources.csv")
+    rows.extend([f"bulk-{n}", "Publisher", f"Title {n}", "2024-01-01", "", ""] for n in range(100_000))
+    rows.append(["bulk-last", "Publisher", "Title", "2024-02-30", "", ""])
+    write_rows(data_copy / "sources.csv", rows)
+    before = checksums(store_url)
+    code, _, err = run_cli(["load", "--data", str(data_copy), "--db", store_url])
+    assert code != 0
+    first = err.splitlines()[0]
+    assert first == f"{data_copy / 'sources.csv'}:{len(rows)}: published_on: '2024-02-30' is not a real date"
+    assert checksums(store_url) == before
+
+
+def test_load_as_a_real_process_rejects_and_keeps_the_store(store_url: str, data_copy: Path) -> None:
+    edit_cell(data_copy, "status_intervals", "torkham-2025-02-21", "end_date", "2025-02-01")
+    before = checksums(store_url)
+    done = subprocess.run([sys.executable, "-m", "crossings", "load", "--data", str(data_copy), "--db", store_url],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert ": end_date: 2025-02-01 is not after start_date" in done.stderr
+    assert checksums(store_url) == before
