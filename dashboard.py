@@ -26,7 +26,7 @@ from crossings.tables import (
 from crossings.textsafe import markdown_text as md
 from db.engine import database_url, open_store
 from db.load import LoadRejected
-from db.queries import StoreEmpty, content_hash, read_all
+from db.queries import StoreEmpty, content_hash, read_versioned
 
 st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
 
@@ -45,11 +45,18 @@ def store_engine(url: str) -> Engine:
     return open_store(url)
 
 
+class StoreChanged(Exception):
+    """A load committed between reading the version and reading the rows: read again."""
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def store_frames(url: str, version: str) -> dict[str, pd.DataFrame]:
     """The whole store, cached per content version: a reload of the store shows at once."""
     with store_engine(url).connect() as connection:
-        return read_all(connection)
+        found, frames = read_versioned(connection)
+    if found != version:
+        raise StoreChanged  # never cache one version's rows under another's key
+    return frames
 
 
 def read_store() -> dict[str, pd.DataFrame]:
@@ -57,11 +64,17 @@ def read_store() -> dict[str, pd.DataFrame]:
     try:
         with st.spinner("Preparing the store (on the first run it is built from data/)…"):
             engine = store_engine(url)
-            with engine.connect() as connection:
-                version = content_hash(connection)
-            if version is None:
-                raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
-            return store_frames(url, version)
+            for _attempt in range(5):
+                with engine.connect() as connection:
+                    version = content_hash(connection)
+                if version is None:
+                    raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
+                try:
+                    return store_frames(url, version)
+                except StoreChanged:
+                    continue
+            st.error("The store is being reloaded again and again; try again in a moment.")
+            st.stop()
     except LoadRejected as exc:
         st.error("The data files break the contract, so the store could not be built:")
         st.code("\n".join(str(p) for p in exc.problems), language=None)

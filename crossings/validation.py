@@ -21,10 +21,8 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from crossings.csvout import FORMULA_TRIGGERS
-
 from crossings.records import (
     COUNTRY,
-    TEXT,
     DATE,
     ENUM,
     FLOAT,
@@ -33,6 +31,7 @@ from crossings.records import (
     REF,
     REFS,
     TABLES,
+    TEXT,
     URL,
     TableSpec,
 )

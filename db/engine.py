@@ -34,6 +34,13 @@ DEFAULT_SQLITE_PATH = REPO_ROOT / "crossings.db"
 # How long a connection waits for another process's write to finish before giving up:
 # a reload of the curated data takes well under this.
 BUSY_TIMEOUT_MS = 30_000
+_SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    # WAL: readers keep reading the last committed content while a load writes.
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+)
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -46,11 +53,8 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-un
     # every read of one connection block sees one snapshot, and writes are atomic.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    # WAL: readers keep reading the last committed content while a load writes.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    for pragma in _SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
 
 

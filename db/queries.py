@@ -12,7 +12,15 @@ from sqlalchemy import Connection, func, select
 from crossings.records import TABLES, TableSpec, table
 from db.models import LINK_TABLES, Base, Meta
 
-__all__ = ["StoreEmpty", "content_hash", "read_all", "read_table", "store_counts", "table_checksums"]
+__all__ = [
+    "StoreEmpty",
+    "content_hash",
+    "read_all",
+    "read_table",
+    "read_versioned",
+    "store_counts",
+    "table_checksums",
+]
 
 
 class StoreEmpty(Exception):
@@ -64,9 +72,19 @@ def read_table(
 
 def read_all(connection: Connection) -> dict[str, pd.DataFrame]:
     """Every table, by name. Raises StoreEmpty when nothing has been loaded."""
-    if content_hash(connection) is None:
+    return read_versioned(connection)[1]
+
+
+def read_versioned(connection: Connection) -> tuple[str, dict[str, pd.DataFrame]]:
+    """The content hash and every table, read in the connection's one transaction.
+
+    The engine begins a transaction before the first read (see db.engine), so a load that
+    commits meanwhile is seen either wholly or not at all: never one table old and one new.
+    """
+    version = content_hash(connection)
+    if version is None:
         raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
-    return {spec.name: read_table(connection, spec) for spec in TABLES}
+    return version, {spec.name: read_table(connection, spec) for spec in TABLES}
 
 
 def table_checksums(connection: Connection) -> dict[str, str]:

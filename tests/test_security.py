@@ -1,0 +1,148 @@
+"""Security: exports are safe to open in a spreadsheet, data text is inert on the page, the
+page never writes, and no SQL is built by formatting values into it."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from conftest import REPO, append_row, checksums, edit_cell, run_cli
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from crossings.csvout import spreadsheet_safe, table_csv
+from db.engine import make_engine
+
+HOSTILE_CELLS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+@pytest.mark.parametrize("cell", HOSTILE_CELLS)
+def test_spreadsheet_safe_neutralises_formula_starts(cell: str) -> None:
+    assert spreadsheet_safe(cell) == "'" + cell
+    assert spreadsheet_safe("Torkham") == "Torkham"
+
+
+def test_numbers_stay_numbers_in_downloads() -> None:
+    import pandas as pd
+
+    out = table_csv(pd.DataFrame({"name": ["-x"], "days": [-3], "share": [0.5]}))
+    assert out.splitlines()[1] == "'-x,-3,0.5"
+
+
+@pytest.fixture
+def hostile_store(store_url: str) -> str:
+    """Hostile text written around the loader (raw SQL), as an editor of a server store might."""
+    engine = make_engine(store_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE crossings SET name = :v WHERE crossing_id = 'torkham'"),
+                           {"v": HOSTILE_CELLS[0]})
+        connection.execute(text("UPDATE crossings SET name = :v WHERE crossing_id = 'chaman'"), {"v": "@SUM(A1)"})
+        connection.execute(text("UPDATE status_intervals SET notes = :v, cause = :c WHERE interval_id = "
+                                "'torkham-2025-02-21'"), {"v": "-2+3", "c": "\tTAB"})
+    return store_url
+
+
+def test_cli_summary_and_export_neutralise_hostile_text(hostile_store: str, tmp_path: Path) -> None:
+    code, out, _ = run_cli(["summary", "--from", "2025-01-01", "--to", "2025-03-31", "--as-of", "2025-04-01",
+                            "--db", hostile_store])
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0
+    assert rows[1][:2] == ["torkham", "'" + HOSTILE_CELLS[0]] and rows[2][1] == "'@SUM(A1)"
+    assert rows[1][4:] == ["1", "26", "3", "61", "0", "26"]  # numbers untouched
+    code, _, _ = run_cli(["export", "--out", str(tmp_path / "out"), "--db", hostile_store])
+    exported = (tmp_path / "out" / "status_intervals.csv").read_text()
+    assert "'-2+3" in exported and "'\tTAB" in exported
+    assert ",-2+3" not in exported
+
+
+def test_exported_neutralised_cells_load_back_as_text(hostile_store: str, tmp_path: Path) -> None:
+    run_cli(["export", "--out", str(tmp_path / "out"), "--db", hostile_store])
+    code, _, err = run_cli(["load", "--data", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path / 'b.db'}"])
+    assert code == 0, err
+
+
+@pytest.fixture
+def hostile_page(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[AppTest, str]]:
+    long = "A" * 15_000
+    edit_cell(data_copy, "crossings", "torkham", "name", "<script>alert(1)</script>")
+    edit_cell(data_copy, "crossings", "chaman", "side_b_name", "<img src=x onerror=alert(1)>")
+    edit_cell(data_copy, "status_intervals", "torkham-2025-03-22", "detail", "[click me](javascript:alert(1))")
+    edit_cell(data_copy, "status_intervals", "torkham-2025-02-21", "cause", "<img src=x onerror=alert(1)> " + long)
+    edit_cell(data_copy, "agreements", "flag-meeting-ceasefire-2025-03-19", "title",
+              "**bold** :red[red] $x^2$ <b>tag</b>")
+    append_row(data_copy, "sources", {"source_id": "evil", "title": "<script>alert('src')</script>",
+                                      "url": "https://example.org/?q=<script>"})
+    edit_cell(data_copy, "status_intervals", "torkham-2025-03-22", "source_ids", "evil")
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    code, _, err = run_cli(["load", "--data", str(data_copy), "--db", url])
+    assert code == 0, err
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60), url
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+UNESCAPED_TAG = re.compile(r"(?<!\\)<")
+
+
+def test_hostile_text_is_inert_on_the_page(hostile_page: tuple[AppTest, str]) -> None:
+    at, _ = hostile_page
+    at.query_params["as_of"] = "2025-04-01"
+    at.run()
+    assert not at.exception
+    texts = [e.value for kind in ("markdown", "caption", "warning", "info", "error", "title", "subheader")
+             for e in getattr(at, kind)]
+    for value in texts:
+        assert not UNESCAPED_TAG.search(value), value[:200]
+        assert "](" not in value, value[:200]  # no live Markdown link from data
+        assert ":red[" not in value and "$x^2$" not in value
+    shown = "\n".join(re.sub(r"\\(.)", r"\1", v) for v in texts)
+    assert "<script>alert(1)</script>" in shown  # visible, as text
+    assert "[click me](javascript:alert(1))" in shown
+    intervals = at.dataframe[0].value
+    # only http(s) URLs reach the link column (empty cells arrive as None or NaN)
+    assert all(not isinstance(u, str) or u.startswith(("https://", "http://")) for u in intervals["source_url"])
+    figure = at.get("plotly_chart")[0].proto.spec
+    assert "<script" not in figure and "<img" not in figure and "&lt;img" in figure
+    assert "A" * 400 not in figure  # long text is cut in hovers
+
+
+def test_hostile_query_parameters_change_nothing(hostile_page: tuple[AppTest, str]) -> None:
+    _, url = hostile_page
+    before = checksums(url)
+    for value in ["'; DROP TABLE crossings; --", 'torkham" OR 1=1', "x" * 10_240, "тorkham ☃ \u202e", "%00"]:
+        at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)  # a new visitor per URL
+        at.query_params["crossing"] = value
+        at.query_params["from"] = value
+        at.query_params["status"] = value
+        at.run()
+        assert not at.exception
+        assert at.warning
+    assert checksums(url) == before
+
+
+SQL_CALLS = {"execute", "exec_driver_sql", "text", "executescript"}
+
+
+def _formatted(node: ast.AST) -> bool:
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add))) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format")
+
+
+@pytest.mark.parametrize("path", sorted(str(p.relative_to(REPO)) for p in [
+    *(REPO / "db").glob("*.py"), *(REPO / "crossings").glob("*.py"), REPO / "dashboard.py"]))
+def test_no_sql_is_built_by_formatting(path: str) -> None:
+    for node in ast.walk(ast.parse((REPO / path).read_text())):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in SQL_CALLS and node.args:
+                assert not _formatted(node.args[0]), f"{path}:{node.lineno}: SQL built by formatting"
