@@ -1,0 +1,313 @@
+"""End to end in Chromium: the real app, driven as a user would.
+
+Needs Debian's Chromium (/usr/bin/chromium) and the playwright package; nothing is downloaded.
+Without them the tests are skipped with a note on how to install them, except under CI
+(CI=true), where a skip would hide a broken set-up and so fails instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import DATA, REPO, append_row, edit_cell, run_cli
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HOW_TO_INSTALL = "install Chromium with `apt-get install -y chromium` and `pip install -r requirements-dev.txt`"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", REPO / "test-results"))
+
+try:
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+
+def _require_browser() -> None:
+    missing = []
+    if sync_playwright is None:
+        missing.append("the playwright package")
+    if not Path(CHROMIUM).exists():
+        missing.append(f"Chromium at {CHROMIUM}")
+    if missing:
+        message = f"browser tests need {' and '.join(missing)}: {HOW_TO_INSTALL}"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must run these tests, not skip them)")
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(database_url: str) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free port against `database_url`; stopped on exit."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    log = open(Path(database_url.removeprefix("sqlite:///")).with_suffix(".log"), "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {log.name}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    _require_browser()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def curated_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'store.db'}"
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
+    assert code == 0, err
+    return url
+
+
+@pytest.fixture(scope="module")
+def app(browser: Browser, curated_url: str) -> Iterator[str]:
+    with streamlit_server(curated_url) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait the way Streamlit's own tests do: connected, script not running, no skeletons."""
+    page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=60_000)
+    page.wait_for_timeout(300)  # let a rerun that a widget or the URL started begin
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+    expect(page.locator("[data-testid=stSkeleton]")).to_have_count(0, timeout=60_000)
+
+
+def visit(page: Page, url: str) -> Page:
+    page.goto(url)
+    settle(page)
+    return page
+
+
+def lane_labels(page: Page) -> list[str]:
+    return page.locator("[data-testid=stPlotlyChart] .ytick text").evaluate_all("els => els.map(e => e.textContent)")
+
+
+def point_at(page: Page, element) -> None:  # type: ignore[no-untyped-def]
+    """Move the mouse over an element's centre, as a person would (Plotly's drag layer sits on top)."""
+    element.scroll_into_view_if_needed()
+    box = element.bounding_box()
+    assert box, "the element is not drawn"
+    page.mouse.move(box["x"] + 1, box["y"] + 1)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+
+
+def cli_summary(db: str, *args: str) -> str:
+    code, out, err = run_cli(["summary", *args, "--db", db])
+    assert code == 0, err
+    return out
+
+
+def test_open_the_page(app: str, page: Page) -> None:
+    visit(page, app)
+    main = page.locator("[data-testid=stMain]")
+    for name in ["Torkham", "Chaman / Spin Boldak", "Ghulam Khan", "Angoor Adda", "Kharlachi", "Badini", "Arandu",
+                 "Nawa Pass"]:
+        expect(main.get_by_text(name, exact=True).first).to_be_visible()
+    badges = main.locator(".stMarkdownBadge").all_inner_texts()
+    words = [re.search(r"(open|closed|restricted|unknown)$", b.strip()) for b in badges]
+    assert len(badges) == 8 and all(words), badges
+    chart = page.locator("[data-testid=stPlotlyChart]")
+    expect(chart.locator("svg.main-svg").first).to_be_visible()
+    assert chart.locator(".barlayer .point path").count() > 40
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    SCREENSHOTS.mkdir(exist_ok=True)
+    full_page_screenshot(page, SCREENSHOTS / "dashboard.png")
+
+
+def full_page_screenshot(page: Page, path: Path) -> None:
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    width = page.viewport_size["width"] if page.viewport_size else 1400
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 8000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path), full_page=True)
+
+
+def pick_only_torkham(page: Page) -> None:
+    crossings = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first
+    for name in ["Chaman / Spin Boldak", "Ghulam Khan", "Angoor Adda", "Kharlachi", "Badini", "Arandu", "Nawa Pass"]:
+        crossings.get_by_role("button", name=f"Remove {name}").click()
+        settle(page)
+
+
+def test_filter_by_crossing_and_share_the_url(app: str, page: Page, browser: Browser) -> None:
+    visit(page, f"{app}/?as_of=2025-04-01")
+    pick_only_torkham(page)
+    expect(page).to_have_url(re.compile(r"[?&]crossing=torkham(&|$)"))
+    lanes = lane_labels(page)
+    assert "Torkham" in lanes
+    assert not set(lanes) & {"Chaman / Spin Boldak", "Ghulam Khan", "Angoor Adda", "Kharlachi", "Badini", "Arandu",
+                             "Nawa Pass"}
+    main = page.locator("[data-testid=stMain]")
+    expect(main.get_by_text("Chaman / Spin Boldak", exact=True)).to_have_count(0)
+    shared = page.url
+    # 3. the same URL in a new page shows the same filtered view
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        visit(other, shared)
+        assert sorted(lane_labels(other)) == sorted(lanes)
+        expect(other.locator("[data-testid=stMain]").get_by_text("Chaman / Spin Boldak", exact=True)).to_have_count(0)
+        expect(other.locator("[data-testid=stMain]").get_by_text("open since 2025-03-22 (11 days)")).to_be_visible()
+    finally:
+        other.context.close()
+
+
+def type_date(page: Page, label: str, iso: str) -> None:
+    year, month, day = iso.split("-")
+    field = page.locator("[data-testid=stSidebar]").get_by_role("group", name=label, exact=True)
+    field.locator("[role=spinbutton]").first.click()
+    page.keyboard.type(year + month + day)
+    page.keyboard.press("Tab")
+    page.locator("h1").first.click()
+    settle(page)
+
+
+def test_date_window_matches_the_cli(app: str, page: Page, curated_url: str) -> None:
+    visit(page, f"{app}/?crossing=torkham&as_of=2025-04-01")
+    type_date(page, "From", "2025-02-01")
+    type_date(page, "To", "2025-03-31")
+    expect(page).to_have_url(re.compile(r"from=2025-02-01.*to=2025-03-31|to=2025-03-31.*from=2025-02-01"))
+    row = cli_summary(curated_url, "--crossing", "torkham", "--from", "2025-02-01", "--to", "2025-03-31",
+                      "--as-of", "2025-04-01").splitlines()[1].split(",")
+    closures, closed_days = row[4], row[5]
+    expect(page.locator("[data-testid=stMain]").get_by_text(
+        f"In the window: {closures} closure(s), {closed_days} closed day(s)")).to_be_visible()
+    assert closed_days == "26"
+
+
+def test_download_summary_equals_the_cli(app: str, page: Page, curated_url: str) -> None:
+    visit(page, f"{app}/?crossing=torkham&crossing=chaman&from=2025-02-01&to=2025-03-31&as_of=2025-04-01")
+    with page.expect_download() as arriving:
+        page.get_by_role("button", name="Download summary (CSV)").click()
+    download = arriving.value
+    assert download.suggested_filename == "crossing-summary_2025-02-01_2025-03-31.csv"
+    expected = cli_summary(curated_url, "--crossing", "torkham", "--crossing", "chaman", "--from", "2025-02-01",
+                           "--to", "2025-03-31", "--as-of", "2025-04-01")
+    assert Path(download.path()).read_bytes() == expected.encode()
+
+
+def test_hover_a_closure_bar(app: str, page: Page) -> None:
+    visit(page, f"{app}/?crossing=torkham&from=2025-02-01&to=2025-03-31&as_of=2025-04-01")
+    # the closed bar is the one in the "closed" colour (#D55E00)
+    bars = page.locator("[data-testid=stPlotlyChart] .barlayer .point path")
+    closed = [bars.nth(i) for i in range(bars.count()) if "213, 94, 0" in (bars.nth(i).get_attribute("style") or "")]
+    assert len(closed) == 1
+    point_at(page, closed[0])
+    tooltip = page.locator("[data-testid=stPlotlyChart] .hoverlayer")
+    expect(tooltip).to_contain_text("2025-02-21")
+    expect(tooltip).to_contain_text("2025-03-19")
+    expect(tooltip).to_contain_text("26 days")
+    expect(tooltip).to_contain_text("PTI via The Week")
+
+
+@pytest.fixture(scope="module")
+def hostile_app(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("hostile")
+    data = folder / "data"
+    shutil.copytree(DATA, data)
+    edit_cell(data, "crossings", "torkham", "name", "<script>alert(1)</script>")
+    edit_cell(data, "crossings", "chaman", "side_b_name", "<img src=x onerror=alert(1)>")
+    edit_cell(data, "status_intervals", "torkham-2025-03-22", "detail", "[click](javascript:alert(1))")
+    edit_cell(data, "status_intervals", "torkham-2025-02-21", "cause", "<img src=x onerror=alert(2)>")
+    append_row(data, "sources", {"source_id": "evil", "title": "<script>alert(3)</script>"})
+    edit_cell(data, "status_intervals", "torkham-2025-03-22", "source_ids", "evil")
+    url = f"sqlite:///{folder / 'hostile.db'}"
+    code, _, err = run_cli(["load", "--data", str(data), "--db", url])
+    assert code == 0, err
+    with streamlit_server(url) as served:
+        yield served
+
+
+def test_hostile_data_stays_text(hostile_app: str, page: Page) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    visit(page, f"{hostile_app}/?as_of=2025-04-01&from=2025-02-01")
+    main = page.locator("[data-testid=stMain]")
+    expect(main.get_by_text("<script>alert(1)</script>").first).to_be_visible()
+    expect(main.get_by_text("[click](javascript:alert(1))", exact=False).first).to_be_visible()
+    assert main.locator("a[href^='javascript']").count() == 0
+    assert page.locator("img[src=x]").count() == 0
+    bars = page.locator("[data-testid=stPlotlyChart] .barlayer .point path")
+    for i in range(min(bars.count(), 12)):
+        point_at(page, bars.nth(i))
+    page.wait_for_timeout(500)
+    assert dialogs == []
+
+
+def test_phone_screen_stacks_cards_without_overflow(app: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        visit(phone, f"{app}/?as_of=2025-04-01")
+        overflow = phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+        main_overflow = phone.evaluate(
+            "() => { const m = document.querySelector('[data-testid=stMain]'); return m.scrollWidth - m.clientWidth; }")
+        assert main_overflow <= 0
+        names = ["Torkham", "Chaman / Spin Boldak", "Ghulam Khan"]
+        boxes = [phone.locator("[data-testid=stMain]").get_by_text(n, exact=True).first.bounding_box() for n in names]
+        assert all(boxes)
+        lefts = {round(b["x"]) for b in boxes if b}
+        assert len(lefts) == 1, f"cards side by side on a phone: {boxes}"
+        assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]  # type: ignore[index]
+        SCREENSHOTS.mkdir(exist_ok=True)
+        full_page_screenshot(phone, SCREENSHOTS / "dashboard-phone.png")
+    finally:
+        context.close()
