@@ -26,6 +26,7 @@ from crossings.tables import (
 from crossings.textsafe import markdown_text as md
 from db.engine import database_url, open_store
 from db.load import LoadRejected
+from db.migrate import SchemaMismatch
 from db.queries import StoreEmpty, content_hash, read_versioned
 
 st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
@@ -79,7 +80,7 @@ def read_store() -> dict[str, pd.DataFrame]:
         st.error("The data files break the contract, so the store could not be built:")
         st.code("\n".join(str(p) for p in exc.problems), language=None)
         st.stop()
-    except StoreEmpty as exc:
+    except (StoreEmpty, SchemaMismatch) as exc:
         st.error(md(str(exc)))
         st.stop()
     except SQLAlchemyError as exc:

@@ -11,8 +11,7 @@ from typing import Any, NoReturn
 import click
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from crossings.cards import STALE_AFTER_DAYS, newest_source_dates
 from crossings.csvout import data_file_text
@@ -25,12 +24,14 @@ from db.engine import (
     build_sqlite_file,
     create_schema,
     database_url,
-    has_schema,
+    is_empty,
     make_engine,
     open_store,
+    shown_url,
     sqlite_path,
 )
 from db.load import LoadRejected, directory_opener, load_directory
+from db.migrate import SchemaMismatch, check_revision, current_revision, head_revision, upgrade
 from db.queries import StoreEmpty, read_all
 
 __all__ = ["cli", "main"]
@@ -67,13 +68,6 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
-def _shown_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
-
-
 def _report(problems: list[Problem], total: int) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -91,9 +85,11 @@ def _read_store(db_url: str | None) -> dict[str, pd.DataFrame]:
         _report(exc.problems, exc.total)
         _fail("the data files are invalid, so the default store could not be built")
     except StoreEmpty as exc:
-        _fail(f"{exc} (store: {_shown_url(url)})")
+        _fail(f"{exc} (store: {shown_url(url)})")
+    except SchemaMismatch as exc:
+        _fail(str(exc))
     except (SQLAlchemyError, OSError) as exc:
-        _fail(f"cannot read the store {_shown_url(url)}: {_first_line(exc)}")
+        _fail(f"cannot read the store {shown_url(url)}: {_first_line(exc)}")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -126,15 +122,18 @@ def load(data_dir: Path, db_url: str | None) -> None:
             counts = build_sqlite_file(path, data_dir)
         else:
             engine: Engine = make_engine(url)
-            if not has_schema(engine):
+            if is_empty(engine):
                 create_schema(engine)
+            check_revision(engine, shown_url(url))
             counts = load_directory(engine, data_dir)
+    except SchemaMismatch as exc:
+        _fail(str(exc))
     except LoadRejected as exc:
         _report(exc.problems, exc.total)
-        _fail(f"{exc.total} problem(s) found; the store {_shown_url(url)} was not changed")
+        _fail(f"{exc.total} problem(s) found; the store {shown_url(url)} was not changed")
     except (SQLAlchemyError, OSError) as exc:
-        _fail(f"cannot load into {_shown_url(url)}: {_first_line(exc)}")
-    click.echo(f"loaded {sum(counts.values())} rows into {_shown_url(url)}")
+        _fail(f"cannot load into {shown_url(url)}: {_first_line(exc)}")
+    click.echo(f"loaded {sum(counts.values())} rows into {shown_url(url)}")
     for name, count in counts.items():
         click.echo(f"  {name}: {count}")
 
@@ -221,6 +220,41 @@ def export(out_dir: Path, db_url: str | None) -> None:
     except OSError as exc:
         _fail(f"cannot write to {out_dir}: {exc.strerror or exc}")
     click.echo(f"wrote {len(TABLES)} files to {out_dir}")
+
+
+@cli.group()
+def db() -> None:
+    """The store's schema: see and upgrade its revision."""
+
+
+@db.command("upgrade")
+@DB_OPTION
+def db_upgrade(db_url: str | None) -> None:
+    """Create the schema in an empty store, or upgrade an older one; data is kept."""
+    url = database_url(db_url)
+    try:
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            before = current_revision(connection)
+        upgrade(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        _fail(f"cannot upgrade {shown_url(url)}: {_first_line(exc)}")
+    click.echo(f"{shown_url(url)}: schema revision {before or 'none'} -> {head_revision()}")
+
+
+@db.command("current")
+@DB_OPTION
+def db_current(db_url: str | None) -> None:
+    """Print the store's schema revision and the one this version needs."""
+    url = database_url(db_url)
+    try:
+        with make_engine(url).connect() as connection:
+            revision = current_revision(connection)
+    except (SQLAlchemyError, OSError) as exc:
+        _fail(f"cannot read {shown_url(url)}: {_first_line(exc)}")
+    head = head_revision()
+    click.echo(f"{shown_url(url)}: revision {revision or 'none'}; this version needs {head}"
+               + ("" if revision == head else " (run `python -m crossings db upgrade`)"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import sessionmaker
-
-from db.models import Base
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -21,9 +20,11 @@ __all__ = [
     "create_schema",
     "database_url",
     "has_schema",
+    "is_empty",
     "make_engine",
     "make_sessionmaker",
     "open_store",
+    "shown_url",
     "sqlite_path",
 ]
 
@@ -63,7 +64,14 @@ def _sqlite_on_begin(connection) -> None:  # type: ignore[no-untyped-def]
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`, with foreign keys, WAL and a busy timeout on SQLite."""
+    """An engine for `url`, with foreign keys, WAL and a busy timeout on SQLite.
+
+    Every transaction reads one snapshot on both stores: SQLite's BEGIN in WAL mode does so,
+    PostgreSQL needs REPEATABLE READ (its default, READ COMMITTED, lets each statement of a
+    transaction see a load that committed in between: the page would mix old and new rows).
+    """
+    if make_url(url).get_backend_name() == "postgresql":
+        return create_engine(url, isolation_level="REPEATABLE READ", pool_pre_ping=True)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -79,8 +87,24 @@ def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("status_intervals")
 
 
+def is_empty(engine: Engine) -> bool:
+    """No tables at all: a new database that the schema may be created in."""
+    return not inspect(engine).get_table_names()
+
+
 def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """The schema at the newest revision (db/migrations), through Alembic."""
+    from db.migrate import upgrade
+
+    upgrade(engine)
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -96,15 +120,19 @@ def open_store(url: str | None = None, data_dir: Path = DEFAULT_DATA_DIR) -> Eng
     A SQLite file that does not exist yet is built from `data_dir` in a temporary file
     beside it and moved into place only when complete, so that two processes starting at
     once, or a failed first load, never leave a half-built store behind.
-    Other stores get the schema if they lack it, and are otherwise left as they are.
+    An empty database gets the schema; a store at an older schema revision is refused
+    (SchemaMismatch, whose message names the command to run).
     """
+    from db.migrate import check_revision
+
     url = database_url(url)
     path = sqlite_path(url)
     if path is not None and not path.exists():
         build_sqlite_file(path, data_dir)
     engine = make_engine(url)
-    if not has_schema(engine):
+    if is_empty(engine):
         create_schema(engine)
+    check_revision(engine, shown_url(url))
     return engine
 
 

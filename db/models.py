@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    DDL,
     CheckConstraint,
     Column,
     Date,
@@ -18,7 +17,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -158,6 +156,7 @@ class Agreement(Base):
     __table_args__ = (
         CheckConstraint("title <> ''", name="ck_agreements_title"),
         CheckConstraint(_one_of("kind", AGREEMENT_KINDS), name="ck_agreements_kind"),
+        Index("ix_agreements_valid_until", "valid_until"),
         CheckConstraint(
             "valid_until IS NULL OR valid_until >= COALESCE(effective_from, signed_on, valid_until)",
             name="ck_agreements_dates",
@@ -185,6 +184,8 @@ class Moratorium(Base):
     __table_args__ = (
         CheckConstraint("subject <> ''", name="ck_moratoria_subject"),
         CheckConstraint("valid_until IS NULL OR valid_until >= start_date", name="ck_moratoria_dates"),
+        Index("ix_moratoria_valid_until", "valid_until"),
+        Index("ix_moratoria_start_date", "start_date"),
         *_slug_checks("moratoria", "moratorium_id"),
         *_date_checks("moratoria", "start_date", "valid_until"),
     )
@@ -251,29 +252,5 @@ LINK_TABLES: dict[tuple[str, str], Table] = {
     ("events", "source_ids"): _link_table("events", "event_id", "source_ids", "sources", "source_id"),
 }
 
-# Intervals of one crossing never overlap. Given that the rows already stored obey this,
-# a new row overlaps exactly when the interval starting last on or before it runs past
-# its start, or another interval starts inside it: two index probes per row.
-_NEW_OVERLAPS = """
-    (SELECT COALESCE(o.end_date, '9999-12-31') > NEW.start_date
-       FROM status_intervals o
-      WHERE o.crossing_id = NEW.crossing_id AND o.start_date <= NEW.start_date {exclude}
-      ORDER BY o.start_date DESC LIMIT 1)
-    OR EXISTS (SELECT 1 FROM status_intervals o
-      WHERE o.crossing_id = NEW.crossing_id AND o.start_date > NEW.start_date
-        AND o.start_date < COALESCE(NEW.end_date, '9999-12-31') {exclude})
-"""
-_SQLITE_OVERLAP_TRIGGERS = [
-    DDL(
-        "CREATE TRIGGER status_intervals_no_overlap_insert BEFORE INSERT ON status_intervals "
-        f"WHEN {_NEW_OVERLAPS.format(exclude='')} "
-        "BEGIN SELECT RAISE(ABORT, 'status interval overlaps another interval of the same crossing'); END"
-    ),
-    DDL(
-        "CREATE TRIGGER status_intervals_no_overlap_update BEFORE UPDATE ON status_intervals "
-        f"WHEN {_NEW_OVERLAPS.format(exclude='AND o.interval_id <> OLD.interval_id')} "
-        "BEGIN SELECT RAISE(ABORT, 'status interval overlaps another interval of the same crossing'); END"
-    ),
-]
-for _ddl in _SQLITE_OVERLAP_TRIGGERS:
-    event.listen(StatusInterval.__table__, "after_create", _ddl.execute_if(dialect="sqlite"))
+# The trigger that refuses overlapping intervals of one crossing is created by the migrations
+# (db/migrations), per dialect: it is part of the schema's history, not of these models.

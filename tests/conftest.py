@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from crossings.cli import main
 from crossings.records import table
@@ -33,13 +35,42 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+# Every test that takes `store_url` runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL
+# names a throwaway PostgreSQL database (its public schema is dropped and rebuilt per test).
+BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
+
+
+def reset_postgresql(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    """A SQLite store in tmp_path loaded with the curated data."""
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
-    assert code == 0, err
+def empty_url(backend: str, tmp_path: Path) -> str:
+    """An empty database of the backend under test."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url = os.environ["TEST_DATABASE_URL"]
+    reset_postgresql(url)
     return url
+
+
+@pytest.fixture
+def store_url(empty_url: str) -> str:
+    """A store loaded with the curated data: SQLite in tmp_path, or the test PostgreSQL database."""
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", empty_url])
+    assert code == 0, err
+    return empty_url
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:

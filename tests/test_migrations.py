@@ -1,0 +1,84 @@
+"""Schema migrations: an older store is refused until upgraded, and upgrading loses nothing."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from conftest import DATA, REPO, checksums, run_cli
+from sqlalchemy import inspect
+from streamlit.testing.v1 import AppTest
+
+from db.engine import make_engine
+from db.load import load_directory
+from db.migrate import SchemaMismatch, check_revision, current_revision, head_revision, upgrade
+
+
+@pytest.fixture
+def old_store(empty_url: str) -> str:
+    """A store at the first revision holding the curated data, as an older version left it."""
+    engine = make_engine(empty_url)
+    upgrade(engine, "0001")
+    load_directory(engine, DATA)
+    engine.dispose()
+    return empty_url
+
+
+def data_checksums(url: str) -> dict[str, str]:
+    return {name: digest for name, digest in checksums(url).items() if name != "alembic_version"}
+
+
+def test_head_is_the_newest_revision() -> None:
+    assert head_revision() == "0002"
+
+
+def test_an_older_store_is_refused_with_the_command_to_run(old_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SchemaMismatch, match=r"revision 0001, this version needs 0002: run `python -m crossings db "
+                                             r"upgrade"):
+        check_revision(make_engine(old_store), old_store)
+    for argv in (["status", "--db", old_store], ["load", "--data", str(DATA), "--db", old_store]):
+        code, _, err = run_cli(argv)
+        assert code == 1 and "python -m crossings db upgrade" in err and "Traceback" not in err
+    monkeypatch.setenv("DATABASE_URL", old_store)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60).run()
+    st.cache_resource.clear()
+    assert not at.exception
+    assert any("python \\-m crossings db upgrade" in e.value for e in at.error)
+
+
+def test_upgrade_keeps_every_row(old_store: str) -> None:
+    before = data_checksums(old_store)
+    code, out, err = run_cli(["db", "upgrade", "--db", old_store])
+    assert code == 0, err
+    assert "schema revision 0001 -> 0002" in out
+    engine = make_engine(old_store)
+    with engine.connect() as connection:
+        assert current_revision(connection) == "0002"
+        indexes = {ix["name"] for ix in inspect(connection).get_indexes("agreements")}
+    assert "ix_agreements_valid_until" in indexes
+    assert data_checksums(old_store) == before
+    code, out, _ = run_cli(["summary", "--from", "2025-01-01", "--to", "2025-03-31", "--crossing", "torkham",
+                            "--as-of", "2025-04-01", "--db", old_store])
+    assert out.splitlines()[1] == "torkham,Torkham,open,2025-03-22,1,26,3,61,0,26"
+
+
+def test_upgrade_creates_a_new_store_and_is_idempotent(empty_url: str) -> None:
+    for _ in range(2):
+        code, _, err = run_cli(["db", "upgrade", "--db", empty_url])
+        assert code == 0, err
+    code, out, _ = run_cli(["db", "current", "--db", empty_url])
+    assert "revision 0002; this version needs 0002" in out
+
+
+def test_the_models_match_the_migrations(empty_url: str) -> None:
+    """What the ORM declares is what the migrations build (Alembic's own comparison)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from db.models import Base
+
+    engine = make_engine(empty_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
