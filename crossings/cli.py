@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -30,7 +31,7 @@ from db.engine import (
     shown_url,
     sqlite_path,
 )
-from db.load import LoadRejected, directory_opener, load_directory
+from db.load import LoadRejected, data_size, directory_opener, load_directory
 from db.migrate import SchemaMismatch, check_revision, current_revision, head_revision, upgrade
 from db.queries import StoreEmpty, read_all
 
@@ -50,6 +51,8 @@ class IsoDate(click.ParamType):
 
 
 DATE = IsoDate()
+# Data files larger than this get a progress bar on stderr while they load.
+PROGRESS_BAR_BYTES = 10_000_000
 DB_OPTION = click.option(
     "--db", "db_url", metavar="URL", default=None,
     help="SQLAlchemy URL of the store; default: $DATABASE_URL, else crossings.db built from data/.",
@@ -116,16 +119,22 @@ def cli() -> None:
 def load(data_dir: Path, db_url: str | None) -> None:
     """Check the data files, then replace the store's content with them in one transaction."""
     url = database_url(db_url)
+    size = data_size(data_dir) if data_dir.is_dir() else 0
+    # A bar only where a load takes a while; the curated data loads in a blink.
+    bar = click.progressbar(length=size, label="checking and loading", file=sys.stderr) \
+        if size > PROGRESS_BAR_BYTES else None
+    progress = (lambda done: bar.update(done - bar.pos)) if bar is not None else None
     try:
-        path = sqlite_path(url)
-        if path is not None and not path.exists():
-            counts = build_sqlite_file(path, data_dir)
-        else:
-            engine: Engine = make_engine(url)
-            if is_empty(engine):
-                create_schema(engine)
-            check_revision(engine, shown_url(url))
-            counts = load_directory(engine, data_dir)
+        with bar if bar is not None else contextlib.nullcontext():
+            path = sqlite_path(url)
+            if path is not None and not path.exists():
+                counts = build_sqlite_file(path, data_dir, progress)
+            else:
+                engine: Engine = make_engine(url)
+                if is_empty(engine):
+                    create_schema(engine)
+                check_revision(engine, shown_url(url))
+                counts = load_directory(engine, data_dir, progress)
     except SchemaMismatch as exc:
         _fail(str(exc))
     except LoadRejected as exc:

@@ -33,6 +33,7 @@ from crossings.records import (
     TABLES,
     TEXT,
     URL,
+    Column,
     TableSpec,
 )
 
@@ -41,8 +42,8 @@ __all__ = [
     "MAX_REPORTED_PROBLEMS",
     "Opener",
     "Problem",
+    "Sink",
     "check_dataset",
-    "iter_records",
     "parse_date",
 ]
 
@@ -194,67 +195,115 @@ class _Known:
     )
 
 
-def _parse_field(spec: TableSpec, name: str, text: str, known: _Known | None) -> Any:
-    """The typed value of one field; raises ValueError with a message for people."""
-    column = spec.column(name)
-    if len(text) > MAX_FIELD_CHARS:
-        raise ValueError(f"{len(text)} characters; at most {MAX_FIELD_CHARS} are allowed")
-    if CONTROL.search(text):
-        raise ValueError("contains a control character")
-    if text == "":
-        if column.required:
-            raise ValueError("required; the field is empty")
-        return [] if column.kind == REFS else None
-    if text != text.strip():
-        raise ValueError("leading or trailing spaces")
-    kind = column.kind
-    if kind == TEXT and text.startswith(FORMULA_TRIGGERS):
-        # Kept out of the store, so that every CSV written from it is safe to open in a
-        # spreadsheet and still loads back exactly.
-        raise ValueError(f"starts with {text[0]!r}, which a spreadsheet would run as a formula; "
-                         "begin the text with a word")
-    if kind == ID:
-        _check_slug(text)
-        return text
-    if kind == DATE:
-        return parse_date(text)
-    if kind == FLOAT:
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
+def _field_parser(spec: TableSpec, column: Column) -> Callable[[str, _Known | None], Any]:
+    """A function that turns one field's text into its value, or raises ValueError for people.
+
+    Built once per column so that the per-field work is only the checks that column needs.
+    """
+    name, kind, required = column.name, column.kind, column.required
+
+    def common(text: str) -> bool:
+        """Checks every field gets; True when the field is empty."""
+        if len(text) > MAX_FIELD_CHARS:
+            raise ValueError(f"{len(text)} characters; at most {MAX_FIELD_CHARS} are allowed")
+        if CONTROL.search(text):
+            raise ValueError("contains a control character")
+        if text == "":
+            if required:
+                raise ValueError("required; the field is empty")
+            return True
+        if text[0].isspace() or text[-1].isspace():
+            raise ValueError("leading or trailing spaces")
+        return False
+
+    if kind == TEXT:
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return None
+            if text.startswith(FORMULA_TRIGGERS):
+                # Kept out of the store, so that every CSV written from it is safe to open in a
+                # spreadsheet and still loads back exactly.
+                raise ValueError(f"starts with {text[0]!r}, which a spreadsheet would run as a formula; "
+                                 "begin the text with a word")
+            return text
+    elif kind == ID:
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return None
+            _check_slug(text)
+            return text
+    elif kind == DATE:
+        def parse(text: str, known: _Known | None) -> Any:
+            return None if common(text) else parse_date(text)
+    elif kind == FLOAT:
         low, high = COORDINATE_RANGE[name]
-        if not math.isfinite(value) or not low <= value <= high:
-            raise ValueError(f"{text} is outside {low:g} to {high:g}")
-        return value
-    if kind == COUNTRY:
-        if text not in COUNTRIES:
-            raise ValueError(f"{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. PK, AF)")
-        return text
-    if kind == URL:
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-            raise ValueError(f"{text[:80]!r} is not an http(s) URL")
-        return text
-    if kind == ENUM:
-        if text not in column.choices:
-            raise ValueError(f"{text!r} is not one of {', '.join(column.choices)}")
-        return text
-    if kind == REF:
-        _check_slug(text)
-        _check_known(text, column.ref, known)
-        return text
-    if kind == REFS:
-        items = text.split(LIST_SEPARATOR)
-        if any(item == "" for item in items):
-            raise ValueError(f"empty item in the '{LIST_SEPARATOR}'-separated list {text!r}")
-        for item in items:
-            _check_slug(item)
-            _check_known(item, column.ref, known)
-        if len(set(items)) != len(items):
-            raise ValueError(f"an id appears twice in {text!r}")
-        return items
-    return text
+
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return None
+            try:
+                value = float(text)
+            except ValueError:
+                raise ValueError(f"{text!r} is not a number") from None
+            if not math.isfinite(value) or not low <= value <= high:
+                raise ValueError(f"{text} is outside {low:g} to {high:g}")
+            return value
+    elif kind == COUNTRY:
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return None
+            if text not in COUNTRIES:
+                raise ValueError(f"{text!r} is not an ISO 3166-1 alpha-2 country code (e.g. PK, AF)")
+            return text
+    elif kind == URL:
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return None
+            parts = urlsplit(text)
+            if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+                raise ValueError(f"{text[:80]!r} is not an http(s) URL")
+            return text
+    elif kind == ENUM:
+        choices = frozenset(column.choices)
+
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return None
+            if text not in choices:
+                raise ValueError(f"{text!r} is not one of {', '.join(column.choices)}")
+            return text
+    elif kind == REF:
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return None
+            _check_slug(text)
+            _check_known(text, column.ref, known)
+            return text
+    elif kind == REFS:
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return []
+            items = text.split(LIST_SEPARATOR)
+            if "" in items:
+                raise ValueError(f"empty item in the '{LIST_SEPARATOR}'-separated list {text!r}")
+            for item in items:
+                _check_slug(item)
+                _check_known(item, column.ref, known)
+            if len(set(items)) != len(items):
+                raise ValueError(f"an id appears twice in {text!r}")
+            return items
+    else:  # pragma: no cover - every kind of records.py is handled above
+        raise AssertionError(kind)
+    return parse
+
+
+_PARSERS: dict[str, list[tuple[str, Callable[[str, _Known | None], Any]]]] = {}
+
+
+def _parsers(spec: TableSpec) -> list[tuple[str, Callable[[str, _Known | None], Any]]]:
+    if spec.name not in _PARSERS:
+        _PARSERS[spec.name] = [(c.name, _field_parser(spec, c)) for c in spec.columns]
+    return _PARSERS[spec.name]
 
 
 def _check_slug(text: str) -> None:
@@ -310,9 +359,9 @@ def _parse_row(
 ) -> tuple[dict[str, Any], list[Problem]]:
     record: dict[str, Any] = {}
     problems: list[Problem] = []
-    for name, text in raw.items():
+    for name, parse in _parsers(spec):
         try:
-            record[name] = _parse_field(spec, name, text, known)
+            record[name] = parse(raw[name], known)
         except ValueError as exc:
             record[name] = None
             problems.append(Problem(file, line, name, str(exc)))
@@ -342,11 +391,27 @@ def _overlap_problems(known: _Known, file: str) -> list[Problem]:
     return problems
 
 
-def check_dataset(open_file: Opener, display: Callable[[str], str] = str) -> tuple[list[Problem], int]:
-    """Check every data file; returns (the first problems found, how many there were in all)."""
+# Rows handed to a sink at a time: large enough that per-batch costs vanish, small enough
+# that memory stays flat however long a file is.
+BATCH_ROWS = 5_000
+# Receives batches of (typed record, field texts) of rows that passed their checks, in file
+# order, as long as no problem has been found anywhere yet.
+Sink = Callable[[TableSpec, list[tuple[dict[str, Any], dict[str, str]]]], None]
+
+
+def check_dataset(
+    open_file: Opener, display: Callable[[str], str] = str, sink: Sink | None = None
+) -> tuple[list[Problem], int]:
+    """Check every data file; returns (the first problems found, how many there were in all).
+
+    With a sink, the rows are also handed over in batches while the files are read once, so a
+    loader writes in the same pass. Once a problem is found no more rows are handed over, and a
+    caller that sees problems must discard what the sink wrote (the loader rolls back).
+    """
     known = _Known()
     problems: list[Problem] = []
     total = 0
+    batch: list[tuple[dict[str, Any], dict[str, str]]] = []
 
     def report(problem: Problem) -> None:
         nonlocal total
@@ -368,6 +433,11 @@ def check_dataset(open_file: Opener, display: Callable[[str], str] = str) -> tup
                     record, row_problems = _parse_row(spec, line, raw, known, file)
                     for problem in row_problems:
                         report(problem)
+                    if sink is not None and total == 0:
+                        batch.append((record, raw))
+                        if len(batch) >= BATCH_ROWS:
+                            sink(spec, batch)
+                            batch = []
                     row_id = record[spec.id_column]
                     if row_id is not None:
                         if row_id in first_line:
@@ -383,6 +453,9 @@ def check_dataset(open_file: Opener, display: Callable[[str], str] = str) -> tup
         except _ReadError as exc:
             report(Problem(file, exc.line, exc.column, exc.message))
             known.unreadable.add(spec.name)
+        if sink is not None and total == 0 and batch:
+            sink(spec, batch)
+        batch = []
         known.ids[spec.name] = set(first_line)
         if spec.name in REQUIRED_ROWS and spec.name not in known.unreadable and not first_line:
             report(Problem(file, 1, "(file)", f"no rows: the store needs at least one {REQUIRED_ROWS[spec.name]}"))
@@ -396,22 +469,6 @@ def check_dataset(open_file: Opener, display: Callable[[str], str] = str) -> tup
 def _file_order(file: str, display: Callable[[str], str]) -> int:
     names = [display(spec.file_name) for spec in TABLES]
     return names.index(file) if file in names else len(names)
-
-
-def iter_records(spec: TableSpec, open_file: Opener) -> Iterator[dict[str, Any]]:
-    """Typed records of one file that check_dataset has passed, one at a time."""
-    stream = open_file(spec.file_name)
-    if stream is None:
-        raise FileNotFoundError(spec.file_name)
-    with stream:
-        try:
-            for line, raw in _raw_rows(spec, stream):
-                record, problems = _parse_row(spec, line, raw, None, spec.file_name)
-                if problems:
-                    raise ValueError(str(problems[0]))
-                yield record
-        except _ReadError as exc:
-            raise ValueError(f"{spec.file_name}:{exc.line}: {exc.column}: {exc.message}") from None
 
 
 def bytes_opener(files: dict[str, bytes]) -> Opener:

@@ -41,6 +41,9 @@ _SQLITE_PRAGMAS = (
     # WAL: readers keep reading the last committed content while a load writes.
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
+    # 64 MiB of page cache (the default is 2 MiB): a million-interval load touches its indexes
+    # all over, and misses dominate its time. Memory is taken only as pages are used.
+    "PRAGMA cache_size=-65536",
 )
 
 
@@ -136,7 +139,7 @@ def open_store(url: str | None = None, data_dir: Path = DEFAULT_DATA_DIR) -> Eng
     return engine
 
 
-def build_sqlite_file(path: Path, data_dir: Path, on_rows: Callable[[str, int], None] | None = None
+def build_sqlite_file(path: Path, data_dir: Path, progress: Callable[[int], None] | None = None
                       ) -> dict[str, int]:
     """Create a SQLite store at `path` loaded from `data_dir`; returns the rows loaded per table.
 
@@ -156,7 +159,7 @@ def build_sqlite_file(path: Path, data_dir: Path, on_rows: Callable[[str, int], 
         engine = make_engine(f"sqlite:///{tmp}")
         try:
             create_schema(engine)
-            counts = load_directory(engine, data_dir, on_rows)
+            counts = load_directory(engine, data_dir, progress)
             with engine.connect() as connection:
                 # Fold the write-ahead log into the file before it is linked under its
                 # final name: the log belongs to the temporary name.

@@ -1,24 +1,28 @@
-"""Replacing the store's content with checked data files, all in one transaction."""
+"""Replacing the store's content with checked data files, all in one transaction.
+
+The files are read once: each row is checked and, while no problem has been found, written
+in the same pass; any problem rolls the whole transaction back, so the store is left exactly
+as it was. Writing goes straight to the driver's executemany with bound parameters.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Connection, Engine, delete, insert
+from sqlalchemy.exc import IntegrityError
 
-from crossings.records import TABLES, TableSpec
-from crossings.validation import Opener, Problem, check_dataset, iter_records
+from crossings.records import DATE, TABLES, TableSpec
+from crossings.validation import Opener, Problem, check_dataset
 from db.models import LINK_TABLES, Base, Meta
 
-__all__ = ["CHUNK_ROWS", "LoadRejected", "directory_opener", "load_directory", "replace_content"]
+__all__ = ["LoadRejected", "data_size", "directory_opener", "load_directory", "replace_content"]
 
-# Rows per INSERT batch: large enough that the per-statement cost vanishes, small enough
-# that memory stays flat however long the file is.
-CHUNK_ROWS = 5_000
+# Reports progress: how many bytes of the data files have been read so far.
+Progress = Callable[[int], None]
 
 
 class LoadRejected(Exception):
@@ -38,69 +42,124 @@ def directory_opener(data_dir: Path) -> Opener:
     return open_file
 
 
-def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+class _Counting:
+    """A binary stream that reports how much has been read."""
+
+    def __init__(self, stream: IO[bytes], on_read: Callable[[int], None]) -> None:
+        self._stream, self._on_read = stream, on_read
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        self._on_read(len(chunk))
+        return chunk
+
+    def __enter__(self) -> _Counting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stream.close()
 
 
-def _table(spec: TableSpec):  # type: ignore[no-untyped-def]
-    return Base.metadata.tables[spec.name]
+def _insert_sql(connection: Connection, table: str, columns: list[str]) -> str:
+    """INSERT with one placeholder per column. Table and column names are this module's
+    constants; every value is a bound parameter."""
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[connection.dialect.paramstyle]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+
+
+class _Writer:
+    """The sink that writes checked rows; remembers a database refusal instead of raising it,
+    so that the checks can go on and name the row that caused it."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.counts = {spec.name: 0 for spec in TABLES}
+        self.digest = hashlib.sha256()
+        self.error: IntegrityError | None = None
+        self._sql: dict[str, str] = {}
+
+    def _statement(self, key: str, table: str, columns: list[str]) -> str:
+        if key not in self._sql:
+            self._sql[key] = _insert_sql(self.connection, table, columns)
+        return self._sql[key]
+
+    def write(self, spec: TableSpec, batch: list[tuple[dict[str, Any], dict[str, str]]]) -> None:
+        if self.error is not None:
+            return
+        lists = [c.name for c in spec.list_columns]
+        plain = [c for c in spec.columns if c.kind != "refs"]
+        # Dates go in as their checked ISO text: the driver binds it to a DATE column on both stores.
+        getters = [(c.name, c.kind == DATE) for c in plain]
+        position = self.counts[spec.name]
+        rows, links = [], {name: [] for name in lists}
+        for record, raw in batch:
+            self.digest.update("\x1f".join(raw.values()).encode() + b"\x1e")
+            rows.append((*((raw[name] or None) if is_date else record[name] for name, is_date in getters), position))
+            position += 1
+            owner = record[spec.id_column]
+            for name in lists:
+                links[name].extend((owner, target, i) for i, target in enumerate(record[name]))
+        try:
+            self.connection.exec_driver_sql(
+                self._statement(spec.name, spec.name, [c.name for c in plain] + ["position"]), rows)
+            for name in lists:
+                if links[name]:
+                    link = LINK_TABLES[(spec.name, name)]
+                    self.connection.exec_driver_sql(
+                        self._statement(link.name, link.name, ["owner_id", "target_id", "position"]), links[name])
+        except IntegrityError as exc:
+            self.error = exc
+            return
+        self.counts[spec.name] = position
 
 
 def replace_content(
-    engine: Engine,
-    open_file: Opener,
-    display: Callable[[str], str] = str,
-    on_rows: Callable[[str, int], None] | None = None,
+    engine: Engine, open_file: Opener, display: Callable[[str], str] = str, progress: Progress | None = None
 ) -> dict[str, int]:
-    """Check every file, then replace the whole content in one transaction.
+    """Check every file and replace the whole content with it in one transaction.
 
-    Raises LoadRejected (before anything is written) when the files break the contract.
-    Returns the number of rows loaded per table. `on_rows(table, n)` reports progress.
+    Raises LoadRejected when the files break the contract; the transaction is then rolled back
+    and the store is exactly as it was. Returns the number of rows loaded per table.
     """
-    problems, total = check_dataset(open_file, display)
-    if problems:
-        raise LoadRejected(problems, total)
-    counts: dict[str, int] = {}
-    digest = hashlib.sha256()
+    if progress is not None:
+        open_file = _with_progress(open_file, progress)
     with engine.begin() as connection:
         for link in LINK_TABLES.values():
             connection.execute(delete(link))
         for spec in reversed(TABLES):
-            connection.execute(delete(_table(spec)))
+            connection.execute(delete(Base.metadata.tables[spec.name]))
         connection.execute(delete(Meta))
-        for spec in TABLES:
-            table = _table(spec)
-            lists = spec.list_columns
-            position = 0
-            for chunk in _chunks(iter_records(spec, open_file), CHUNK_ROWS):
-                rows = []
-                links: dict[str, list[dict[str, Any]]] = {c.name: [] for c in lists}
-                for record in chunk:
-                    digest.update(repr(sorted(record.items())).encode())
-                    row = {k: v for k, v in record.items() if k not in links}
-                    row["position"] = position
-                    position += 1
-                    rows.append(row)
-                    owner = record[spec.id_column]
-                    for column in lists:
-                        links[column.name].extend(
-                            {"owner_id": owner, "target_id": target, "position": i}
-                            for i, target in enumerate(record[column.name])
-                        )
-                connection.execute(insert(table), rows)
-                for column in lists:
-                    if links[column.name]:
-                        connection.execute(insert(LINK_TABLES[(spec.name, column.name)]), links[column.name])
-                if on_rows is not None:
-                    on_rows(spec.name, len(rows))
-            counts[spec.name] = position
-        connection.execute(insert(Meta), [{"key": "content_hash", "value": digest.hexdigest()}])
-    return counts
+        writer = _Writer(connection)
+        problems, total = check_dataset(open_file, display, sink=writer.write)
+        if problems:
+            raise LoadRejected(problems, total)
+        if writer.error is not None:
+            raise writer.error  # the store refused a row the checks let through: a bug, not bad data
+        connection.execute(insert(Meta), [{"key": "content_hash", "value": writer.digest.hexdigest()}])
+    return writer.counts
 
 
-def load_directory(engine: Engine, data_dir: Path, on_rows: Callable[[str, int], None] | None = None
-                   ) -> dict[str, int]:
+def _with_progress(open_file: Opener, progress: Progress) -> Opener:
+    done = 0
+
+    def counted(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(done)
+
+    def open_counted(name: str) -> IO[bytes] | None:
+        stream = open_file(name)
+        return None if stream is None else _Counting(stream, counted)  # type: ignore[return-value]
+
+    return open_counted
+
+
+def data_size(data_dir: Path) -> int:
+    """Bytes in the data files of a folder, for a progress bar."""
+    return sum((data_dir / spec.file_name).stat().st_size for spec in TABLES
+               if (data_dir / spec.file_name).is_file())
+
+
+def load_directory(engine: Engine, data_dir: Path, progress: Progress | None = None) -> dict[str, int]:
     """replace_content from the files of a data directory; problems name the files by path."""
-    return replace_content(engine, directory_opener(data_dir), lambda name: str(data_dir / name), on_rows)
+    return replace_content(engine, directory_opener(data_dir), lambda name: str(data_dir / name), progress)
