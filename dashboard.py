@@ -9,11 +9,12 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crossings.cards import Card, commitments, crossing_cards
-from crossings.charts import timeline_figure
+from crossings.cards import Card, crossing_cards, urgency_order
+from crossings.charts import chart_lanes, timeline_figure
 from crossings.csvout import table_csv
-from crossings.days import default_window
+from crossings.days import current_status, default_window, summary_table
 from crossings.filters import STATUS_CHOICES, Filters, parse_query, to_query, window_for
+from crossings.indexes import StoreIndexes, build_indexes
 from crossings.records import UNKNOWN
 from crossings.tables import (
     commitment_table,
@@ -21,7 +22,6 @@ from crossings.tables import (
     export_file_name,
     interval_table,
     newest_source_date,
-    summary_csv,
 )
 from crossings.textsafe import markdown_text as md
 from db.engine import database_url, open_store
@@ -38,6 +38,10 @@ BADGES = {  # the word is always shown: colour is never the only cue
     UNKNOWN: ("unknown", "gray", ":material/help:"),
 }
 CARDS_PER_ROW = 3
+# A page of cards stays readable and light with hundreds of crossings selected.
+MAX_CARDS = 50
+# Rows a table shows; the download has them all.
+MAX_TABLE_ROWS = 5_000
 DATE_LIMITS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
 
 
@@ -50,7 +54,9 @@ class StoreChanged(Exception):
     """A load committed between reading the version and reading the rows: read again."""
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# cache_resource, not cache_data: the frames are shared and never changed by the page, and a
+# million-row store would otherwise be copied on every rerun.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def store_frames(url: str, version: str) -> dict[str, pd.DataFrame]:
     """The whole store, cached per content version: a reload of the store shows at once."""
     with store_engine(url).connect() as connection:
@@ -60,7 +66,13 @@ def store_frames(url: str, version: str) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def read_store() -> dict[str, pd.DataFrame]:
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _indexes(url: str, version: str, _store: dict[str, pd.DataFrame]) -> StoreIndexes:
+    return build_indexes(_store)
+
+
+def read_store() -> tuple[dict[str, pd.DataFrame], StoreIndexes]:
+    """The store's tables and their indexes, for the content version the store holds now."""
     url = database_url()
     try:
         with st.spinner("Preparing the store (on the first run it is built from data/)…"):
@@ -71,7 +83,8 @@ def read_store() -> dict[str, pd.DataFrame]:
                 if version is None:
                     raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
                 try:
-                    return store_frames(url, version)
+                    frames = store_frames(url, version)
+                    return frames, _indexes(url, version, frames)
                 except StoreChanged:
                     continue
             st.error("The store is being reloaded again and again; try again in a moment.")
@@ -127,23 +140,22 @@ def write_url(filters: Filters, crossing_ids: list[str]) -> None:
 
 
 def draw_card(card: Card) -> None:
+    """One bordered card, written as one Markdown element: with 50 cards a page, every element
+    a card adds costs the page a visible share of its rerun."""
+    title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
+    word, colour, icon = BADGES[card.status]
+    lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {word}]", md(card.status_text)]
+    if card.detail:
+        lines.append(f"What moves: {md(card.detail)}")
+    lines.append(f"In the window: {card.closures} closure(s), {card.closed_days} closed day(s)")
+    lines.append(f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record")
+    source = f"Newest source: {card.newest_source}" if card.newest_source else "Newest source: none dated"
+    if card.stale:
+        source += " · :material/schedule: **stale** (older than 30 days)"
+    lines.append(source)
+    lines.extend(f":material/handshake: **{md(item.title)}**: {md(item.text)}" for item in card.commitments)
     with st.container(border=True):
-        title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
-        st.markdown(f"**{title}**  \n{md(card.places)}")
-        word, colour, icon = BADGES[card.status]
-        st.badge(word, color=colour, icon=icon)
-        lines = [md(card.status_text)]
-        if card.detail:
-            lines.append(f"What moves: {md(card.detail)}")
-        lines.append(f"In the window: {card.closures} closure(s), {card.closed_days} closed day(s)")
-        lines.append(f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record")
-        source = f"Newest source: {card.newest_source}" if card.newest_source else "Newest source: none dated"
-        if card.stale:
-            source += " · :material/schedule: **stale** (older than 30 days)"
-        lines.append(source)
         st.markdown("  \n".join(lines))
-        for item in card.commitments:
-            st.markdown(f":material/handshake: **{md(item.title)}**: {md(item.text)}")
 
 
 def draw_cards(cards: list[Card]) -> None:
@@ -174,10 +186,26 @@ HOW_TO_READ = """
 """
 
 
+def select_cards(names: dict[str, str], order: list[str]) -> list[str]:
+    """The cards to draw: those matching the search box, MAX_CARDS a page."""
+    found = st.text_input("Find a crossing", key="f_find", placeholder="name, e.g. Torkham",
+                          help="Shows only the crossings whose name contains this text.")
+    if found.strip():
+        needle = found.strip().casefold()
+        order = [c for c in order if needle in names[c].casefold()]
+    pages = max(1, -(-len(order) // MAX_CARDS))
+    if pages > 1:
+        page = st.number_input(f"{len(order)} crossings, {MAX_CARDS} a page, most urgent first: page", 1, pages,
+                               key="f_card_page")
+        return order[(int(page) - 1) * MAX_CARDS:int(page) * MAX_CARDS]
+    return order
+
+
 def main() -> None:
-    store = read_store()
+    store, indexes = read_store()
     crossings, intervals = store["crossings"], store["status_intervals"]
     crossing_ids = list(crossings["crossing_id"])
+    names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     warnings = read_url_once(crossing_ids)
     filters = sidebar_filters(crossings)
     write_url(filters, crossing_ids)
@@ -199,14 +227,24 @@ def main() -> None:
         st.warning(md(warning), icon=":material/link_off:")
 
     chosen = crossings[crossings["crossing_id"].isin(selected)]
-    cards = crossing_cards(chosen, intervals, store["agreements"], store["moratoria"], store["sources"], window,
-                           as_of)
+    summary = summary_table(chosen, indexes.runs, window, as_of)
+    newest = indexes.source_dates.newest(selected, as_of)
+    urgent = urgency_order(list(summary["crossing_id"]), list(summary["status"]), newest, as_of)
+    shown_status = dict(zip(summary["crossing_id"], summary["status"], strict=True))
     st.subheader("Status on the as-of date")
-    draw_cards([c for c in cards if c.status in statuses])
+    drawn = select_cards(names, [c for c in urgent if shown_status[c] in statuses])
+    current_ids = [i for i in current_status(indexes.runs, drawn, as_of)["interval_id"] if i is not None]
+    cards = crossing_cards(
+        crossings.set_index("crossing_id").loc[drawn].reset_index(),
+        indexes.intervals_by_id.loc[current_ids].reset_index(), store["agreements"], store["moratoria"],
+        store["sources"], window, as_of, runs=indexes.runs, source_dates=indexes.source_dates,
+        commitment_index=indexes.commitments)
+    draw_cards(cards)
 
-    rows = interval_table(intervals, crossings, store["sources"], window, as_of, selected, statuses)
-    commitment_rows = commitment_table(commitments(store["agreements"], store["moratoria"], as_of), crossings,
-                                       store["sources"], window, as_of, selected)
+    rows = interval_table(intervals, crossings, store["sources"], window, as_of, selected, statuses,
+                          day_arrays=indexes.interval_days)
+    commitment_rows = commitment_table(indexes.commitments.overlapping(window, as_of), crossings, store["sources"],
+                                       window, as_of, selected)
     event_rows = event_table(store["events"], crossings, store["sources"], window, as_of, selected)
 
     # An agreement whose start no source gives has no place on a time axis: it is in the table.
@@ -218,16 +256,20 @@ def main() -> None:
     else:
         if rows.empty:
             st.info("No status interval in this window; agreements and events are shown.")
-        lanes = list(chosen["name"])
-        st.plotly_chart(timeline_figure(rows, lanes, drawn_commitments, event_rows, window, as_of),
+        lane_ids, lane_note = chart_lanes(summary)
+        st.plotly_chart(timeline_figure(rows, [names[c] for c in lane_ids], drawn_commitments, event_rows, window,
+                                        as_of, notes=[lane_note] if lane_note else None),
                         key="timeline", config={"displaylogo": False})
 
-    st.subheader("Status intervals")
-    st.dataframe(rows.drop(columns=["crossing_id"]), hide_index=True, column_config={"source_url": LINK})
-    st.subheader("Agreements and moratoria")
-    st.dataframe(commitment_rows, hide_index=True, column_config={"source_url": LINK})
-    st.subheader("Events")
-    st.dataframe(event_rows.drop(columns=["date"]), hide_index=True, column_config={"source_url": LINK})
+    for title, table, drop in (("Status intervals", rows, ["crossing_id"]),
+                               ("Agreements and moratoria", commitment_rows, []),
+                               ("Events", event_rows, ["date"])):
+        st.subheader(title)
+        if len(table) > MAX_TABLE_ROWS:
+            st.caption(f"The first {MAX_TABLE_ROWS:,} of {len(table):,} rows; narrow the filters to see others"
+                       + (", or download them all below." if title == "Status intervals" else "."))
+        st.dataframe(table.head(MAX_TABLE_ROWS).drop(columns=drop), hide_index=True,
+                     column_config={"source_url": LINK})
 
     with st.expander("How to read this"):
         st.markdown(HOW_TO_READ)
@@ -235,11 +277,13 @@ def main() -> None:
     st.subheader("Downloads")
     left, right = st.columns(2)
     left.download_button(
-        "Download summary (CSV)", data=summary_csv(crossings, intervals, selected, window, as_of),
+        # table_csv(summary) is summary_csv() for this selection, already computed for the cards.
+        "Download summary (CSV)", data=table_csv(summary),
         file_name=export_file_name("summary", window), mime="text/csv", on_click="ignore", key="download_summary",
         help="The same file as `python -m crossings summary` for this filter and as-of date.")
+    # Written only when clicked: with many crossings and years the file is large.
     right.download_button(
-        "Download intervals (CSV)", data=table_csv(rows), file_name=export_file_name("intervals", window),
+        "Download intervals (CSV)", data=lambda: table_csv(rows), file_name=export_file_name("intervals", window),
         mime="text/csv", on_click="ignore", key="download_intervals")
 
 

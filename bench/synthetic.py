@@ -22,7 +22,9 @@ from crossings.records import TABLES
 __all__ = ["write_synthetic"]
 
 REPO_DATA = (Path(__file__).resolve().parent.parent / "data").resolve()
-START = date(1960, 1, 1)
+# The generated history ends around this date, so that benchmarks can use fixed recent windows.
+END = date(2025, 1, 1)
+MEAN_INTERVAL_DAYS = 50
 
 
 def _writer(out: Path, name: str):  # type: ignore[no-untyped-def]
@@ -41,13 +43,14 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     handles = []
+    start = END - timedelta(days=MEAN_INTERVAL_DAYS * max(1, intervals // crossings))
 
     handle, w = _writer(out, "sources")
     handles.append(handle)
     for n in range(sources):
-        w.writerow([f"syn-source-{n}", "Synthetic", f"Synthetic source {n}",
-                    (START + timedelta(days=rng.randrange(0, 24000))).isoformat(), f"https://example.org/syn/{n}",
-                    "Generated for tests and benchmarks; not a real report."])
+        published = start + timedelta(days=rng.randrange(0, max(1, (END - start).days)))
+        w.writerow([f"syn-source-{n}", "Synthetic", f"Synthetic source {n}", published.isoformat(),
+                    f"https://example.org/syn/{n}", "Generated for tests and benchmarks; not a real report."])
 
     def cite() -> str:
         return f"syn-source-{rng.randrange(sources)}"
@@ -64,7 +67,7 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
     per_crossing, extra = divmod(intervals, crossings)
     written = 0
     for c in range(crossings):
-        day = START + timedelta(days=rng.randrange(0, 365))
+        day = start + timedelta(days=rng.randrange(0, 365))
         count = per_crossing + (1 if c < extra else 0)
         ongoing_last = rng.random() < 0.2
         previous = None
@@ -88,7 +91,7 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
     handles.append(handle)
     kinds = ["ceasefire", "trade", "transit", "security", "border-management", "other"]
     for n in range(agreements):
-        begins = START + timedelta(days=rng.randrange(0, 24000))
+        begins = start + timedelta(days=rng.randrange(0, max(1, (END - start).days)))
         until = "" if rng.random() < 0.3 else (begins + timedelta(days=rng.randint(1, 800))).isoformat()
         scope = "" if rng.random() < 0.2 else f"syn-crossing-{rng.randrange(crossings)}"
         w.writerow([f"syn-agreement-{n}", f"Synthetic agreement {n}", rng.choice(kinds), "Party A;Party B",
@@ -97,7 +100,7 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
     handle, w = _writer(out, "moratoria")
     handles.append(handle)
     for n in range(moratoria):
-        begins = START + timedelta(days=rng.randrange(0, 24000))
+        begins = start + timedelta(days=rng.randrange(0, max(1, (END - start).days)))
         until = "" if rng.random() < 0.5 else (begins + timedelta(days=rng.randint(1, 400))).isoformat()
         w.writerow([f"syn-moratorium-{n}", "construction of new checkposts", f"syn-crossing-{rng.randrange(crossings)}",
                     begins.isoformat(), until, f"syn-agreement-{rng.randrange(agreements)}" if agreements else "",
@@ -106,7 +109,8 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
     handle, w = _writer(out, "events")
     handles.append(handle)
     for n in range(events):
-        w.writerow([f"syn-event-{n}", (START + timedelta(days=rng.randrange(0, 24000))).isoformat(), "day",
+        when = start + timedelta(days=rng.randrange(0, max(1, (END - start).days)))
+        w.writerow([f"syn-event-{n}", when.isoformat(), "day",
                     rng.choice(["meeting", "talks", "incident", "announcement", "other"]), f"Synthetic event {n}",
                     "", f"syn-crossing-{rng.randrange(crossings)}", cite(), ""])
 

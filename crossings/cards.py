@@ -9,23 +9,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
-from crossings.days import Window, current_status, last_closures, summary_table
+from crossings.days import (
+    StatusRuns,
+    Window,
+    current_status,
+    day_number,
+    from_day_number,
+    last_closures,
+    summary_table,
+)
 from crossings.records import UNKNOWN
 
 __all__ = [
     "STALE_AFTER_DAYS",
     "Card",
     "Commitment",
+    "CommitmentIndex",
+    "SourceDates",
     "closure_text",
     "commitments",
     "covers",
     "crossing_cards",
     "days_text",
+    "is_stale",
     "newest_source_dates",
     "places_text",
     "sides_text",
+    "urgency_order",
 ]
 
 # A status whose newest source is older than this is marked stale: a month without a
@@ -103,26 +116,92 @@ def _commitment_text(label: str, state: str, start: date | None, until: date | N
     return f"{label} in force until {until}, {days_text(days_left or 0)} left"
 
 
+class CommitmentIndex:
+    """Agreements and moratoria as arrays, built once per store version, so that finding
+    those in force on a date is a vectorised filter rather than a loop over every row."""
+
+    def __init__(self, agreements: pd.DataFrame, moratoria: pd.DataFrame) -> None:
+        starts = [a if a is not None else b for a, b in zip(agreements["effective_from"], agreements["signed_on"],
+                                                            strict=True)]
+        self.frame = pd.DataFrame({
+            "table": ["agreements"] * len(agreements) + ["moratoria"] * len(moratoria),
+            "item_id": [*agreements["agreement_id"], *moratoria["moratorium_id"]],
+            "label": [*agreements["kind"], *(["moratorium"] * len(moratoria))],
+            "title": [*agreements["title"], *moratoria["subject"]],
+            "crossing_ids": [*agreements["crossing_ids"], *moratoria["crossing_ids"]],
+            "start": [*starts, *moratoria["start_date"]],
+            "until": [*agreements["valid_until"], *moratoria["valid_until"]],
+            "source_ids": [*agreements["source_ids"], *moratoria["source_ids"]],
+        }, dtype=object)
+        self.start_day = np.array([day_number(d) if d is not None else _NEVER for d in self.frame["start"]],
+                                  dtype="int64")
+        self.until_day = np.array([day_number(d) if d is not None else _FOREVER for d in self.frame["until"]],
+                                  dtype="int64")
+
+    def select(self, mask: np.ndarray, as_of: date) -> list[Commitment]:
+        found = []
+        for row in self.frame[mask].itertuples(index=False):
+            state, left = _commitment_state(row.start, row.until, as_of)
+            found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
+                                    row.start, row.until, state, left,
+                                    _commitment_text(row.label, state, row.start, row.until, left),
+                                    list(row.source_ids)))
+        return found
+
+    def all_on(self, as_of: date) -> list[Commitment]:
+        return self.select(np.ones(len(self.frame), dtype=bool), as_of)
+
+    def standing_on(self, as_of: date) -> list[Commitment]:
+        """In force on the as-of date, or expired within RECENTLY_EXPIRED_DAYS before it."""
+        day = day_number(as_of)
+        in_force = (self.start_day <= day) & (self.until_day >= day) & (self.start_day != _NEVER)
+        recently = (self.until_day < day) & (self.until_day >= day - RECENTLY_EXPIRED_DAYS)
+        return self.select(in_force | recently, as_of)
+
+    def overlapping(self, window: Window, as_of: date) -> list[Commitment]:
+        """Valid at some point of the window (up to as-of); a start no source gives counts as any time."""
+        last = day_number(min(window.end, as_of))
+        mask = ((self.start_day <= last) | (self.start_day == _NEVER)) & (self.until_day >= day_number(window.start))
+        return self.select(mask, as_of)
+
+
+_NEVER = np.iinfo("int64").min // 2  # no start reported
+_FOREVER = np.iinfo("int64").max // 2  # no end: open-ended
+
+
 def commitments(agreements: pd.DataFrame, moratoria: pd.DataFrame, as_of: date) -> list[Commitment]:
     """Every agreement and moratorium with its state and countdown on the as-of date.
 
     valid_until is the last day in force, so days left = valid_until - as_of.
     """
-    found = []
-    for row in agreements.itertuples(index=False):
-        start = row.effective_from or row.signed_on
-        state, left = _commitment_state(start, row.valid_until, as_of)
-        found.append(Commitment("agreements", row.agreement_id, row.kind, row.title, list(row.crossing_ids),
-                                start, row.valid_until, state, left,
-                                _commitment_text(row.kind, state, start, row.valid_until, left),
-                                list(row.source_ids)))
-    for row in moratoria.itertuples(index=False):
-        state, left = _commitment_state(row.start_date, row.valid_until, as_of)
-        found.append(Commitment("moratoria", row.moratorium_id, "moratorium", row.subject,
-                                list(row.crossing_ids), row.start_date, row.valid_until, state, left,
-                                _commitment_text("moratorium", state, row.start_date, row.valid_until, left),
-                                list(row.source_ids)))
-    return found
+    return CommitmentIndex(agreements, moratoria).all_on(as_of)
+
+
+class SourceDates:
+    """For each crossing, the publication dates of the sources of its status intervals,
+    sorted, built once per store version; `newest` is then a binary search per crossing."""
+
+    def __init__(self, intervals: pd.DataFrame, sources: pd.DataFrame) -> None:
+        published = {s: day_number(d) for s, d in zip(sources["source_id"], sources["published_on"], strict=True)
+                     if d is not None}
+        pairs = intervals[["crossing_id", "source_ids"]].explode("source_ids")
+        days = pairs["source_ids"].map(published)
+        pairs = pd.DataFrame({"crossing_id": pairs["crossing_id"].to_numpy(dtype=object),
+                              "day": days.to_numpy(dtype=float)}).dropna().drop_duplicates()
+        pairs = pairs.sort_values(["crossing_id", "day"], kind="stable")
+        self.crossing_id = pairs["crossing_id"].to_numpy(dtype=object)
+        self.day = pairs["day"].to_numpy(dtype="int64")
+
+    def newest(self, crossing_ids: list[str], as_of: date) -> dict[str, date | None]:
+        """The newest date on or before the as-of date per crossing (None when there is none)."""
+        found: dict[str, date | None] = {}
+        left = np.searchsorted(self.crossing_id, np.asarray(crossing_ids, dtype=object), side="left")
+        right = np.searchsorted(self.crossing_id, np.asarray(crossing_ids, dtype=object), side="right")
+        limit = day_number(as_of)
+        for cid, lo, hi in zip(crossing_ids, left, right, strict=True):
+            position = lo + np.searchsorted(self.day[lo:hi], limit, side="right") - 1
+            found[cid] = from_day_number(self.day[position]) if position >= lo else None
+        return found
 
 
 def newest_source_dates(
@@ -130,21 +209,26 @@ def newest_source_dates(
 ) -> dict[str, date | None]:
     """The newest publication date among the sources of each crossing's status intervals,
     counting only sources published on or before the as-of date."""
-    published = {
-        row.source_id: row.published_on
-        for row in sources.itertuples(index=False)
-        if row.published_on is not None and row.published_on <= as_of
-    }
-    newest: dict[str, date | None] = dict.fromkeys(crossing_ids)
-    for row in intervals.itertuples(index=False):
-        if row.crossing_id not in newest:
-            continue
-        for source_id in row.source_ids:
-            day = published.get(source_id)
-            current = newest[row.crossing_id]
-            if day is not None and (current is None or day > current):
-                newest[row.crossing_id] = day
-    return newest
+    return SourceDates(intervals, sources).newest(crossing_ids, as_of)
+
+
+def is_stale(newest: date | None, as_of: date) -> bool:
+    return newest is None or (as_of - newest).days > STALE_AFTER_DAYS
+
+
+def urgency_order(crossing_ids: list[str], statuses: list[str], newest: dict[str, date | None], as_of: date
+                  ) -> list[str]:
+    """Crossings in the order a reader needs them: closed, then restricted, then stale, then the rest
+    (each group in the given order)."""
+    def rank(item: tuple[str, str]) -> int:
+        cid, status = item
+        if status == "closed":
+            return 0
+        if status == "restricted":
+            return 1
+        return 2 if is_stale(newest.get(cid), as_of) else 3
+
+    return [cid for cid, _ in sorted(zip(crossing_ids, statuses, strict=True), key=rank)]
 
 
 def closure_text(run: pd.Series) -> str:
@@ -193,26 +277,32 @@ def crossing_cards(
     sources: pd.DataFrame,
     window: Window,
     as_of: date,
+    *,
+    runs: StatusRuns | None = None,
+    source_dates: SourceDates | None = None,
+    commitment_index: CommitmentIndex | None = None,
 ) -> list[Card]:
     """One card per crossing of `crossings`, in their order.
 
     A card lists the agreements and moratoria covering the crossing that are in force on the
-    as-of date, and those that expired within RECENTLY_EXPIRED_DAYS before it.
+    as-of date, and those that expired within RECENTLY_EXPIRED_DAYS before it. `intervals`
+    needs only the rows of the intervals current on the as-of date (for their detail and
+    cause) when `runs` and `source_dates`, built once per store version, are given.
     """
     ids = list(crossings["crossing_id"])
-    summary = summary_table(crossings, intervals, window, as_of).set_index("crossing_id")
-    now = current_status(intervals, ids, as_of).set_index("crossing_id")
+    runs = runs if runs is not None else StatusRuns(intervals)
+    summary = summary_table(crossings, runs, window, as_of).set_index("crossing_id")
+    now = current_status(runs, ids, as_of).set_index("crossing_id")
     by_id = intervals.set_index("interval_id") if not intervals.empty else None
-    closures = last_closures(intervals, as_of).set_index("crossing_id")
-    newest = newest_source_dates(intervals, sources, ids, as_of)
-    standing = [c for c in commitments(agreements, moratoria, as_of)
-                if c.state == "in force" or (c.state == "expired" and c.until is not None
-                                             and (as_of - c.until).days <= RECENTLY_EXPIRED_DAYS)]
+    closures = last_closures(runs, as_of, ids).set_index("crossing_id")
+    newest = (source_dates or SourceDates(intervals, sources)).newest(ids, as_of)
+    standing = (commitment_index or CommitmentIndex(agreements, moratoria)).standing_on(as_of)
     cards = []
     for crossing in crossings.itertuples(index=False):
         cid = crossing.crossing_id
         status = now.loc[cid]
-        interval = by_id.loc[status["interval_id"]] if status["interval_id"] is not None else None
+        interval = (by_id.loc[status["interval_id"]]
+                    if by_id is not None and status["interval_id"] in by_id.index else None)
         source_day = newest[cid]
         cards.append(Card(
             crossing_id=cid,
@@ -228,7 +318,7 @@ def crossing_cards(
             closed_days=int(summary.loc[cid, "closed_days"]),
             last_closure=closure_text(closures.loc[cid]) if cid in closures.index else None,
             newest_source=source_day,
-            stale=source_day is None or (as_of - source_day).days > STALE_AFTER_DAYS,
+            stale=is_stale(source_day, as_of),
             commitments=[c for c in standing if covers(c.crossing_ids, cid)],
         ))
     return cards

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from crossings.cards import days_text
-from crossings.days import Window
+from crossings.days import Window, day_number, day_numbers, from_day_number
 from crossings.records import STATUSES
 from crossings.textsafe import hover_text
 
-__all__ = ["EVENTS_LANE", "ONGOING_PATTERN", "STATUS_COLOURS", "lane_label", "timeline_figure"]
+__all__ = [
+    "EVENTS_LANE",
+    "MAX_BARS",
+    "MAX_LANES",
+    "ONGOING_PATTERN",
+    "STATUS_COLOURS",
+    "chart_lanes",
+    "lane_label",
+    "timeline_figure",
+]
 
 # Okabe–Ito colours, chosen to stay distinct for the common forms of colour blindness.
 # Every bar also says its status in the legend and the hover, so colour is never the only cue.
@@ -25,6 +35,14 @@ EVENTS_LANE = "Events"
 MS_PER_DAY = 86_400_000
 LANE_CHARS = 45  # a lane label longer than this is cut: the hover has the full title
 LANE_HEIGHT = 30
+# What a browser can draw quickly is bounded by marks, not by data (a bar per interval took
+# headless Chromium ~6 s for 10k intervals and over a minute for 100k): at most MAX_BARS status
+# bars, MAX_LANES crossings, MAX_COMMITMENT_LANES bands and MAX_EVENT_MARKERS markers, so under
+# 5,000 drawn marks whatever the filter.
+MAX_BARS = 4_000
+MAX_LANES = 50
+MAX_COMMITMENT_LANES = 20
+MAX_EVENT_MARKERS = 500
 
 
 def lane_label(text: str) -> str:
@@ -62,15 +80,88 @@ def _interval_hover(row: dict, as_of: date) -> str:
     return "<br>".join(lines)
 
 
+def chart_lanes(summary: pd.DataFrame, limit: int = MAX_LANES) -> tuple[list[str], str | None]:
+    """Which crossings get a lane: all of them up to `limit`, else the `limit` with the most closed
+    days in the window (ties in the given order), with a note saying so."""
+    if len(summary) <= limit:
+        return list(summary["crossing_id"]), None
+    top = summary.sort_values("closed_days", ascending=False, kind="stable").head(limit)
+    chosen = set(top["crossing_id"])
+    return ([c for c in summary["crossing_id"] if c in chosen],
+            f"showing the {limit} of {len(summary)} crossings with the most closed days in the window; "
+            "choose fewer crossings to see others")
+
+
+def _bucket_shares(figure: go.Figure, intervals: pd.DataFrame, lanes: list[str], window: Window, as_of: date,
+                   budget: int) -> str:
+    """Bars per lane and period showing the period's open, restricted and closed days side by side.
+
+    Used when one bar per interval would exceed the budget: per-lane totals per status are exactly
+    those of the intervals, only their order inside a period is lost. Returns the note to show.
+    """
+    first = day_number(window.start)
+    stop = min(day_number(window.end), day_number(as_of)) + 1
+    span = max(stop - first, 1)
+    periods = max(1, min(span, budget // (len(STATUSES) * max(len(lanes), 1))))
+    edges = np.unique(np.linspace(0, span, periods + 1).round().astype("int64"))
+    lane_of = {name: i for i, name in enumerate(lanes)}
+    lane = intervals["crossing"].map(lane_of).to_numpy()
+    far = np.iinfo("int64").max // 2
+    start = np.clip(day_numbers(intervals["start_date"], far) - first, 0, span)
+    end = np.clip(np.minimum(day_numbers(intervals["end_date"], far), stop) - first, 0, span)
+    days = {}
+    for status in STATUSES:
+        pick = (intervals["status"] == status).to_numpy()
+        diff = np.zeros((len(lanes), span + 1), dtype="int64")
+        np.add.at(diff, (lane[pick], start[pick]), 1)
+        np.add.at(diff, (lane[pick], end[pick]), -1)
+        daily = np.cumsum(diff[:, :-1], axis=1)
+        days[status] = np.add.reduceat(daily, edges[:-1], axis=1)
+    offset = np.zeros((len(lanes), len(edges) - 1), dtype="int64")
+    labels = [lane_label(name) for name in lanes]
+    totals = sum(days.values())
+    for status in STATUSES:
+        counts = days[status]
+        lanes_at, periods_at = np.nonzero(counts)
+        bases, widths, hovers = [], [], []
+        for li, pi in zip(lanes_at, periods_at, strict=True):
+            period_start = first + edges[pi]
+            bases.append(from_day_number(period_start + offset[li, pi]).isoformat())
+            widths.append(int(counts[li, pi]) * MS_PER_DAY)
+            length = int(edges[pi + 1] - edges[pi])
+            hovers.append(
+                f"<b>{labels[li]}</b><br>{from_day_number(period_start)} to "
+                f"{from_day_number(period_start + length - 1)}: "
+                + ", ".join(f"{k} {int(days[k][li, pi])} d" for k in STATUSES)
+                + f", unknown {length - int(totals[li, pi])} d")
+        offset += counts
+        if bases:
+            figure.add_trace(go.Bar(
+                orientation="h", name=status, y=[labels[li] for li in lanes_at], base=bases, x=widths,
+                marker={"color": STATUS_COLOURS[status], "line": {"width": 0}},
+                customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
+    period_days = round(span / (len(edges) - 1))
+    return (f"aggregated: {len(intervals)} intervals drawn as the open, restricted and closed days of each "
+            f"{period_days}-day period, side by side (totals are exact)")
+
+
 def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.DataFrame, events: pd.DataFrame,
-                    window: Window, as_of: date) -> go.Figure:
+                    window: Window, as_of: date, notes: list[str] | None = None) -> go.Figure:
     """One lane per crossing with bars by status, then a lane per agreement or moratorium, then events.
 
     intervals, commitments and events are the page's tables (crossings.tables); lanes are
-    the crossing names in display order. Ongoing bars are drawn up to the as-of date and hatched.
+    the crossing names in display order (intervals of other crossings are left out). Ongoing
+    bars are drawn up to the as-of date and hatched. What a screen can show bounds the figure:
+    beyond MAX_BARS intervals the bars become per-period shares, beyond MAX_COMMITMENT_LANES and
+    MAX_EVENT_MARKERS the rest are left to the tables; each time the figure says so.
     """
     figure = go.Figure()
+    notes = list(notes or [])
     crossing_lanes = [lane_label(name) for name in lanes]
+    intervals = intervals[intervals["crossing"].isin(set(lanes))]
+    if len(intervals) > MAX_BARS:
+        notes.append(_bucket_shares(figure, intervals, list(lanes), window, as_of, MAX_BARS))
+        intervals = intervals.iloc[0:0]
     for status in STATUSES:
         rows = intervals[intervals["status"] == status]
         if rows.empty:
@@ -95,6 +186,14 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
                                 base=[as_of.isoformat()], x=[0], hoverinfo="skip",
                                 marker={"color": "#ffffff", "line": {"color": "#333333", "width": 0.5},
                                         "pattern": {"shape": ONGOING_PATTERN, "fgcolor": "#333333"}}))
+    if len(commitments) > MAX_COMMITMENT_LANES:
+        in_force = commitments["state"].str.contains("in force", regex=False)
+        commitments = pd.concat([commitments[in_force], commitments[~in_force]]).head(MAX_COMMITMENT_LANES)
+        notes.append(f"{MAX_COMMITMENT_LANES} agreements and moratoria drawn (those in force first); "
+                     "the table lists them all")
+    if len(events) > MAX_EVENT_MARKERS:
+        events = events.sort_values("date", ascending=False, kind="stable").head(MAX_EVENT_MARKERS)
+        notes.append(f"the latest {MAX_EVENT_MARKERS} events drawn; the table lists them all")
     commitment_lanes = []
     for label, colour, kinds in (("agreements", AGREEMENT_COLOUR, None), ("moratoria", MORATORIUM_COLOUR, True)):
         rows = commitments[(commitments["kind"] == "moratorium") == bool(kinds)]
@@ -149,4 +248,8 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": order, "autorange": "reversed"},
         hoverlabel={"align": "left"},
     )
+    if notes:
+        figure.update_layout(title={"text": hover_text("; ".join(notes), limit=400), "font": {"size": 12},
+                                    "x": 0, "xanchor": "left", "y": 0.995, "yanchor": "top"},
+                             margin={"t": 90})
     return figure

@@ -33,7 +33,7 @@ from db.engine import (
 )
 from db.load import LoadRejected, data_size, directory_opener, load_directory
 from db.migrate import SchemaMismatch, check_revision, current_revision, head_revision, upgrade
-from db.queries import StoreEmpty, read_all
+from db.queries import StoreEmpty, content_hash, interval_spans, read_all, read_table
 
 __all__ = ["cli", "main"]
 
@@ -84,6 +84,27 @@ def _read_store(db_url: str | None) -> dict[str, pd.DataFrame]:
         engine = open_store(url)
         with engine.connect() as connection:
             return read_all(connection)
+    except LoadRejected as exc:
+        _report(exc.problems, exc.total)
+        _fail("the data files are invalid, so the default store could not be built")
+    except StoreEmpty as exc:
+        _fail(f"{exc} (store: {shown_url(url)})")
+    except SchemaMismatch as exc:
+        _fail(str(exc))
+    except (SQLAlchemyError, OSError) as exc:
+        _fail(f"cannot read the store {shown_url(url)}: {_first_line(exc)}")
+
+
+def _read_spans(db_url: str | None, since: date | None, until: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Crossings and only the interval columns the day counts need: `summary` stays fast on a
+    large store because it reads no text and no link tables."""
+    url = database_url(db_url)
+    try:
+        engine = open_store(url)
+        with engine.connect() as connection:
+            if content_hash(connection) is None:
+                raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
+            return read_table(connection, "crossings"), interval_spans(connection, since, until)
     except LoadRejected as exc:
         _report(exc.problems, exc.total)
         _fail("the data files are invalid, so the default store could not be built")
@@ -202,14 +223,17 @@ def summary(window_from: date | None, window_to: date | None, crossing_ids: tupl
             as_of: date | None, db_url: str | None) -> None:
     """CSV on stdout: per crossing, status on the as-of date and day counts in the window."""
     as_of = as_of or date.today()
-    store = _read_store(db_url)
-    crossings = store["crossings"]
+    if window_from is not None and window_to is not None and window_to < window_from:
+        _fail(f"--from {window_from} is after --to {window_to}", 2)
+    # Everything before the window matters only through runs that reach into it, and nothing
+    # after the as-of date counts: read just that.
+    crossings, spans = _read_spans(db_url, since=window_from, until=as_of)
     selected = _check_crossings(crossing_ids, crossings)
-    default = default_window(store["status_intervals"], as_of)
-    start, end = window_from or default.start, window_to or default.end
+    start = window_from or default_window(spans, as_of).start
+    end = window_to or as_of
     if end < start:
         _fail(f"--from {start} is after --to {end}", 2)
-    sys.stdout.write(summary_csv(crossings, store["status_intervals"], selected, Window(start, end), as_of))
+    sys.stdout.write(summary_csv(crossings, spans, selected, Window(start, end), as_of))
 
 
 @cli.command()

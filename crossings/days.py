@@ -16,7 +16,7 @@ date is a day number (days since 1970-01-01) so that the counting is vectorised.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -26,9 +26,11 @@ from crossings.records import STATUSES, UNKNOWN
 __all__ = [
     "INTERVAL_COLUMNS",
     "SUMMARY_COLUMNS",
+    "StatusRuns",
     "Window",
     "current_status",
     "day_number",
+    "day_numbers",
     "days_between",
     "days_by_status",
     "default_window",
@@ -85,69 +87,92 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
-def _day_numbers(values: pd.Series, missing: int) -> np.ndarray:
+def day_numbers(values: pd.Series, missing: int) -> np.ndarray:
     """Day numbers of a column of dates; `missing` where the date is empty."""
     stamps = pd.to_datetime(values, errors="raise")
     numbers = stamps.to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT")).astype("int64")
     return np.where(stamps.isna().to_numpy(), missing, numbers)
 
 
-def _cut(intervals: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Intervals as day numbers, cut at the as-of date; those that start later are dropped.
+class StatusRuns:
+    """Every crossing's runs of one status, as day numbers, before any as-of cut.
 
-    Columns: crossing_id, interval_id, status, start, end (exclusive, at most as_of + 1),
-    and raw_end (the recorded end, or a far-future number when ongoing).
+    Built once per store version (the page caches it): merging adjacent intervals does not
+    depend on the as-of date, because cutting a run at as-of is the same as merging the cut
+    intervals. `at(as_of)` then cuts in a few vectorised steps, so a rerun of the page costs
+    milliseconds even with a million intervals.
     """
-    last = day_number(as_of)
-    far = np.iinfo("int64").max // 2
-    frame = pd.DataFrame(
-        {
+
+    def __init__(self, intervals: pd.DataFrame) -> None:
+        far = np.iinfo("int64").max // 2
+        frame = pd.DataFrame({
             "crossing_id": intervals["crossing_id"].to_numpy(dtype=object),
             "interval_id": intervals["interval_id"].to_numpy(dtype=object),
             "status": intervals["status"].to_numpy(dtype=object),
-            "start": _day_numbers(intervals["start_date"], far),
-            "raw_end": _day_numbers(intervals["end_date"], far),
-        }
-    )
-    frame = frame[frame["start"] <= last].copy()
-    frame["end"] = np.minimum(frame["raw_end"], last + 1)
-    return frame.sort_values(["crossing_id", "start"], kind="stable").reset_index(drop=True)
+            "start": day_numbers(intervals["start_date"], far),
+            "end": day_numbers(intervals["end_date"], far),
+        }).sort_values(["crossing_id", "start"], kind="stable").reset_index(drop=True)
+        same_crossing = frame["crossing_id"].eq(frame["crossing_id"].shift())
+        continues = same_crossing & frame["status"].eq(frame["status"].shift()) & frame["start"].eq(
+            frame["end"].shift())
+        run_id = (~continues).cumsum().to_numpy()
+        firsts = np.flatnonzero(np.r_[True, run_id[1:] != run_id[:-1]]) if len(frame) else np.array([], int)
+        lasts = np.r_[firsts[1:] - 1, len(frame) - 1] if len(frame) else np.array([], int)
+        self.crossing_id = frame["crossing_id"].to_numpy()[firsts]
+        self.status = frame["status"].to_numpy()[firsts]
+        self.start = frame["start"].to_numpy()[firsts]
+        self.end = frame["end"].to_numpy()[lasts]
+        self.first_interval_id = frame["interval_id"].to_numpy()[firsts]
+        self.last_interval_id = frame["interval_id"].to_numpy()[lasts]
+        # Whether the crossing's next recorded run begins on this run's end day: only then is
+        # the end a reported change (a reopening) rather than the last day a source confirms.
+        next_same = np.r_[self.crossing_id[1:] == self.crossing_id[:-1], False] if len(firsts) else np.array([], bool)
+        self.next_starts_at_end = next_same & np.r_[self.start[1:] == self.end[:-1], False] if len(firsts) \
+            else np.array([], bool)
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def at(self, as_of: date, crossing_ids: list[str] | None = None, window: Window | None = None
+           ) -> pd.DataFrame:
+        """Runs cut at the as-of date (ints): crossing_id, status, start, end, days, ongoing, followed,
+        first_interval_id, last_interval_id; runs that start after as-of are dropped.
+
+        With a window, only the runs that matter for it are kept: those overlapping the window
+        (up to as-of) and those covering the as-of date.
+        """
+        last = day_number(as_of)
+        keep = self.start <= last
+        if window is not None:
+            visible_end = min(day_number(window.end), last) + 1
+            keep &= ((self.start < visible_end) & (self.end > day_number(window.start))) | (self.end > last)
+        if crossing_ids is not None and len(crossing_ids) < len(self.crossing_id):
+            # a hash lookup: numpy's isin on object arrays compares every pair
+            keep &= pd.Series(self.crossing_id, copy=False).isin(set(crossing_ids)).to_numpy()
+        end = np.minimum(self.end[keep], last + 1)
+        start = self.start[keep]
+        ongoing = end == last + 1
+        return pd.DataFrame({
+            "crossing_id": self.crossing_id[keep], "status": self.status[keep], "start": start, "end": end,
+            "days": end - start, "ongoing": ongoing, "followed": self.next_starts_at_end[keep] & ~ongoing,
+            "first_interval_id": self.first_interval_id[keep], "last_interval_id": self.last_interval_id[keep],
+        })
 
 
-def _runs(cut: pd.DataFrame) -> pd.DataFrame:
-    """Merge adjacent intervals of one crossing with the same status into runs."""
-    if cut.empty:
-        return pd.DataFrame(
-            columns=["crossing_id", "status", "start", "end", "raw_end", "first_interval_id",
-                     "last_interval_id", "followed"]
-        )
-    same_crossing = cut["crossing_id"].eq(cut["crossing_id"].shift())
-    continues = (
-        same_crossing
-        & cut["status"].eq(cut["status"].shift())
-        & cut["start"].eq(cut["end"].shift())
-        # A cut interval ends at as_of + 1 only when nothing follows within the data we count.
-    )
-    run_id = (~continues).cumsum()
-    runs = cut.groupby(run_id, sort=False).agg(
-        crossing_id=("crossing_id", "first"),
-        status=("status", "first"),
-        start=("start", "first"),
-        end=("end", "last"),
-        raw_end=("raw_end", "last"),
-        first_interval_id=("interval_id", "first"),
-        last_interval_id=("interval_id", "last"),
-    )
-    runs = runs.reset_index(drop=True)
-    # Whether the crossing's next recorded interval begins on the run's end day: only then
-    # is the end a reported change (a reopening) rather than the last day a source confirms.
-    next_start = runs["start"].shift(-1)
-    next_same = runs["crossing_id"].eq(runs["crossing_id"].shift(-1))
-    runs["followed"] = next_same & next_start.eq(runs["end"])
-    return runs
+def _as_runs(intervals: pd.DataFrame | StatusRuns) -> StatusRuns:
+    return intervals if isinstance(intervals, StatusRuns) else StatusRuns(intervals)
 
 
-def status_runs(intervals: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def _with_dates(runs: pd.DataFrame) -> pd.DataFrame:
+    dated = runs.copy()
+    dated["start_date"] = [from_day_number(n) for n in runs["start"]]
+    dated["end_date"] = [from_day_number(n) for n in runs["end"]]
+    return dated[["crossing_id", "status", "start_date", "end_date", "days", "ongoing", "followed",
+                  "first_interval_id", "last_interval_id"]]
+
+
+def status_runs(intervals: pd.DataFrame | StatusRuns, as_of: date, crossing_ids: list[str] | None = None
+                ) -> pd.DataFrame:
     """Runs of one status per crossing, cut at the as-of date, with dates.
 
     Columns: crossing_id, status, start_date, end_date (exclusive; the day after the
@@ -155,39 +180,15 @@ def status_runs(intervals: pd.DataFrame, as_of: date) -> pd.DataFrame:
     as-of date), followed (the next recorded interval starts on end_date),
     first_interval_id, last_interval_id.
     """
-    runs = _runs(_cut(intervals, as_of))
-    last = day_number(as_of)
-    return pd.DataFrame(
-        {
-            "crossing_id": runs["crossing_id"].astype(object),
-            "status": runs["status"].astype(object),
-            "start_date": [from_day_number(n) for n in runs["start"]],
-            "end_date": [from_day_number(n) for n in runs["end"]],
-            "days": (runs["end"] - runs["start"]).astype("int64"),
-            "ongoing": (runs["end"] == last + 1).astype(bool),
-            "followed": runs["followed"].astype(bool),
-            "first_interval_id": runs["first_interval_id"].astype(object),
-            "last_interval_id": runs["last_interval_id"].astype(object),
-        }
-    )
+    return _with_dates(_as_runs(intervals).at(as_of, crossing_ids))
 
 
-def days_by_status(
-    intervals: pd.DataFrame, crossing_ids: list[str], window: Window, as_of: date
-) -> pd.DataFrame:
-    """Days per status in the window up to the as-of date, one row per crossing.
-
-    Columns open, closed, restricted, unknown; they add up to window.days_until(as_of).
-    """
-    cut = _cut(intervals, as_of)
+def _status_days(runs: pd.DataFrame, crossing_ids: list[str], window: Window, as_of: date) -> pd.DataFrame:
     w_start = day_number(window.start)
     w_end = min(day_number(window.end), day_number(as_of)) + 1
-    overlap = (np.minimum(cut["end"], w_end) - np.maximum(cut["start"], w_start)).clip(lower=0)
-    counted = (
-        overlap.groupby([cut["crossing_id"], cut["status"]]).sum().unstack(fill_value=0)
-        if not cut.empty
-        else pd.DataFrame()
-    )
+    overlap = (np.minimum(runs["end"], w_end) - np.maximum(runs["start"], w_start)).clip(lower=0)
+    counted = (overlap.groupby([runs["crossing_id"], runs["status"]]).sum().unstack(fill_value=0)
+               if not runs.empty else pd.DataFrame())
     table = counted.reindex(index=pd.Index(crossing_ids, dtype=object), columns=list(STATUSES),
                             fill_value=0).fillna(0).astype("int64")
     table[UNKNOWN] = window.days_until(as_of) - table.sum(axis=1)
@@ -195,49 +196,62 @@ def days_by_status(
     return table
 
 
-def current_status(intervals: pd.DataFrame, crossing_ids: list[str], as_of: date) -> pd.DataFrame:
+def days_by_status(
+    intervals: pd.DataFrame | StatusRuns, crossing_ids: list[str], window: Window, as_of: date
+) -> pd.DataFrame:
+    """Days per status in the window up to the as-of date, one row per crossing.
+
+    Columns open, closed, restricted, unknown; they add up to window.days_until(as_of).
+    """
+    return _status_days(_as_runs(intervals).at(as_of, crossing_ids, window), crossing_ids, window, as_of)
+
+
+def _current(runs: pd.DataFrame, crossing_ids: list[str], as_of: date) -> pd.DataFrame:
+    now = runs[runs["ongoing"]].drop_duplicates("crossing_id").set_index("crossing_id")
+    now = now.reindex(pd.Index(crossing_ids, dtype=object))
+    known = now["status"].notna().to_numpy()
+    since_days = now["start"].to_numpy()
+    table = pd.DataFrame({
+        "crossing_id": np.asarray(crossing_ids, dtype=object),
+        "status": np.where(known, now["status"].to_numpy(dtype=object), UNKNOWN).astype(object),
+        "since": [from_day_number(d) if k else None for d, k in zip(since_days, known, strict=True)],
+        "days": np.where(known, day_number(as_of) - np.nan_to_num(since_days.astype(float)) + 1, 0).astype("int64"),
+        "interval_id": [i if k else None for i, k in zip(now["last_interval_id"], known, strict=True)],
+    }, dtype=object)
+    table["days"] = table["days"].astype("int64")
+    return table
+
+
+def current_status(intervals: pd.DataFrame | StatusRuns, crossing_ids: list[str], as_of: date) -> pd.DataFrame:
     """Each crossing's status on the as-of date and since when (the start of its run).
 
     Columns: crossing_id, status ("unknown" when no interval covers the date),
     since (date or None), days (since..as_of inclusive, 0 when unknown), interval_id.
     """
-    runs = status_runs(intervals, as_of)
-    now = runs[runs["ongoing"]].set_index("crossing_id")
-    rows = []
-    for crossing_id in crossing_ids:
-        if crossing_id in now.index:
-            run = now.loc[crossing_id]
-            rows.append((crossing_id, run["status"], run["start_date"],
-                         (as_of - run["start_date"]).days + 1, run["last_interval_id"]))
-        else:
-            rows.append((crossing_id, UNKNOWN, None, 0, None))
-    # object dtype keeps None as None (pandas would infer a string dtype and turn it into NaN).
-    table = pd.DataFrame(rows, columns=["crossing_id", "status", "since", "days", "interval_id"], dtype=object)
-    table["days"] = table["days"].astype("int64")
-    return table
+    return _current(_as_runs(intervals).at(as_of, crossing_ids), crossing_ids, as_of)
 
 
-def _closed_runs_in_window(intervals: pd.DataFrame, window: Window, as_of: date) -> pd.DataFrame:
-    runs = status_runs(intervals, as_of)
-    w_end = min(window.end, as_of) + timedelta(days=1)
+def _closed_in_window(runs: pd.DataFrame, window: Window, as_of: date) -> pd.DataFrame:
     if window.days_until(as_of) == 0:
         return runs.iloc[0:0]
-    return runs[(runs["status"] == "closed") & (runs["start_date"] < w_end)
-                & (runs["end_date"] > window.start)]
+    w_start = day_number(window.start)
+    w_end = min(day_number(window.end), day_number(as_of)) + 1
+    return runs[(runs["status"] == "closed") & (runs["start"] < w_end) & (runs["end"] > w_start)]
 
 
-def last_closures(intervals: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def last_closures(intervals: pd.DataFrame | StatusRuns, as_of: date, crossing_ids: list[str] | None = None
+                  ) -> pd.DataFrame:
     """The latest closed run of each crossing that began on or before the as-of date.
 
     Columns as status_runs; `ongoing` means the crossing is still closed on the as-of date.
     """
-    runs = status_runs(intervals, as_of)
+    runs = _as_runs(intervals).at(as_of, crossing_ids)
     closed = runs[runs["status"] == "closed"]
-    return closed.groupby("crossing_id", sort=False).tail(1).reset_index(drop=True)
+    return _with_dates(closed.groupby("crossing_id", sort=False).tail(1).reset_index(drop=True))
 
 
 def summary_table(
-    crossings: pd.DataFrame, intervals: pd.DataFrame, window: Window, as_of: date
+    crossings: pd.DataFrame, intervals: pd.DataFrame | StatusRuns, window: Window, as_of: date
 ) -> pd.DataFrame:
     """One row per crossing with the columns of SUMMARY_COLUMNS (the `summary` CSV).
 
@@ -245,9 +259,10 @@ def summary_table(
     length of the longest of them, including days before the window, cut at as-of.
     """
     ids = list(crossings["crossing_id"])
-    days = days_by_status(intervals, ids, window, as_of)
-    now = current_status(intervals, ids, as_of).set_index("crossing_id")
-    closed = _closed_runs_in_window(intervals, window, as_of)
+    runs = _as_runs(intervals).at(as_of, ids, window)
+    days = _status_days(runs, ids, window, as_of)
+    now = _current(runs, ids, as_of).set_index("crossing_id")
+    closed = _closed_in_window(runs, window, as_of)
     closures = closed.groupby("crossing_id").size().reindex(ids, fill_value=0)
     longest = closed.groupby("crossing_id")["days"].max().reindex(ids, fill_value=0)
     return pd.DataFrame(
@@ -269,8 +284,10 @@ def summary_table(
 
 def default_window(intervals: pd.DataFrame, as_of: date) -> Window:
     """From the first recorded day to the as-of date (the page's and the CLI's default)."""
-    starts = [d for d in intervals["start_date"] if d is not None and d <= as_of]
-    return Window(min(starts), as_of) if starts else Window(as_of, as_of)
+    last = day_number(as_of)
+    starts = day_numbers(intervals["start_date"], last + 1)
+    first = int(starts.min()) if len(starts) else last + 1
+    return Window(from_day_number(first), as_of) if first <= last else Window(as_of, as_of)
 
 
 def interval_days(intervals: pd.DataFrame, as_of: date) -> pd.Series:
@@ -279,6 +296,6 @@ def interval_days(intervals: pd.DataFrame, as_of: date) -> pd.Series:
         return pd.Series([], dtype="int64", index=intervals.index)
     last = day_number(as_of)
     far = np.iinfo("int64").max // 2
-    start = _day_numbers(intervals["start_date"], far)
-    end = np.minimum(_day_numbers(intervals["end_date"], far), last + 1)
+    start = day_numbers(intervals["start_date"], far)
+    end = np.minimum(day_numbers(intervals["end_date"], far), last + 1)
     return pd.Series(np.maximum(end - start, 0), index=intervals.index, dtype="int64")

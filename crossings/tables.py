@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from crossings.cards import Commitment, covers
+from crossings.cards import Commitment
 from crossings.csvout import table_csv
-from crossings.days import Window, interval_days, summary_table
+from crossings.days import StatusRuns, Window, day_number, day_numbers, interval_days, summary_table
 from crossings.textsafe import safe_link
 
 __all__ = [
     "commitment_table",
     "event_table",
     "export_file_name",
+    "interval_day_arrays",
     "interval_table",
     "newest_source_date",
     "source_labels",
@@ -34,7 +36,7 @@ def export_file_name(kind: str, window: Window) -> str:
     return f"crossing-{kind}_{window.start}_{window.end}.csv"
 
 
-def summary_csv(crossings: pd.DataFrame, intervals: pd.DataFrame, crossing_ids: Sequence[str],
+def summary_csv(crossings: pd.DataFrame, intervals: pd.DataFrame | StatusRuns, crossing_ids: Sequence[str],
                 window: Window, as_of: date) -> str:
     """The summary CSV: `python -m crossings summary` and the page's download."""
     selected = crossings[crossings["crossing_id"].isin(list(crossing_ids))]
@@ -64,17 +66,24 @@ def _cite(source_ids: Sequence[str], labels: dict[str, tuple[str, str | None]]) 
     return "; ".join(texts), (links[0] if links else None)
 
 
+def interval_day_arrays(intervals: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of every interval as day numbers (ongoing: far future), for fast filtering;
+    worth computing once per store version."""
+    far = np.iinfo("int64").max // 2
+    return day_numbers(intervals["start_date"], far), day_numbers(intervals["end_date"], far)
+
+
 def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window,
-                   as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str]) -> pd.DataFrame:
+                   as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str],
+                   day_arrays: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Intervals of the chosen crossings and statuses that overlap the window (cut at as-of)."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
-    last = min(window.end, as_of)
-    chosen = intervals[
-        intervals["crossing_id"].isin(list(crossing_ids))
-        & intervals["status"].isin(list(statuses))
-        & (intervals["start_date"] <= last)
-        & intervals["end_date"].map(lambda end: end is None or end > window.start)
-    ]
+    starts, ends = day_arrays if day_arrays is not None else interval_day_arrays(intervals)
+    mask = ((starts <= day_number(min(window.end, as_of))) & (ends > day_number(window.start))
+            & intervals["status"].isin(list(statuses)).to_numpy())
+    if len(crossing_ids) < len(names):
+        mask &= intervals["crossing_id"].isin(list(crossing_ids)).to_numpy()
+    chosen = intervals[mask]
     labels = source_labels(sources)
     cited = [_cite(ids, labels) for ids in chosen["source_ids"]]
     order = {cid: n for n, cid in enumerate(crossings["crossing_id"])}
@@ -109,8 +118,9 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
     labels = source_labels(sources)
     last = min(window.end, as_of)
     rows = []
+    selected = set(crossing_ids)
     for item in found:
-        if not any(covers(item.crossing_ids, c) for c in crossing_ids):
+        if item.crossing_ids and selected.isdisjoint(item.crossing_ids):
             continue
         if (item.start is not None and item.start > last) or (item.until is not None and item.until < window.start):
             continue
@@ -132,10 +142,10 @@ def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataF
     labels = source_labels(sources)
     last = min(window.end, as_of)
     rows = []
-    for row in events.itertuples(index=False):
-        if not window.start <= row.date <= last:
-            continue
-        if not any(covers(list(row.crossing_ids), c) for c in crossing_ids):
+    selected = set(crossing_ids)
+    dates = events["date"]
+    for row in events[((dates >= window.start) & (dates <= last)).to_numpy(dtype=bool)].itertuples(index=False):
+        if row.crossing_ids and selected.isdisjoint(row.crossing_ids):
             continue
         cited, link = _cite(row.source_ids, labels)
         rows.append({

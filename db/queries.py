@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
@@ -15,6 +17,7 @@ from db.models import LINK_TABLES, Base, Meta
 __all__ = [
     "StoreEmpty",
     "content_hash",
+    "interval_spans",
     "read_all",
     "read_table",
     "read_versioned",
@@ -101,3 +104,63 @@ def table_checksums(connection: Connection) -> dict[str, str]:
             digest.update(repr(tuple(row)).encode())
         sums[name] = digest.hexdigest()
     return sums
+
+
+SPAN_COLUMNS = ["interval_id", "crossing_id", "status", "start_date", "end_date"]
+
+
+def interval_spans(connection: Connection, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+    """Only what day arithmetic needs of the intervals, fast: interval_id, crossing_id, status,
+    start_date, end_date (datetime64 days; NaT when ongoing), ordered by crossing and start.
+
+    No text, no link tables and no per-row type processing, so that `summary` need not read the
+    whole store. With `since`/`until`, only the intervals that touch [since, until] are read, plus
+    the chains of adjacent same-status intervals that lead into them, so that every run that
+    reaches the range keeps its true start (for "since" and the full length of a closure).
+    """
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    # Column and table names are constants; the two dates are bound parameters.
+    sql = f"SELECT {', '.join(SPAN_COLUMNS)} FROM status_intervals"
+    conditions, params = [], []
+    if since is not None:
+        conditions.append(f"(end_date IS NULL OR end_date >= {mark})")
+        params.append(since.isoformat())
+    if until is not None:
+        conditions.append(f"start_date <= {mark}")
+        params.append(until.isoformat())
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    sql += " ORDER BY crossing_id, start_date"
+    result = connection.exec_driver_sql(sql, tuple(params))
+    rows = result.cursor.fetchall()  # plain tuples from the driver; Row objects cost ten times more here
+    result.close()
+    frame = _span_frame(rows)
+    if since is None or frame.empty:
+        return frame
+    # A run can reach into the range from before it through intervals that end exactly where the
+    # next begins. Follow each crossing's first interval back, one index probe per step.
+    previous = (f"SELECT {', '.join(SPAN_COLUMNS)} FROM status_intervals "
+                f"WHERE crossing_id = {mark} AND start_date < {mark} ORDER BY start_date DESC LIMIT 1")
+    found = []
+    for head in frame.drop_duplicates("crossing_id").itertuples(index=False):
+        start, status = head.start_date.date().isoformat(), head.status
+        while True:
+            row = connection.exec_driver_sql(previous, (head.crossing_id, start)).fetchone()
+            if row is None or row[2] != status or str(row[4]) != start:
+                break
+            found.append(tuple(row))
+            start = str(row[3])
+    if not found:
+        return frame
+    return (pd.concat([frame, _span_frame(found)], ignore_index=True)
+            .sort_values(["crossing_id", "start_date"], kind="stable").reset_index(drop=True))
+
+
+def _span_frame(rows: list) -> pd.DataFrame:  # type: ignore[type-arg]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(SPAN_COLUMNS)
+    frame = pd.DataFrame({name: np.array(values, dtype=object)
+                          for name, values in zip(SPAN_COLUMNS, columns, strict=True)})
+    # SQLite gives ISO text, PostgreSQL and SQLAlchemy give dates: one vectorised parse for both.
+    for column in ("start_date", "end_date"):
+        frame[column] = pd.to_datetime(frame[column].astype(str).where(frame[column].notna()), format="%Y-%m-%d")
+    return frame
