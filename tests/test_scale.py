@@ -1,0 +1,141 @@
+"""What keeps the page light at scale: bounded marks with exact totals, capped lanes and cards,
+and the windowed read of `summary` giving the same numbers as a full read."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import run_cli
+
+from bench.synthetic import write_synthetic
+from crossings.cards import urgency_order
+from crossings.charts import MAX_BARS, chart_lanes, timeline_figure
+from crossings.days import Window, summary_table
+from crossings.records import STATUSES
+from db.engine import make_engine
+from db.queries import interval_spans, read_all
+
+D = date.fromisoformat
+
+
+def many_intervals(lanes: int, per_lane: int) -> pd.DataFrame:
+    rows = []
+    rng = np.random.default_rng(7)
+    for lane in range(lanes):
+        day = D("2000-01-01")
+        for i in range(per_lane):
+            status = STATUSES[i % 3]
+            length = int(rng.integers(1, 20))
+            end = day + timedelta(days=length)
+            rows.append((f"c{lane}", f"Crossing {lane}", status, day, end, False, length, None, None, "s"))
+            day = end + timedelta(days=int(rng.integers(0, 3)))
+    return pd.DataFrame(rows, columns=["crossing_id", "crossing", "status", "start_date", "end_date", "ongoing",
+                                       "days", "detail", "cause", "sources"], dtype=object)
+
+
+EMPTY_COMMITMENTS = pd.DataFrame(columns=["id", "kind", "title", "state", "from", "until", "crossings", "sources",
+                                          "source_url"], dtype=object)
+EMPTY_EVENTS = pd.DataFrame(columns=["id", "date", "when", "kind", "title", "place", "crossings", "sources",
+                                     "source_url", "notes"], dtype=object)
+
+
+def test_many_intervals_become_bounded_shares_with_exact_totals() -> None:
+    intervals = many_intervals(lanes=50, per_lane=400)  # 20,000 bars if drawn one by one
+    window, as_of = Window(D("2000-01-01"), D("2030-12-31")), D("2030-12-31")
+    lanes = [f"Crossing {i}" for i in range(50)]
+    figure = timeline_figure(intervals, lanes, EMPTY_COMMITMENTS, EMPTY_EVENTS, window, as_of)
+    marks = sum(len(t.x or []) for t in figure.data)
+    assert marks <= 5_000
+    assert len(figure.to_json()) <= 1_500_000
+    assert "aggregated" in figure.layout.title.text
+    for status in STATUSES:
+        trace = next(t for t in figure.data if t.name == status)
+        drawn = pd.Series(np.array(trace.x) // 86_400_000).groupby(np.array(trace.y)).sum()
+        expected = intervals[intervals["status"] == status].groupby("crossing")["days"].sum()
+        assert drawn.to_dict() == {k: int(v) for k, v in expected.items()}
+
+
+def test_few_intervals_are_drawn_one_bar_each() -> None:
+    intervals = many_intervals(lanes=3, per_lane=10)
+    figure = timeline_figure(intervals, ["Crossing 0", "Crossing 1", "Crossing 2"], EMPTY_COMMITMENTS, EMPTY_EVENTS,
+                             Window(D("2000-01-01"), D("2001-12-31")), D("2001-12-31"))
+    assert sum(len(t.x or []) for t in figure.data if t.name in STATUSES) == 30 < MAX_BARS
+    assert not figure.layout.title.text
+
+
+def test_lanes_are_capped_to_those_with_most_closed_days() -> None:
+    summary = pd.DataFrame({"crossing_id": [f"c{i}" for i in range(60)], "closed_days": list(range(60))})
+    lanes, note = chart_lanes(summary, limit=50)
+    assert lanes == [f"c{i}" for i in range(10, 60)] and "50 of 60" in note
+    assert chart_lanes(summary.head(5))[1] is None
+
+
+def test_urgency_order_closed_restricted_stale_rest() -> None:
+    newest = {"a": D("2025-01-01"), "b": None, "c": D("2025-01-01"), "d": D("2025-01-01"), "e": D("2020-01-01")}
+    order = urgency_order(["a", "b", "c", "d", "e"], ["open", "open", "restricted", "closed", "open"], newest,
+                          D("2025-01-10"))
+    assert order == ["d", "c", "b", "e", "a"]
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("synthetic")
+    write_synthetic(folder / "data", crossings=120, intervals=12_000, agreements=300, moratoria=100, events=400)
+    url = f"sqlite:///{folder / 'store.db'}"
+    code, _, err = run_cli(["load", "--data", str(folder / "data"), "--db", url])
+    assert code == 0, err
+    return url
+
+
+@pytest.mark.parametrize(("since", "until"), [("2012-01-01", "2022-01-01"), ("2021-01-01", "2022-01-01"),
+                                              ("1990-01-01", "2030-01-01")])
+def test_windowed_spans_give_the_same_summary_as_the_whole_store(synthetic_store: str, since: str, until: str
+                                                                  ) -> None:
+    with make_engine(synthetic_store).connect() as connection:
+        store = read_all(connection)
+        spans = interval_spans(connection, D(since), D(until))
+    window, as_of = Window(D(since), D(until) - timedelta(days=1)), D(until)
+    whole = summary_table(store["crossings"], store["status_intervals"], window, as_of)
+    windowed = summary_table(store["crossings"], spans, window, as_of)
+    pd.testing.assert_frame_equal(whole, windowed)
+
+
+def test_the_page_draws_at_most_fifty_cards_most_urgent_first(synthetic_store: str, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    import streamlit as st
+    from conftest import REPO
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", synthetic_store)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    at.query_params["as_of"] = "2022-01-01"
+    at.query_params["from"] = "2021-01-01"
+    at.run()
+    st.cache_resource.clear()
+    assert not at.exception
+    cards = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(cards) == 50
+    words = [("closed" if ":red-badge" in c else "restricted" if ":orange-badge" in c else "other") for c in cards]
+    assert words == sorted(words, key=["closed", "restricted", "other"].index)
+    assert at.number_input(key="f_card_page").max == 3  # 120 crossings, 50 a page
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert sum(len(t.get("x") or []) for t in spec["data"]) <= 5_000
+
+
+def test_summary_cli_reads_a_window_and_matches_the_page_numbers(synthetic_store: str, tmp_path: Path) -> None:
+    code, out, err = run_cli(["summary", "--from", "2012-01-01", "--to", "2021-12-31", "--as-of", "2022-01-01",
+                              "--db", synthetic_store])
+    assert code == 0, err
+    with make_engine(synthetic_store).connect() as connection:
+        store = read_all(connection)
+    from crossings.tables import summary_csv
+
+    expected = summary_csv(store["crossings"], store["status_intervals"], list(store["crossings"]["crossing_id"]),
+                           Window(D("2012-01-01"), D("2021-12-31")), D("2022-01-01"))
+    assert out == expected
