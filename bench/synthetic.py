@@ -24,7 +24,7 @@ __all__ = ["write_synthetic"]
 REPO_DATA = (Path(__file__).resolve().parent.parent / "data").resolve()
 # The generated history ends around this date, so that benchmarks can use fixed recent windows.
 END = date(2025, 1, 1)
-MEAN_INTERVAL_DAYS = 50
+MEAN_INTERVAL_DAYS = 40  # a little under the mean generated, so every crossing reaches the recent windows
 
 
 def _writer(out: Path, name: str):  # type: ignore[no-untyped-def]
