@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from crossings.cards import STALE_AFTER_DAYS, newest_source_dates
@@ -78,33 +78,15 @@ def _report(problems: list[Problem], total: int) -> None:
         click.echo(f"... and {total - len(problems)} more problem(s)", err=True)
 
 
-def _read_store(db_url: str | None) -> dict[str, pd.DataFrame]:
-    url = database_url(db_url)
-    try:
-        engine = open_store(url)
-        with engine.connect() as connection:
-            return read_all(connection)
-    except LoadRejected as exc:
-        _report(exc.problems, exc.total)
-        _fail("the data files are invalid, so the default store could not be built")
-    except StoreEmpty as exc:
-        _fail(f"{exc} (store: {shown_url(url)})")
-    except SchemaMismatch as exc:
-        _fail(str(exc))
-    except (SQLAlchemyError, OSError) as exc:
-        _fail(f"cannot read the store {shown_url(url)}: {_first_line(exc)}")
-
-
-def _read_spans(db_url: str | None, since: date | None, until: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Crossings and only the interval columns the day counts need: `summary` stays fast on a
-    large store because it reads no text and no link tables."""
-    url = database_url(db_url)
+@contextlib.contextmanager
+def _reading(url: str) -> Iterator[Connection]:
+    """A connection to the store; every way of failing to read it becomes one line and an exit."""
     try:
         engine = open_store(url)
         with engine.connect() as connection:
             if content_hash(connection) is None:
                 raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
-            return read_table(connection, "crossings"), interval_spans(connection, since, until)
+            yield connection
     except LoadRejected as exc:
         _report(exc.problems, exc.total)
         _fail("the data files are invalid, so the default store could not be built")
@@ -114,6 +96,18 @@ def _read_spans(db_url: str | None, since: date | None, until: date) -> tuple[pd
         _fail(str(exc))
     except (SQLAlchemyError, OSError) as exc:
         _fail(f"cannot read the store {shown_url(url)}: {_first_line(exc)}")
+
+
+def _read_store(db_url: str | None) -> dict[str, pd.DataFrame]:
+    with _reading(database_url(db_url)) as connection:
+        return read_all(connection)
+
+
+def _read_spans(db_url: str | None, since: date | None, until: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Crossings and only the interval columns the day counts need: `summary` stays fast on a
+    large store because it reads no text and no link tables."""
+    with _reading(database_url(db_url)) as connection:
+        return read_table(connection, "crossings"), interval_spans(connection, since, until)
 
 
 def _first_line(exc: BaseException) -> str:
