@@ -40,6 +40,8 @@ BADGES = {  # the word is always shown: colour is never the only cue
 CARDS_PER_ROW = 3
 # A page of cards stays readable and light with hundreds of crossings selected.
 MAX_CARDS = 50
+# Agreements and moratoria listed on one card; the table below lists them all.
+COMMITMENTS_PER_CARD = 5
 # Rows a table shows; the download has them all.
 MAX_TABLE_ROWS = 5_000
 DATE_LIMITS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
@@ -153,7 +155,13 @@ def draw_card(card: Card) -> None:
     if card.stale:
         source += " · :material/schedule: **stale** (older than 30 days)"
     lines.append(source)
-    lines.extend(f":material/handshake: **{md(item.title)}**: {md(item.text)}" for item in card.commitments)
+    # In force first by nearest end: what a convoy planner needs first. The table has the rest.
+    soonest = sorted(card.commitments, key=lambda c: (c.state != "in force", c.days_left is None,
+                                                       c.days_left or 0))
+    lines.extend(f":material/handshake: **{md(item.title)}**: {md(item.text)}"
+                 for item in soonest[:COMMITMENTS_PER_CARD])
+    if len(soonest) > COMMITMENTS_PER_CARD:
+        lines.append(f"and {len(soonest) - COMMITMENTS_PER_CARD} more agreements or moratoria in the table below")
     with st.container(border=True):
         st.markdown("  \n".join(lines))
 
@@ -213,7 +221,7 @@ def main() -> None:
     as_of = filters.as_of or date.today()
     selected = list(filters.crossing_ids) or crossing_ids
     statuses = list(filters.statuses) or list(STATUS_CHOICES)
-    window, window_warning = window_for(filters, default_window(intervals, as_of).start, as_of)
+    window, window_warning = window_for(filters, default_window(indexes.runs, as_of).start, as_of)
 
     st.title("Border Crossing Status")
     updated = newest_source_date(store["sources"])
@@ -243,8 +251,8 @@ def main() -> None:
 
     rows = interval_table(intervals, crossings, store["sources"], window, as_of, selected, statuses,
                           day_arrays=indexes.interval_days)
-    commitment_rows = commitment_table(indexes.commitments.overlapping(window, as_of), crossings, store["sources"],
-                                       window, as_of, selected)
+    commitment_rows = commitment_table(indexes.commitments.overlapping(window, as_of, limit=MAX_TABLE_ROWS),
+                                       crossings, store["sources"], window, as_of, selected)
     event_rows = event_table(store["events"], crossings, store["sources"], window, as_of, selected)
 
     # An agreement whose start no source gives has no place on a time axis: it is in the table.

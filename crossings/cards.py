@@ -15,11 +15,11 @@ import pandas as pd
 from crossings.days import (
     StatusRuns,
     Window,
-    current_status,
+    current_from_runs,
     day_number,
     from_day_number,
-    last_closures,
-    summary_table,
+    last_closures_from_runs,
+    summary_from_runs,
 )
 from crossings.records import UNKNOWN
 
@@ -138,9 +138,9 @@ class CommitmentIndex:
         self.until_day = np.array([day_number(d) if d is not None else _FOREVER for d in self.frame["until"]],
                                   dtype="int64")
 
-    def select(self, mask: np.ndarray, as_of: date) -> list[Commitment]:
+    def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []
-        for row in self.frame[mask].itertuples(index=False):
+        for row in self.frame[mask].head(limit).itertuples(index=False):
             state, left = _commitment_state(row.start, row.until, as_of)
             found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
                                     row.start, row.until, state, left,
@@ -158,11 +158,12 @@ class CommitmentIndex:
         recently = (self.until_day < day) & (self.until_day >= day - RECENTLY_EXPIRED_DAYS)
         return self.select(in_force | recently, as_of)
 
-    def overlapping(self, window: Window, as_of: date) -> list[Commitment]:
-        """Valid at some point of the window (up to as-of); a start no source gives counts as any time."""
+    def overlapping(self, window: Window, as_of: date, limit: int | None = None) -> list[Commitment]:
+        """Valid at some point of the window (up to as-of), the first `limit` in file order; a start
+        no source gives counts as any time."""
         last = day_number(min(window.end, as_of))
         mask = ((self.start_day <= last) | (self.start_day == _NEVER)) & (self.until_day >= day_number(window.start))
-        return self.select(mask, as_of)
+        return self.select(mask, as_of, limit)
 
 
 _NEVER = np.iinfo("int64").min // 2  # no start reported
@@ -291,12 +292,18 @@ def crossing_cards(
     """
     ids = list(crossings["crossing_id"])
     runs = runs if runs is not None else StatusRuns(intervals)
-    summary = summary_table(crossings, runs, window, as_of).set_index("crossing_id")
-    now = current_status(runs, ids, as_of).set_index("crossing_id")
+    cut = runs.at(as_of, ids)  # once for these crossings; every number below comes from it
+    summary = summary_from_runs(crossings, cut, window, as_of).set_index("crossing_id")
+    now = current_from_runs(cut, ids, as_of).set_index("crossing_id")
     by_id = intervals.set_index("interval_id") if not intervals.empty else None
-    closures = last_closures(runs, as_of, ids).set_index("crossing_id")
+    closures = last_closures_from_runs(cut).set_index("crossing_id")
     newest = (source_dates or SourceDates(intervals, sources)).newest(ids, as_of)
     standing = (commitment_index or CommitmentIndex(agreements, moratoria)).standing_on(as_of)
+    whole_border = [c for c in standing if not c.crossing_ids]
+    by_crossing: dict[str, list[Commitment]] = {}
+    for item in standing:
+        for cid in item.crossing_ids:
+            by_crossing.setdefault(cid, []).append(item)
     cards = []
     for crossing in crossings.itertuples(index=False):
         cid = crossing.crossing_id
@@ -319,6 +326,6 @@ def crossing_cards(
             last_closure=closure_text(closures.loc[cid]) if cid in closures.index else None,
             newest_source=source_day,
             stale=is_stale(source_day, as_of),
-            commitments=[c for c in standing if covers(c.crossing_ids, cid)],
+            commitments=[*by_crossing.get(cid, []), *whole_border],
         ))
     return cards

@@ -28,6 +28,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "StatusRuns",
     "Window",
+    "current_from_runs",
     "current_status",
     "day_number",
     "day_numbers",
@@ -38,6 +39,7 @@ __all__ = [
     "interval_days",
     "last_closures",
     "status_runs",
+    "summary_from_runs",
     "summary_table",
 ]
 
@@ -206,7 +208,8 @@ def days_by_status(
     return _status_days(_as_runs(intervals).at(as_of, crossing_ids, window), crossing_ids, window, as_of)
 
 
-def _current(runs: pd.DataFrame, crossing_ids: list[str], as_of: date) -> pd.DataFrame:
+def current_from_runs(runs: pd.DataFrame, crossing_ids: list[str], as_of: date) -> pd.DataFrame:
+    """current_status from runs already cut at the as-of date."""
     now = runs[runs["ongoing"]].drop_duplicates("crossing_id").set_index("crossing_id")
     now = now.reindex(pd.Index(crossing_ids, dtype=object))
     known = now["status"].notna().to_numpy()
@@ -228,7 +231,7 @@ def current_status(intervals: pd.DataFrame | StatusRuns, crossing_ids: list[str]
     Columns: crossing_id, status ("unknown" when no interval covers the date),
     since (date or None), days (since..as_of inclusive, 0 when unknown), interval_id.
     """
-    return _current(_as_runs(intervals).at(as_of, crossing_ids), crossing_ids, as_of)
+    return current_from_runs(_as_runs(intervals).at(as_of, crossing_ids), crossing_ids, as_of)
 
 
 def _closed_in_window(runs: pd.DataFrame, window: Window, as_of: date) -> pd.DataFrame:
@@ -245,7 +248,11 @@ def last_closures(intervals: pd.DataFrame | StatusRuns, as_of: date, crossing_id
 
     Columns as status_runs; `ongoing` means the crossing is still closed on the as-of date.
     """
-    runs = _as_runs(intervals).at(as_of, crossing_ids)
+    return last_closures_from_runs(_as_runs(intervals).at(as_of, crossing_ids))
+
+
+def last_closures_from_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """last_closures from runs already cut at the as-of date."""
     closed = runs[runs["status"] == "closed"]
     return _with_dates(closed.groupby("crossing_id", sort=False).tail(1).reset_index(drop=True))
 
@@ -259,9 +266,14 @@ def summary_table(
     length of the longest of them, including days before the window, cut at as-of.
     """
     ids = list(crossings["crossing_id"])
-    runs = _as_runs(intervals).at(as_of, ids, window)
+    return summary_from_runs(crossings, _as_runs(intervals).at(as_of, ids, window), window, as_of)
+
+
+def summary_from_runs(crossings: pd.DataFrame, runs: pd.DataFrame, window: Window, as_of: date) -> pd.DataFrame:
+    """summary_table from runs already cut at the as-of date (StatusRuns.at) for these crossings."""
+    ids = list(crossings["crossing_id"])
     days = _status_days(runs, ids, window, as_of)
-    now = _current(runs, ids, as_of).set_index("crossing_id")
+    now = current_from_runs(runs, ids, as_of).set_index("crossing_id")
     closed = _closed_in_window(runs, window, as_of)
     closures = closed.groupby("crossing_id").size().reindex(ids, fill_value=0)
     longest = closed.groupby("crossing_id")["days"].max().reindex(ids, fill_value=0)
@@ -282,10 +294,11 @@ def summary_table(
     )
 
 
-def default_window(intervals: pd.DataFrame, as_of: date) -> Window:
+def default_window(intervals: pd.DataFrame | StatusRuns, as_of: date) -> Window:
     """From the first recorded day to the as-of date (the page's and the CLI's default)."""
     last = day_number(as_of)
-    starts = day_numbers(intervals["start_date"], last + 1)
+    # A run starts where its first interval does, so the runs give the same first day.
+    starts = intervals.start if isinstance(intervals, StatusRuns) else day_numbers(intervals["start_date"], last + 1)
     first = int(starts.min()) if len(starts) else last + 1
     return Window(from_day_number(first), as_of) if first <= last else Window(as_of, as_of)
 
