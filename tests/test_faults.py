@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -47,9 +48,22 @@ def test_failure_on_the_last_insert_rolls_everything_back(store_url: str, data_c
 def _writing(store_url: str):  # type: ignore[no-untyped-def]
     """A test of whether another process's load is well into its write transaction."""
     if store_url.startswith("sqlite"):
-        wal = Path(f"{store_url.removeprefix('sqlite:///')}-wal")
-        start_size = wal.stat().st_size if wal.exists() else 0
-        return lambda: wal.exists() and wal.stat().st_size > start_size + 2_000_000  # the log grows
+        database = store_url.removeprefix("sqlite:///")
+
+        def holds_write_lock() -> bool:
+            # The loader's transaction takes SQLite's write lock with its first DELETE and keeps it
+            # until COMMIT: while another connection cannot begin a write, the load is mid-write.
+            probe = sqlite3.connect(database, timeout=0, isolation_level=None)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+                return False
+            except sqlite3.OperationalError:
+                return True
+            finally:
+                probe.close()
+
+        return holds_write_lock
     monitor = make_engine(store_url).execution_options(isolation_level="AUTOCOMMIT")
     query = text("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
                  "AND query LIKE 'INSERT INTO status_intervals%'")
@@ -70,10 +84,11 @@ def test_a_load_killed_mid_write_leaves_the_previous_content(store_url: str, tmp
                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        # Wait until the write transaction is under way, then kill the loader outright.
+        # Wait until the write transaction is under way, let it write for a second, then kill
+        # the loader outright (the whole load takes several seconds more).
         while time.monotonic() < deadline and process.poll() is None:
             if writing():
-                time.sleep(0.3)
+                time.sleep(1.0)
                 break
             time.sleep(0.02)
         assert process.poll() is None, "the load finished before it could be killed"
