@@ -32,7 +32,6 @@ __all__ = [
     "current_status",
     "day_number",
     "day_numbers",
-    "days_between",
     "days_by_status",
     "default_window",
     "from_day_number",
@@ -83,10 +82,6 @@ def day_number(day: date) -> int:
 def from_day_number(number: int) -> date:
     return date.fromordinal(int(number) + _EPOCH)
 
-
-def days_between(start: date, end: date) -> int:
-    """Length of the half-open span [start, end) in days."""
-    return (end - start).days
 
 
 def day_numbers(values: pd.Series, missing: int) -> np.ndarray:

@@ -11,7 +11,6 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import sessionmaker
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -19,10 +18,8 @@ __all__ = [
     "build_sqlite_file",
     "create_schema",
     "database_url",
-    "has_schema",
     "is_empty",
     "make_engine",
-    "make_sessionmaker",
     "open_store",
     "shown_url",
     "sqlite_path",
@@ -82,12 +79,6 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-def has_schema(engine: Engine) -> bool:
-    return inspect(engine).has_table("status_intervals")
 
 
 def is_empty(engine: Engine) -> bool:

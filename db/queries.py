@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from crossings.records import TABLES, TableSpec, table
 from db.models import LINK_TABLES, Base, Meta
@@ -21,7 +21,6 @@ __all__ = [
     "read_all",
     "read_table",
     "read_versioned",
-    "store_counts",
     "table_checksums",
 ]
 
@@ -34,12 +33,6 @@ def content_hash(connection: Connection) -> str | None:
     """A fingerprint of the loaded content; it changes whenever a load changes anything."""
     return connection.execute(select(Meta.value).where(Meta.key == "content_hash")).scalar_one_or_none()
 
-
-def store_counts(connection: Connection) -> dict[str, int]:
-    return {
-        spec.name: connection.execute(select(func.count()).select_from(Base.metadata.tables[spec.name])).scalar_one()
-        for spec in TABLES
-    }
 
 
 def read_table(
