@@ -107,7 +107,7 @@ def _read_spans(db_url: str | None, since: date | None, until: date) -> tuple[pd
     """Crossings and only the interval columns the day counts need: `summary` stays fast on a
     large store because it reads no text and no link tables."""
     with _reading(database_url(db_url)) as connection:
-        return read_table(connection, "crossings"), interval_spans(connection, since, until)
+        return read_table(connection, "crossings"), interval_spans(connection, since, until, with_ids=False)
 
 
 def _first_line(exc: BaseException) -> str:

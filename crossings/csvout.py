@@ -63,11 +63,13 @@ def spreadsheet_safe(text: str) -> str:
 
 def table_csv(frame: pd.DataFrame) -> str:
     """A download: numbers stay numbers, and text cells cannot start a formula."""
-    rows = [[spreadsheet_safe(str(c)) for c in frame.columns]]
-    for record in frame.itertuples(index=False):
-        rows.append([
-            format_cell(v) if isinstance(v, numbers.Number) and not isinstance(v, bool)
-            else spreadsheet_safe(format_cell(v))
-            for v in record
-        ])
+    columns = [_download_cells(frame[name]) for name in frame.columns] if len(frame.columns) else []
+    rows = [[spreadsheet_safe(str(c)) for c in frame.columns], *(list(r) for r in zip(*columns, strict=True))]
     return _write(rows)
+
+
+def _download_cells(column: pd.Series) -> list[str]:
+    if pd.api.types.is_integer_dtype(column.dtype):  # a whole column of integers: no cell can be text
+        return column.astype(str).tolist()
+    return [format_cell(v) if isinstance(v, numbers.Number) and not isinstance(v, bool)
+            else spreadsheet_safe(format_cell(v)) for v in column]

@@ -96,39 +96,55 @@ class StatusRuns:
 
     Built once per store version (the page caches it): merging adjacent intervals does not
     depend on the as-of date, because cutting a run at as-of is the same as merging the cut
-    intervals. `at(as_of)` then cuts in a few vectorised steps, so a rerun of the page costs
-    milliseconds even with a million intervals.
+    intervals. Crossings and statuses are held as integer codes and the runs of each crossing
+    are contiguous (`bounds`), so `at(as_of)` is a few vectorised steps over integers, and for a
+    few crossings it touches only their runs, even with a million intervals.
+
+    `intervals` needs crossing_id, status, start_date and end_date; interval_id is optional
+    (the runs' first and last interval ids are None without it).
     """
 
     def __init__(self, intervals: pd.DataFrame) -> None:
         far = np.iinfo("int64").max // 2
-        frame = pd.DataFrame({
-            "crossing_id": intervals["crossing_id"].to_numpy(dtype=object),
-            "interval_id": intervals["interval_id"].to_numpy(dtype=object),
-            "status": intervals["status"].to_numpy(dtype=object),
-            "start": day_numbers(intervals["start_date"], far),
-            "end": day_numbers(intervals["end_date"], far),
-        }).sort_values(["crossing_id", "start"], kind="stable").reset_index(drop=True)
-        same_crossing = frame["crossing_id"].eq(frame["crossing_id"].shift())
-        continues = same_crossing & frame["status"].eq(frame["status"].shift()) & frame["start"].eq(
-            frame["end"].shift())
-        run_id = (~continues).cumsum().to_numpy()
-        firsts = np.flatnonzero(np.r_[True, run_id[1:] != run_id[:-1]]) if len(frame) else np.array([], int)
-        lasts = np.r_[firsts[1:] - 1, len(frame) - 1] if len(frame) else np.array([], int)
-        self.crossing_id = frame["crossing_id"].to_numpy()[firsts]
-        self.status = frame["status"].to_numpy()[firsts]
-        self.start = frame["start"].to_numpy()[firsts]
-        self.end = frame["end"].to_numpy()[lasts]
-        self.first_interval_id = frame["interval_id"].to_numpy()[firsts]
-        self.last_interval_id = frame["interval_id"].to_numpy()[lasts]
+        codes, names = pd.factorize(np.asarray(intervals["crossing_id"], dtype=object), sort=True)
+        status = _status_codes(intervals["status"])
+        start = day_numbers(intervals["start_date"], far)
+        end = day_numbers(intervals["end_date"], far)
+        ids = (np.asarray(intervals["interval_id"], dtype=object) if "interval_id" in intervals
+               else np.full(len(intervals), None, dtype=object))
+        order = np.lexsort((start, codes))
+        codes, status, start, end, ids = codes[order], status[order], start[order], end[order], ids[order]
+        continues = (codes[1:] == codes[:-1]) & (status[1:] == status[:-1]) & (start[1:] == end[:-1])
+        firsts = np.flatnonzero(np.r_[True, ~continues]) if len(codes) else np.array([], dtype="int64")
+        lasts = np.r_[firsts[1:] - 1, len(codes) - 1] if len(codes) else np.array([], dtype="int64")
+        self.names = np.asarray(names, dtype=object)  # crossing ids, sorted; a run's code indexes them
+        self.code = codes[firsts].astype("int64")
+        self.status_code = status[firsts].astype("int8")
+        self.start = start[firsts]
+        self.end = end[lasts]
+        self.first_interval_id = ids[firsts]
+        self.last_interval_id = ids[lasts]
+        # runs of crossing k are [bounds[k], bounds[k + 1])
+        self.bounds = np.searchsorted(self.code, np.arange(len(self.names) + 1))
         # Whether the crossing's next recorded run begins on this run's end day: only then is
         # the end a reported change (a reopening) rather than the last day a source confirms.
-        next_same = np.r_[self.crossing_id[1:] == self.crossing_id[:-1], False] if len(firsts) else np.array([], bool)
-        self.next_starts_at_end = next_same & np.r_[self.start[1:] == self.end[:-1], False] if len(firsts) \
-            else np.array([], bool)
+        self.next_starts_at_end = np.r_[(self.code[1:] == self.code[:-1]) & (self.start[1:] == self.end[:-1]),
+                                        False] if len(firsts) else np.array([], dtype=bool)
 
     def __len__(self) -> int:
         return len(self.start)
+
+    def _rows_of(self, crossing_ids: list[str]) -> np.ndarray:
+        """Indexes of the runs of these crossings (unknown ids have none), crossing by crossing."""
+        wanted = np.unique(np.asarray(list(crossing_ids), dtype=object))
+        if not len(self.names) or not len(wanted):
+            return np.array([], dtype="int64")
+        found = np.searchsorted(self.names, wanted)
+        found = found[(found < len(self.names)) & (self.names[np.minimum(found, len(self.names) - 1)] == wanted)]
+        lo, hi = self.bounds[found], self.bounds[found + 1]
+        lengths = hi - lo
+        # run i of the result belongs to crossing g: lo[g] + (i - where g's runs begin in the result)
+        return np.repeat(lo - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
 
     def at(self, as_of: date, crossing_ids: list[str] | None = None, window: Window | None = None
            ) -> pd.DataFrame:
@@ -139,21 +155,34 @@ class StatusRuns:
         (up to as-of) and those covering the as-of date.
         """
         last = day_number(as_of)
-        keep = self.start <= last
+        rows = (self._rows_of(crossing_ids) if crossing_ids is not None and len(crossing_ids) < len(self.names)
+                else np.arange(len(self.start)))
+        start, end = self.start[rows], self.end[rows]
+        keep = start <= last
         if window is not None:
             visible_end = min(day_number(window.end), last) + 1
-            keep &= ((self.start < visible_end) & (self.end > day_number(window.start))) | (self.end > last)
-        if crossing_ids is not None and len(crossing_ids) < len(self.crossing_id):
-            # a hash lookup: numpy's isin on object arrays compares every pair
-            keep &= pd.Series(self.crossing_id, copy=False).isin(set(crossing_ids)).to_numpy()
-        end = np.minimum(self.end[keep], last + 1)
-        start = self.start[keep]
+            keep &= ((start < visible_end) & (end > day_number(window.start))) | (end > last)
+        rows, start = rows[keep], start[keep]
+        end = np.minimum(end[keep], last + 1)
         ongoing = end == last + 1
+        # object columns stated as such: pandas would otherwise convert every string it is given
         return pd.DataFrame({
-            "crossing_id": self.crossing_id[keep], "status": self.status[keep], "start": start, "end": end,
-            "days": end - start, "ongoing": ongoing, "followed": self.next_starts_at_end[keep] & ~ongoing,
-            "first_interval_id": self.first_interval_id[keep], "last_interval_id": self.last_interval_id[keep],
+            "crossing_id": pd.Series(self.names[self.code[rows]], dtype=object, copy=False),
+            "status": pd.Series(_STATUS_WORDS[self.status_code[rows]], dtype=object, copy=False),
+            "start": start, "end": end, "days": end - start, "ongoing": ongoing,
+            "followed": self.next_starts_at_end[rows] & ~ongoing,
+            "first_interval_id": pd.Series(self.first_interval_id[rows], dtype=object, copy=False),
+            "last_interval_id": pd.Series(self.last_interval_id[rows], dtype=object, copy=False),
         })
+
+
+_STATUS_WORDS = np.array(list(STATUSES), dtype=object)
+
+
+def _status_codes(values: pd.Series) -> np.ndarray:
+    """Each status as its index in STATUSES (factorising first: a few distinct words, many rows)."""
+    codes, words = pd.factorize(np.asarray(values, dtype=object))
+    return np.array([STATUSES.index(w) for w in words], dtype="int64")[codes] if len(words) else codes
 
 
 def _as_runs(intervals: pd.DataFrame | StatusRuns) -> StatusRuns:
@@ -183,11 +212,14 @@ def status_runs(intervals: pd.DataFrame | StatusRuns, as_of: date, crossing_ids:
 def _status_days(runs: pd.DataFrame, crossing_ids: list[str], window: Window, as_of: date) -> pd.DataFrame:
     w_start = day_number(window.start)
     w_end = min(day_number(window.end), day_number(as_of)) + 1
-    overlap = (np.minimum(runs["end"], w_end) - np.maximum(runs["start"], w_start)).clip(lower=0)
-    counted = (overlap.groupby([runs["crossing_id"], runs["status"]]).sum().unstack(fill_value=0)
-               if not runs.empty else pd.DataFrame())
-    table = counted.reindex(index=pd.Index(crossing_ids, dtype=object), columns=list(STATUSES),
-                            fill_value=0).fillna(0).astype("int64")
+    overlap = np.maximum(np.minimum(runs["end"].to_numpy(), w_end) - np.maximum(runs["start"].to_numpy(), w_start), 0)
+    # a sum per (crossing, status) pair, by integer codes: a groupby on strings costs far more
+    codes, ids = pd.factorize(runs["crossing_id"].to_numpy(dtype=object))
+    status = _status_codes(runs["status"])
+    sums = np.bincount(codes * len(STATUSES) + status, weights=overlap, minlength=len(ids) * len(STATUSES))
+    counted = pd.DataFrame(sums.reshape(len(ids), len(STATUSES)).round().astype("int64"),
+                           index=pd.Index(ids, dtype=object), columns=list(STATUSES))
+    table = counted.reindex(index=pd.Index(crossing_ids, dtype=object), fill_value=0)
     table[UNKNOWN] = window.days_until(as_of) - table.sum(axis=1)
     table.index.name = "crossing_id"
     return table

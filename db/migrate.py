@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
-__all__ = ["SchemaMismatch", "check_revision", "current_revision", "head_revision", "upgrade"]
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+__all__ = ["HEAD_REVISION", "SchemaMismatch", "check_revision", "current_revision", "head_revision",
+           "script_head", "upgrade"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The revision this code needs: the newest file in migrations/versions (a test checks they agree).
+# A constant, so that reading a store does not import Alembic (a fifth of a CLI call's start-up).
+HEAD_REVISION = "0004"
 
 
 class SchemaMismatch(Exception):
@@ -20,6 +24,8 @@ class SchemaMismatch(Exception):
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -27,17 +33,33 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+    return HEAD_REVISION
+
+
+def script_head() -> str | None:
+    """The newest revision among the migration scripts, as Alembic reads them."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The store's revision as Alembic records it (its alembic_version table); None when absent."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Create the schema in an empty store, or bring an older one up to `revision`, in one transaction."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.upgrade(_config(connection), revision)
 
@@ -53,8 +75,7 @@ def check_revision(engine: Engine, shown_url: str) -> None:
     if current is None and has_tables:
         raise SchemaMismatch(f"the store {shown_url} has tables but no schema revision (it predates migrations); "
                              "rebuild it: load the data into an empty database")
-    known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
-    if current not in known:
+    if current not in _known_revisions():
         raise SchemaMismatch(f"the store {shown_url} is at schema revision {current}, which this version does not "
                              f"know (it needs {head}): use a newer version of Border Crossing Status")
     raise SchemaMismatch(f"the store {shown_url} is at schema revision {current or 'none'}, this version needs "

@@ -132,7 +132,7 @@ class StatusInterval(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", STATUSES), name="ck_status_intervals_status"),
         CheckConstraint("end_date IS NULL OR end_date > start_date", name="ck_status_intervals_dates"),
-        Index("ix_status_intervals_crossing_start_end", "crossing_id", "start_date", "end_date"),
+        Index("ix_status_intervals_runs", "crossing_id", "start_date", "end_date", "status"),
         Index("ix_status_intervals_start_end", "start_date", "end_date"),
         *_slug_checks("status_intervals", "interval_id"),
         *_date_checks("status_intervals", "start_date", "end_date"),

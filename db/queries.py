@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from crossings.records import TABLES, TableSpec, table
+from crossings.records import STATUSES, TABLES, TableSpec, table
 from db.models import LINK_TABLES, Base, Meta
 
 __all__ = [
@@ -100,20 +100,26 @@ def table_checksums(connection: Connection) -> dict[str, str]:
 
 
 SPAN_COLUMNS = ["interval_id", "crossing_id", "status", "start_date", "end_date"]
+SPAN_CHUNK_ROWS = 100_000
 
 
-def interval_spans(connection: Connection, since: date | None = None, until: date | None = None) -> pd.DataFrame:
-    """Only what day arithmetic needs of the intervals, fast: interval_id, crossing_id, status,
-    start_date, end_date (datetime64 days; NaT when ongoing), ordered by crossing and start.
+def interval_spans(connection: Connection, since: date | None = None, until: date | None = None,
+                   with_ids: bool = True) -> pd.DataFrame:
+    """Only what day arithmetic needs of the intervals, fast: interval_id (unless with_ids is
+    False), crossing_id, status, start_date, end_date (datetime64 days; NaT when ongoing),
+    ordered by crossing and start.
 
     No text, no link tables and no per-row type processing, so that `summary` need not read the
-    whole store. With `since`/`until`, only the intervals that touch [since, until] are read, plus
-    the chains of adjacent same-status intervals that lead into them, so that every run that
-    reaches the range keeps its true start (for "since" and the full length of a closure).
+    whole store; rows arrive in chunks turned into arrays at once, so a million intervals never
+    exist as Python rows all at the same time. With `since`/`until`, only the intervals that
+    touch [since, until] are read, plus the chains of adjacent same-status intervals that lead
+    into them, so that every run that reaches the range keeps its true start (for "since" and
+    the full length of a closure).
     """
+    columns = SPAN_COLUMNS if with_ids else SPAN_COLUMNS[1:]
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     # Column and table names are constants; the two dates are bound parameters.
-    sql = f"SELECT {', '.join(SPAN_COLUMNS)} FROM status_intervals"
+    sql = f"SELECT {', '.join(columns)} FROM status_intervals"
     conditions, params = [], []
     if since is not None:
         conditions.append(f"(end_date IS NULL OR end_date >= {mark})")
@@ -124,36 +130,110 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
     if conditions:
         sql += " WHERE " + " AND ".join(conditions)
     sql += " ORDER BY crossing_id, start_date"
-    result = connection.exec_driver_sql(sql, tuple(params))
-    rows = result.cursor.fetchall()  # plain tuples from the driver; Row objects cost ten times more here
-    result.close()
-    frame = _span_frame(rows)
-    if since is None or frame.empty:
-        return frame
-    # A run can reach into the range from before it through intervals that end exactly where the
-    # next begins. Follow each crossing's first interval back, one index probe per step.
-    previous = (f"SELECT {', '.join(SPAN_COLUMNS)} FROM status_intervals "
-                f"WHERE crossing_id = {mark} AND start_date < {mark} ORDER BY start_date DESC LIMIT 1")
-    found = []
-    for head in frame.drop_duplicates("crossing_id").itertuples(index=False):
-        start, status = head.start_date.date().isoformat(), head.status
-        while True:
-            row = connection.exec_driver_sql(previous, (head.crossing_id, start)).fetchone()
-            if row is None or row[2] != status or str(row[4]) != start:
-                break
-            found.append(tuple(row))
-            start = str(row[3])
+    if not connection.in_transaction():
+        connection.begin()  # every read below sees one snapshot (see db.engine)
+    packed = None if with_ids else _PACKED.get(connection.dialect.name)
+    if packed is not None:
+        sql = packed + (" WHERE " + " AND ".join(conditions) if conditions else "") + " GROUP BY crossing_id"
+    # The driver's own cursor, inside the connection's transaction: plain tuples, no Row objects.
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, tuple(params))
+        shared: dict[str, str] = {}  # one str object per distinct crossing id and status
+        if packed is not None:
+            frame = _unpack_spans(cursor.fetchall())
+        else:
+            chunks = []
+            while rows := cursor.fetchmany(SPAN_CHUNK_ROWS):
+                chunks.append(_span_chunk(rows, columns, shared))
+            frame = _span_frame(chunks, columns)
+        if since is None or frame.empty:
+            return frame
+        # A run can reach into the range from before it through intervals that end exactly where
+        # the next begins. Follow each crossing's first interval back, one index probe per step.
+        previous = (f"SELECT {', '.join(columns)} FROM status_intervals "
+                    f"WHERE crossing_id = {mark} AND start_date < {mark} ORDER BY start_date DESC LIMIT 1")
+        at = {name: i for i, name in enumerate(columns)}
+        found = []
+        heads = frame.drop_duplicates("crossing_id")
+        for crossing, status, first in zip(heads["crossing_id"], heads["status"], heads["start_date"], strict=True):
+            start = first.date().isoformat()
+            while True:
+                cursor.execute(previous, (crossing, start))
+                row = cursor.fetchone()
+                if row is None or row[at["status"]] != status or str(row[at["end_date"]]) != start:
+                    break
+                found.append(row)
+                start = str(row[at["start_date"]])
+    finally:
+        cursor.close()
     if not found:
         return frame
-    return (pd.concat([frame, _span_frame(found)], ignore_index=True)
+    return (pd.concat([frame, _span_frame([_span_chunk(found, columns, shared)], columns)], ignore_index=True)
             .sort_values(["crossing_id", "start_date"], kind="stable").reset_index(drop=True))
 
 
-def _span_frame(rows: list) -> pd.DataFrame:  # type: ignore[type-arg]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(SPAN_COLUMNS)
-    frame = pd.DataFrame({name: np.array(values, dtype=object)
-                          for name, values in zip(SPAN_COLUMNS, columns, strict=True)})
-    # SQLite gives ISO text, PostgreSQL and SQLAlchemy give dates: one vectorised parse for both.
-    for column in ("start_date", "end_date"):
-        frame[column] = pd.to_datetime(frame[column].astype(str).where(frame[column].notna()), format="%Y-%m-%d")
-    return frame
+# Without interval ids every interval is a fixed-width record: start date, end date (9999-12-31
+# when ongoing) and the status's first letter, 21 characters. The database joins each crossing's
+# records into one string and numpy reads them all at once, instead of Python building a tuple
+# and four objects per interval: a third of the time for `summary` over a million intervals.
+_RECORD = np.dtype([("start_date", "S10"), ("end_date", "S10"), ("status", "S1")])
+_ONGOING = "9999-12-31"
+_STATUS_BY_LETTER = {s[0].encode(): s for s in STATUSES}
+assert len(_STATUS_BY_LETTER) == len(STATUSES), "statuses must differ in their first letter"
+_PACKED = {
+    # SQLite's date columns hold ISO text (CHECK constraints make sure of it)
+    "sqlite": "SELECT crossing_id, group_concat(start_date || coalesce(end_date, '9999-12-31') "
+              "|| substr(status, 1, 1), '') FROM status_intervals",
+    "postgresql": "SELECT crossing_id, string_agg(to_char(start_date, 'YYYY-MM-DD') "
+                  "|| coalesce(to_char(end_date, 'YYYY-MM-DD'), '9999-12-31') || substr(status, 1, 1), '') "
+                  "FROM status_intervals",
+}
+
+
+def _unpack_spans(rows: list) -> pd.DataFrame:  # type: ignore[type-arg]
+    """The packed rows (crossing_id, records) as span columns, ordered by crossing and start."""
+    rows = sorted(rows, key=lambda row: row[0])
+    texts = [row[1] for row in rows]
+    records = np.frombuffer("".join(texts).encode("ascii"), dtype=_RECORD)
+    counts = np.array([len(t) for t in texts], dtype="int64") // _RECORD.itemsize
+    crossing = np.repeat(np.arange(len(rows)), counts)
+    start = records["start_date"].astype("datetime64[D]")
+    end = np.where(records["end_date"] == _ONGOING.encode(), np.datetime64("NaT", "D"),
+                   records["end_date"].astype("datetime64[D]"))
+    order = np.lexsort((start, crossing))  # a crossing's records come in no particular order
+    codes, letters = pd.factorize(records["status"][order])
+    words = np.array([_STATUS_BY_LETTER[letter] for letter in letters], dtype=object)
+    return pd.DataFrame({
+        "crossing_id": pd.Series(np.array([row[0] for row in rows], dtype=object)[crossing[order]], dtype=object),
+        "status": pd.Series(words[codes], dtype=object),
+        "start_date": pd.Series(start[order].astype("datetime64[s]")),
+        "end_date": pd.Series(end[order].astype("datetime64[s]")),
+    })
+
+
+def _span_chunk(rows: list, columns: list[str], shared: dict[str, str]) -> dict[str, np.ndarray]:  # type: ignore[type-arg]
+    values = dict(zip(columns, zip(*rows, strict=True), strict=True))
+    chunk = {}
+    for name, column in values.items():
+        if name in ("start_date", "end_date"):
+            # SQLite gives ISO text, PostgreSQL gives dates: numpy parses both, None becomes NaT.
+            chunk[name] = np.array(column, dtype="datetime64[D]")
+        elif name in ("crossing_id", "status"):
+            # few distinct values in many rows: keep one str object per value
+            codes, uniques = pd.factorize(np.array(column, dtype=object))
+            chunk[name] = np.array([shared.setdefault(u, u) for u in uniques], dtype=object)[codes]
+        else:
+            chunk[name] = np.array(column, dtype=object)
+    return chunk
+
+
+def _span_frame(chunks: list[dict[str, np.ndarray]], columns: list[str]) -> pd.DataFrame:
+    if not chunks:
+        chunks = [{name: np.array([], dtype="datetime64[D]" if name.endswith("_date") else object)
+                   for name in columns}]
+    return pd.DataFrame({
+        name: (pd.Series(np.concatenate([c[name] for c in chunks]).astype("datetime64[s]")) if name.endswith("_date")
+               else pd.Series(np.concatenate([c[name] for c in chunks]), dtype=object))
+        for name in columns
+    })

@@ -15,7 +15,7 @@ from conftest import run_cli
 from bench.synthetic import write_synthetic
 from crossings.cards import urgency_order
 from crossings.charts import MAX_BARS, chart_lanes, timeline_figure
-from crossings.days import Window, summary_table
+from crossings.days import StatusRuns, Window, summary_table
 from crossings.records import STATUSES
 from db.engine import make_engine
 from db.queries import interval_spans, read_all
@@ -99,10 +99,44 @@ def test_windowed_spans_give_the_same_summary_as_the_whole_store(synthetic_store
     with make_engine(synthetic_store).connect() as connection:
         store = read_all(connection)
         spans = interval_spans(connection, D(since), D(until))
+        packed = interval_spans(connection, D(since), D(until), with_ids=False)
     window, as_of = Window(D(since), D(until) - timedelta(days=1)), D(until)
     whole = summary_table(store["crossings"], store["status_intervals"], window, as_of)
     windowed = summary_table(store["crossings"], spans, window, as_of)
     pd.testing.assert_frame_equal(whole, windowed)
+    pd.testing.assert_frame_equal(spans.drop(columns="interval_id"), packed)
+    pd.testing.assert_frame_equal(whole, summary_table(store["crossings"], packed, window, as_of))
+
+
+@pytest.mark.parametrize(("since", "until"), [(None, None), ("2017-03-01", "2025-04-01"), ("2025-03-19", "2026-11-27"),
+                                              ("1990-01-01", "1991-01-01")])
+def test_packed_spans_equal_the_row_by_row_read(store_url: str, since: str | None, until: str | None) -> None:
+    """The fixed-width packed read (no interval ids) and the row read give the same intervals, on
+    each backend: ongoing intervals, chains of adjacent intervals and empty windows included."""
+    bounds = (D(since) if since else None, D(until) if until else None)
+    with make_engine(store_url).connect() as connection:
+        rows = interval_spans(connection, *bounds)
+        packed = interval_spans(connection, *bounds, with_ids=False)
+    assert list(packed.columns) == ["crossing_id", "status", "start_date", "end_date"]
+    pd.testing.assert_frame_equal(rows.drop(columns="interval_id"), packed)
+    if since is None:
+        assert len(packed) == 61 and packed["end_date"].isna().sum() >= 1
+
+
+def test_runs_of_a_few_crossings_equal_the_full_cut(synthetic_store: str) -> None:
+    """StatusRuns.at for a subset reads only those crossings' runs: the same rows as cutting all."""
+    with make_engine(synthetic_store).connect() as connection:
+        runs = StatusRuns(interval_spans(connection))
+    ids = list(runs.names)
+    rng = np.random.default_rng(3)
+    for size in (1, 7, 60):
+        chosen = [str(c) for c in rng.choice(ids, size, replace=False)] + ["no-such-crossing"]
+        for window in (None, Window(D("2020-01-01"), D("2021-06-30"))):
+            everything = runs.at(D("2021-07-01"), None, window)
+            subset = runs.at(D("2021-07-01"), chosen, window)
+            expected = everything[everything["crossing_id"].isin(chosen)].reset_index(drop=True)
+            assert len(subset) > 0
+            pd.testing.assert_frame_equal(subset, expected)
 
 
 def test_the_page_draws_at_most_fifty_cards_most_urgent_first(synthetic_store: str, monkeypatch: pytest.MonkeyPatch
