@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from crossings.cards import Card, crossing_cards, urgency_order
-from crossings.charts import chart_lanes, timeline_figure
+from crossings.charts import MAX_BARS, chart_lanes, timeline_figure
 from crossings.csvout import table_csv
 from crossings.days import current_status, default_window, summary_table
 from crossings.filters import STATUS_CHOICES, Filters, parse_query, to_query, window_for
 from crossings.indexes import StoreIndexes, build_indexes
-from crossings.records import UNKNOWN
+from crossings.records import TABLES, UNKNOWN
 from crossings.tables import (
     commitment_table,
     event_table,
@@ -27,7 +30,7 @@ from crossings.textsafe import markdown_text as md
 from db.engine import database_url, open_store
 from db.load import LoadRejected
 from db.migrate import SchemaMismatch
-from db.queries import StoreEmpty, content_hash, read_versioned
+from db.queries import StoreEmpty, content_hash, interval_sources, interval_spans, read_table
 
 st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
 
@@ -42,8 +45,8 @@ CARDS_PER_ROW = 3
 MAX_CARDS = 50
 # Agreements and moratoria listed on one card; the table below lists them all.
 COMMITMENTS_PER_CARD = 5
-# Rows a table shows; the download has them all.
-MAX_TABLE_ROWS = 5_000
+# Rows a table shows; the download has them all. Their text is read on each rerun.
+MAX_TABLE_ROWS = 1_000
 DATE_LIMITS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
 
 
@@ -53,28 +56,43 @@ def store_engine(url: str) -> Engine:
 
 
 class StoreChanged(Exception):
-    """A load committed between reading the version and reading the rows: read again."""
+    """A load committed since the page read the store's version: read again."""
 
 
-# cache_resource, not cache_data: the frames are shared and never changed by the page, and a
-# million-row store would otherwise be copied on every rerun.
+@dataclass(frozen=True)
+class Content:
+    """One version of the store as the page holds it: every table but the intervals, whose
+    numbers are in the indexes; the text of the intervals drawn is read on each rerun."""
+
+    url: str
+    version: str
+    tables: dict[str, pd.DataFrame]
+    indexes: StoreIndexes
+
+
+# cache_resource, not cache_data: the content is shared and never changed by the page, and a
+# million-interval store would otherwise be copied on every rerun.
 @st.cache_resource(show_spinner=False, max_entries=2)
-def store_frames(url: str, version: str) -> dict[str, pd.DataFrame]:
-    """The whole store, cached per content version: a reload of the store shows at once."""
+def store_content(url: str, version: str) -> Content:
+    """The store's content, cached per version: a reload of the store shows at once."""
     with store_engine(url).connect() as connection:
-        found, frames = read_versioned(connection)
-    if found != version:
-        raise StoreChanged  # never cache one version's rows under another's key
-    return frames
+        if content_hash(connection) != version:
+            raise StoreChanged  # never cache one version's rows under another's key
+        tables = {spec.name: read_table(connection, spec) for spec in TABLES if spec.name != "status_intervals"}
+        spans, cited = interval_spans(connection), interval_sources(connection)
+    return Content(url, version, tables, build_indexes(tables, spans, cited))
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _indexes(url: str, version: str, _store: dict[str, pd.DataFrame]) -> StoreIndexes:
-    return build_indexes(_store)
+def interval_rows(content: Content, interval_ids: Sequence[str]) -> pd.DataFrame:
+    """The full rows (text and sources) of these intervals, from the version the page shows."""
+    with store_engine(content.url).connect() as connection:
+        if content_hash(connection) != content.version:
+            raise StoreChanged("the store was reloaded since this page was drawn: reload the page")
+        return read_table(connection, "status_intervals", row_ids=interval_ids)
 
 
-def read_store() -> tuple[dict[str, pd.DataFrame], StoreIndexes]:
-    """The store's tables and their indexes, for the content version the store holds now."""
+def read_store() -> Content:
+    """The store's content for the version it holds now."""
     url = database_url()
     try:
         with st.spinner("Preparing the store (on the first run it is built from data/)…"):
@@ -85,8 +103,7 @@ def read_store() -> tuple[dict[str, pd.DataFrame], StoreIndexes]:
                 if version is None:
                     raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
                 try:
-                    frames = store_frames(url, version)
-                    return frames, _indexes(url, version, frames)
+                    return store_content(url, version)
                 except StoreChanged:
                     continue
             st.error("The store is being reloaded again and again; try again in a moment.")
@@ -210,8 +227,9 @@ def select_cards(names: dict[str, str], order: list[str]) -> list[str]:
 
 
 def main() -> None:
-    store, indexes = read_store()
-    crossings, intervals = store["crossings"], store["status_intervals"]
+    content = read_store()
+    store, indexes = content.tables, content.indexes
+    crossings = store["crossings"]
     crossing_ids = list(crossings["crossing_id"])
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     warnings = read_url_once(crossing_ids)
@@ -241,16 +259,32 @@ def main() -> None:
     shown_status = dict(zip(summary["crossing_id"], summary["status"], strict=True))
     st.subheader("Status on the as-of date")
     drawn = select_cards(names, [c for c in urgent if shown_status[c] in statuses])
+
+    # Only the text of what is drawn is read: the cards' current intervals, the table's first
+    # rows and, unless the chart aggregates them, the bars of its lanes.
+    matches = indexes.intervals.matching(window, as_of, selected, statuses)
+    lane_ids, lane_note = chart_lanes(summary)
+    lane_matches = indexes.intervals.of_crossings(matches, lane_ids)
+    drawn_bars = lane_matches if len(lane_matches) <= MAX_BARS else lane_matches[:0]
     current_ids = [i for i in current_status(indexes.runs, drawn, as_of)["interval_id"] if i is not None]
+    table_ids = indexes.intervals.interval_id[matches[:MAX_TABLE_ROWS]]
+    try:
+        texts = interval_rows(content, [*current_ids, *table_ids, *indexes.intervals.interval_id[drawn_bars]])
+    except StoreChanged:
+        st.rerun()
     cards = crossing_cards(
-        crossings.set_index("crossing_id").loc[drawn].reset_index(),
-        indexes.intervals_by_id.loc[current_ids].reset_index(), store["agreements"], store["moratoria"],
-        store["sources"], window, as_of, runs=indexes.runs, source_dates=indexes.source_dates,
-        commitment_index=indexes.commitments)
+        crossings.set_index("crossing_id").loc[drawn].reset_index(), texts[texts["interval_id"].isin(current_ids)],
+        store["agreements"], store["moratoria"], store["sources"], window, as_of, runs=indexes.runs,
+        source_dates=indexes.source_dates, commitment_index=indexes.commitments, summary=summary, newest=newest)
     draw_cards(cards)
 
-    rows = interval_table(intervals, crossings, store["sources"], window, as_of, selected, statuses,
-                          day_arrays=indexes.interval_days)
+    def rows_of(interval_ids: np.ndarray, found: pd.DataFrame) -> pd.DataFrame:
+        return interval_table(found[found["interval_id"].isin(set(interval_ids))], crossings, store["sources"],
+                              window, as_of, selected, statuses)
+
+    rows = rows_of(table_ids, texts)
+    bars = (rows_of(indexes.intervals.interval_id[drawn_bars], texts) if len(drawn_bars) or not len(lane_matches)
+            else indexes.intervals.bare_table(lane_matches, crossings, as_of))
     commitment_rows = commitment_table(indexes.commitments.overlapping(window, as_of, limit=MAX_TABLE_ROWS),
                                        crossings, store["sources"], window, as_of, selected)
     event_rows = event_table(store["events"], crossings, store["sources"], window, as_of, selected)
@@ -258,23 +292,22 @@ def main() -> None:
     # An agreement whose start no source gives has no place on a time axis: it is in the table.
     drawn_commitments = commitment_rows[commitment_rows["from"].notna()]
     st.subheader("Timeline")
-    if rows.empty and drawn_commitments.empty and event_rows.empty:
+    if not len(matches) and drawn_commitments.empty and event_rows.empty:
         st.info(f"Nothing is recorded for these crossings and statuses between {window.start} and {window.end}. "
                 "Widen the window or choose other crossings.")
     else:
-        if rows.empty:
+        if not len(matches):
             st.info("No status interval in this window; agreements and events are shown.")
-        lane_ids, lane_note = chart_lanes(summary)
-        st.plotly_chart(timeline_figure(rows, [names[c] for c in lane_ids], drawn_commitments, event_rows, window,
+        st.plotly_chart(timeline_figure(bars, [names[c] for c in lane_ids], drawn_commitments, event_rows, window,
                                         as_of, notes=[lane_note] if lane_note else None),
                         key="timeline", config={"displaylogo": False})
 
-    for title, table, drop in (("Status intervals", rows, ["crossing_id"]),
-                               ("Agreements and moratoria", commitment_rows, []),
-                               ("Events", event_rows, ["date"])):
+    for title, table, total, drop in (("Status intervals", rows, len(matches), ["crossing_id"]),
+                                      ("Agreements and moratoria", commitment_rows, len(commitment_rows), []),
+                                      ("Events", event_rows, len(event_rows), ["date"])):
         st.subheader(title)
-        if len(table) > MAX_TABLE_ROWS:
-            st.caption(f"The first {MAX_TABLE_ROWS:,} of {len(table):,} rows; narrow the filters to see others"
+        if total > MAX_TABLE_ROWS:
+            st.caption(f"The first {MAX_TABLE_ROWS:,} of {total:,} rows; narrow the filters to see others"
                        + (", or download them all below." if title == "Status intervals" else "."))
         st.dataframe(table.head(MAX_TABLE_ROWS).drop(columns=drop), hide_index=True,
                      column_config={"source_url": LINK})
@@ -291,8 +324,11 @@ def main() -> None:
         help="The same file as `python -m crossings summary` for this filter and as-of date.")
     # Written only when clicked: with many crossings and years the file is large.
     right.download_button(
-        "Download intervals (CSV)", data=lambda: table_csv(rows), file_name=export_file_name("intervals", window),
-        mime="text/csv", on_click="ignore", key="download_intervals")
+        "Download intervals (CSV)",
+        data=lambda: table_csv(rows_of(indexes.intervals.interval_id[matches],
+                                       interval_rows(content, indexes.intervals.interval_id[matches]))),
+        file_name=export_file_name("intervals", window), mime="text/csv", on_click="ignore",
+        key="download_intervals")
 
 
 main()

@@ -137,6 +137,14 @@ class CommitmentIndex:
                                   dtype="int64")
         self.until_day = np.array([day_number(d) if d is not None else _FOREVER for d in self.frame["until"]],
                                   dtype="int64")
+        # which rows cover each crossing; a row naming no crossing covers the whole border
+        covering: dict[str, list[int]] = {}
+        for row, ids in enumerate(self.frame["crossing_ids"]):
+            for cid in ids:
+                covering.setdefault(cid, []).append(row)
+        self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
+        self._whole_border = np.array([row for row, ids in enumerate(self.frame["crossing_ids"]) if not ids],
+                                      dtype="int64")
 
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []
@@ -151,12 +159,20 @@ class CommitmentIndex:
     def all_on(self, as_of: date) -> list[Commitment]:
         return self.select(np.ones(len(self.frame), dtype=bool), as_of)
 
-    def standing_on(self, as_of: date) -> list[Commitment]:
-        """In force on the as-of date, or expired within RECENTLY_EXPIRED_DAYS before it."""
+    def standing_on(self, as_of: date, crossing_ids: list[str] | None = None) -> list[Commitment]:
+        """In force on the as-of date, or expired within RECENTLY_EXPIRED_DAYS before it; with
+        crossing_ids, only those covering one of these crossings or the whole border."""
         day = day_number(as_of)
         in_force = (self.start_day <= day) & (self.until_day >= day) & (self.start_day != _NEVER)
         recently = (self.until_day < day) & (self.until_day >= day - RECENTLY_EXPIRED_DAYS)
-        return self.select(in_force | recently, as_of)
+        mask = in_force | recently
+        if crossing_ids is not None:
+            near = np.zeros(len(self.frame), dtype=bool)
+            near[self._whole_border] = True
+            for cid in crossing_ids:
+                near[self._covering.get(cid, self._whole_border[:0])] = True
+            mask &= near
+        return self.select(mask, as_of)
 
     def overlapping(self, window: Window, as_of: date, limit: int | None = None) -> list[Commitment]:
         """Valid at some point of the window (up to as-of), the first `limit` in file order; a start
@@ -180,18 +196,27 @@ def commitments(agreements: pd.DataFrame, moratoria: pd.DataFrame, as_of: date) 
 
 class SourceDates:
     """For each crossing, the publication dates of the sources of its status intervals,
-    sorted, built once per store version; `newest` is then a binary search per crossing."""
+    sorted, built once per store version; `newest` is then a binary search per crossing.
 
-    def __init__(self, intervals: pd.DataFrame, sources: pd.DataFrame) -> None:
+    `cited` has one row per (crossing_id, source_id) that an interval of the crossing cites
+    (db.queries.interval_sources); `of_intervals` derives it from the intervals' source lists.
+    """
+
+    def __init__(self, cited: pd.DataFrame, sources: pd.DataFrame) -> None:
         published = {s: day_number(d) for s, d in zip(sources["source_id"], sources["published_on"], strict=True)
                      if d is not None}
-        pairs = intervals[["crossing_id", "source_ids"]].explode("source_ids")
-        days = pairs["source_ids"].map(published)
-        pairs = pd.DataFrame({"crossing_id": pairs["crossing_id"].to_numpy(dtype=object),
+        days = cited["source_id"].map(published)
+        pairs = pd.DataFrame({"crossing_id": cited["crossing_id"].to_numpy(dtype=object),
                               "day": days.to_numpy(dtype=float)}).dropna().drop_duplicates()
         pairs = pairs.sort_values(["crossing_id", "day"], kind="stable")
         self.crossing_id = pairs["crossing_id"].to_numpy(dtype=object)
         self.day = pairs["day"].to_numpy(dtype="int64")
+
+    @classmethod
+    def of_intervals(cls, intervals: pd.DataFrame, sources: pd.DataFrame) -> SourceDates:
+        pairs = intervals[["crossing_id", "source_ids"]].explode("source_ids")
+        return cls(pd.DataFrame({"crossing_id": pairs["crossing_id"].to_numpy(dtype=object),
+                                 "source_id": pairs["source_ids"].to_numpy(dtype=object)}).dropna(), sources)
 
     def newest(self, crossing_ids: list[str], as_of: date) -> dict[str, date | None]:
         """The newest date on or before the as-of date per crossing (None when there is none)."""
@@ -210,7 +235,7 @@ def newest_source_dates(
 ) -> dict[str, date | None]:
     """The newest publication date among the sources of each crossing's status intervals,
     counting only sources published on or before the as-of date."""
-    return SourceDates(intervals, sources).newest(crossing_ids, as_of)
+    return SourceDates.of_intervals(intervals, sources).newest(crossing_ids, as_of)
 
 
 def is_stale(newest: date | None, as_of: date) -> bool:
@@ -282,23 +307,29 @@ def crossing_cards(
     runs: StatusRuns | None = None,
     source_dates: SourceDates | None = None,
     commitment_index: CommitmentIndex | None = None,
+    summary: pd.DataFrame | None = None,
+    newest: dict[str, date | None] | None = None,
 ) -> list[Card]:
     """One card per crossing of `crossings`, in their order.
 
     A card lists the agreements and moratoria covering the crossing that are in force on the
     as-of date, and those that expired within RECENTLY_EXPIRED_DAYS before it. `intervals`
     needs only the rows of the intervals current on the as-of date (for their detail and
-    cause) when `runs` and `source_dates`, built once per store version, are given.
+    cause) when `runs` and `source_dates`, built once per store version, are given. `summary`
+    (summary_table for the same window and as-of date) and `newest` may cover more crossings.
     """
     ids = list(crossings["crossing_id"])
     runs = runs if runs is not None else StatusRuns(intervals)
     cut = runs.at(as_of, ids)  # once for these crossings; every number below comes from it
-    summary = summary_from_runs(crossings, cut, window, as_of).set_index("crossing_id")
+    # The page passes the summary and newest source dates it has already computed for more crossings.
+    summary = (summary if summary is not None else summary_from_runs(crossings, cut, window, as_of)
+               ).set_index("crossing_id")
     now = current_from_runs(cut, ids, as_of).set_index("crossing_id")
     by_id = intervals.set_index("interval_id") if not intervals.empty else None
     closures = last_closures_from_runs(cut).set_index("crossing_id")
-    newest = (source_dates or SourceDates(intervals, sources)).newest(ids, as_of)
-    standing = (commitment_index or CommitmentIndex(agreements, moratoria)).standing_on(as_of)
+    if newest is None:
+        newest = (source_dates or SourceDates.of_intervals(intervals, sources)).newest(ids, as_of)
+    standing = (commitment_index or CommitmentIndex(agreements, moratoria)).standing_on(as_of, ids)
     whole_border = [c for c in standing if not c.crossing_ids]
     by_crossing: dict[str, list[Commitment]] = {}
     for item in standing:

@@ -37,6 +37,7 @@ __all__ = [
     "from_day_number",
     "interval_days",
     "last_closures",
+    "status_codes",
     "status_runs",
     "summary_from_runs",
     "summary_table",
@@ -107,7 +108,7 @@ class StatusRuns:
     def __init__(self, intervals: pd.DataFrame) -> None:
         far = np.iinfo("int64").max // 2
         codes, names = pd.factorize(np.asarray(intervals["crossing_id"], dtype=object), sort=True)
-        status = _status_codes(intervals["status"])
+        status = status_codes(intervals["status"])
         start = day_numbers(intervals["start_date"], far)
         end = day_numbers(intervals["end_date"], far)
         ids = (np.asarray(intervals["interval_id"], dtype=object) if "interval_id" in intervals
@@ -179,7 +180,7 @@ class StatusRuns:
 _STATUS_WORDS = np.array(list(STATUSES), dtype=object)
 
 
-def _status_codes(values: pd.Series) -> np.ndarray:
+def status_codes(values: pd.Series) -> np.ndarray:
     """Each status as its index in STATUSES (factorising first: a few distinct words, many rows)."""
     codes, words = pd.factorize(np.asarray(values, dtype=object))
     return np.array([STATUSES.index(w) for w in words], dtype="int64")[codes] if len(words) else codes
@@ -215,7 +216,7 @@ def _status_days(runs: pd.DataFrame, crossing_ids: list[str], window: Window, as
     overlap = np.maximum(np.minimum(runs["end"].to_numpy(), w_end) - np.maximum(runs["start"].to_numpy(), w_start), 0)
     # a sum per (crossing, status) pair, by integer codes: a groupby on strings costs far more
     codes, ids = pd.factorize(runs["crossing_id"].to_numpy(dtype=object))
-    status = _status_codes(runs["status"])
+    status = status_codes(runs["status"])
     sums = np.bincount(codes * len(STATUSES) + status, weights=overlap, minlength=len(ids) * len(STATUSES))
     counted = pd.DataFrame(sums.reshape(len(ids), len(STATUSES)).round().astype("int64"),
                            index=pd.Index(ids, dtype=object), columns=list(STATUSES))

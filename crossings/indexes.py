@@ -1,16 +1,16 @@
 """Structures derived from the store that every rerun of the page reuses: built once per
-store version, they turn per-rerun work over a million intervals into vectorised filters."""
+store version from the intervals' numbers (no text), they turn per-rerun work over a million
+intervals into vectorised filters; the page then reads the text of the rows it draws only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from crossings.cards import CommitmentIndex, SourceDates
 from crossings.days import StatusRuns
-from crossings.tables import interval_day_arrays
+from crossings.tables import IntervalIndex
 
 __all__ = ["StoreIndexes", "build_indexes"]
 
@@ -20,16 +20,15 @@ class StoreIndexes:
     runs: StatusRuns
     source_dates: SourceDates
     commitments: CommitmentIndex
-    interval_days: tuple[np.ndarray, np.ndarray]
-    intervals_by_id: pd.DataFrame  # detail and cause by interval_id, for the cards drawn
+    intervals: IntervalIndex
 
 
-def build_indexes(store: dict[str, pd.DataFrame]) -> StoreIndexes:
-    intervals = store["status_intervals"]
+def build_indexes(store: dict[str, pd.DataFrame], spans: pd.DataFrame, cited: pd.DataFrame) -> StoreIndexes:
+    """store: every table but the intervals; spans: db.queries.interval_spans of the whole store;
+    cited: db.queries.interval_sources."""
     return StoreIndexes(
-        runs=StatusRuns(intervals),
-        source_dates=SourceDates(intervals, store["sources"]),
+        runs=StatusRuns(spans),
+        source_dates=SourceDates(cited, store["sources"]),
         commitments=CommitmentIndex(store["agreements"], store["moratoria"]),
-        interval_days=interval_day_arrays(intervals),
-        intervals_by_id=intervals[["interval_id", "detail", "cause"]].set_index("interval_id"),
+        intervals=IntervalIndex(spans, store["crossings"]),
     )

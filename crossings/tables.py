@@ -14,14 +14,25 @@ import pandas as pd
 
 from crossings.cards import Commitment
 from crossings.csvout import table_csv
-from crossings.days import StatusRuns, Window, day_number, day_numbers, interval_days, summary_table
+from crossings.days import (
+    StatusRuns,
+    Window,
+    day_number,
+    day_numbers,
+    from_day_number,
+    interval_days,
+    status_codes,
+    summary_table,
+)
+from crossings.records import STATUSES
 from crossings.textsafe import safe_link
 
 __all__ = [
+    "INTERVAL_TABLE_COLUMNS",
+    "IntervalIndex",
     "commitment_table",
     "event_table",
     "export_file_name",
-    "interval_day_arrays",
     "interval_table",
     "newest_source_date",
     "source_labels",
@@ -66,19 +77,79 @@ def _cite(source_ids: Sequence[str], labels: dict[str, tuple[str, str | None]]) 
     return "; ".join(texts), (links[0] if links else None)
 
 
-def interval_day_arrays(intervals: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end of every interval as day numbers (ongoing: far future), for fast filtering;
-    worth computing once per store version."""
-    far = np.iinfo("int64").max // 2
-    return day_numbers(intervals["start_date"], far), day_numbers(intervals["end_date"], far)
+class IntervalIndex:
+    """Every interval's crossing, status and dates as arrays, in the tables' order (crossings in
+    the order of their file, then by start), built once per store version from the interval
+    spans (db.queries.interval_spans): `matching` finds the rows a filter shows without any
+    text, so that only the rows drawn need their text read from the store."""
+
+    def __init__(self, spans: pd.DataFrame, crossings: pd.DataFrame) -> None:
+        far = np.iinfo("int64").max // 2
+        self.crossing_ids = crossings["crossing_id"].to_numpy(dtype=object)
+        rank = {cid: n for n, cid in enumerate(self.crossing_ids)}
+        crossing = np.fromiter((rank[c] for c in spans["crossing_id"]), dtype="int64", count=len(spans))
+        start = day_numbers(spans["start_date"], far)
+        order = np.lexsort((start, crossing))
+        self.interval_id = spans["interval_id"].to_numpy(dtype=object)[order]
+        self.crossing = crossing[order]  # index into crossing_ids
+        self.status = status_codes(spans["status"])[order]  # index into STATUSES
+        self.start = start[order]
+        self.end = day_numbers(spans["end_date"], far)[order]
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def matching(self, window: Window, as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str]
+                 ) -> np.ndarray:
+        """Positions of the intervals of these crossings and statuses that overlap the window (cut
+        at as-of), in the tables' order: the same rows as interval_table."""
+        mask = (self.start <= day_number(min(window.end, as_of))) & (self.end > day_number(window.start))
+        mask &= np.isin(self.status, [STATUSES.index(s) for s in statuses if s in STATUSES])  # no "unknown" rows
+        if len(set(crossing_ids)) < len(self.crossing_ids):
+            wanted = np.zeros(len(self.crossing_ids), dtype=bool)
+            wanted[[n for n, cid in enumerate(self.crossing_ids) if cid in set(crossing_ids)]] = True
+            mask &= wanted[self.crossing]
+        return np.flatnonzero(mask)
+
+    def of_crossings(self, positions: np.ndarray, crossing_ids: Sequence[str]) -> np.ndarray:
+        """The positions that belong to these crossings."""
+        wanted = np.isin(self.crossing_ids, np.asarray(list(crossing_ids), dtype=object))
+        return positions[wanted[self.crossing[positions]]]
+
+    def bare_table(self, positions: np.ndarray, crossings: pd.DataFrame, as_of: date) -> pd.DataFrame:
+        """interval_table's rows for these positions with their numbers only: no detail, cause,
+        sources or notes (for the chart's per-period shares, which show none of them)."""
+        far = np.iinfo("int64").max // 2
+        names = crossings["name"].to_numpy(dtype=object)
+        start, end = self.start[positions], self.end[positions]
+        last = day_number(as_of) + 1
+        table = pd.DataFrame({
+            "interval_id": self.interval_id[positions],
+            "crossing_id": self.crossing_ids[self.crossing[positions]],
+            "crossing": names[self.crossing[positions]],
+            "status": np.asarray(STATUSES, dtype=object)[self.status[positions]],
+            "start_date": [from_day_number(d) for d in start],
+            "end_date": [None if d == far else from_day_number(d) for d in end],
+            "ongoing": end > last - 1,
+            "days": np.maximum(np.minimum(end, last) - start, 0),
+        }, dtype=object)
+        for column in ("detail", "cause", "sources", "source_url", "notes"):
+            table[column] = None
+        table["ongoing"] = table["ongoing"].astype(bool)
+        table["days"] = table["days"].astype("int64")
+        return table[INTERVAL_TABLE_COLUMNS]
+
+
+INTERVAL_TABLE_COLUMNS = ["interval_id", "crossing_id", "crossing", "status", "start_date", "end_date", "ongoing",
+                          "days", "detail", "cause", "sources", "source_url", "notes"]
 
 
 def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window,
-                   as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str],
-                   day_arrays: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+                   as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str]) -> pd.DataFrame:
     """Intervals of the chosen crossings and statuses that overlap the window (cut at as-of)."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
-    starts, ends = day_arrays if day_arrays is not None else interval_day_arrays(intervals)
+    far = np.iinfo("int64").max // 2
+    starts, ends = day_numbers(intervals["start_date"], far), day_numbers(intervals["end_date"], far)
     mask = ((starts <= day_number(min(window.end, as_of))) & (ends > day_number(window.start))
             & intervals["status"].isin(list(statuses)).to_numpy())
     if len(crossing_ids) < len(names):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import math
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
@@ -185,14 +187,14 @@ def _header_message(header: list[str], expected: list[str]) -> str:
 class _Known:
     """What the cross-file checks remember while the files stream past."""
 
-    ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # The ids of the tables that others refer to (id -> line of its row).
+    ids: dict[str, Container[str]] = field(default_factory=lambda: defaultdict(set))
     # Tables whose file could not be read through: references to them are not checked,
     # so one broken file does not bury its own message under a flood of "unknown id".
     unreadable: set[str] = field(default_factory=set)
-    # crossing_id -> [(start, end or None, interval_id, line)]
-    spans: dict[str, list[tuple[date, date | None, str, int]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    # crossing_id -> start, end (SPAN_ONGOING when ongoing) and line of each interval, flat: three
+    # machine integers an interval instead of a tuple of objects, so a million intervals stay small
+    spans: dict[str, array[int]] = field(default_factory=lambda: defaultdict(lambda: array("q")))
 
 
 def _field_parser(spec: TableSpec, column: Column) -> Callable[[str, _Known | None], Any]:
@@ -318,7 +320,7 @@ def _check_known(value: str, table_name: str | None, known: _Known | None) -> No
         and table_name not in known.unreadable
         and value not in known.ids[table_name]
     ):
-        singular = {"sources": "source", "crossings": "crossing", "agreements": "agreement"}[table_name]
+        singular = REFERENCED_TABLES[table_name]
         raise ValueError(f"unknown {singular} id {value!r}")
 
 
@@ -372,21 +374,35 @@ def _parse_row(
     return record, problems
 
 
-def _overlap_problems(known: _Known, file: str) -> list[Problem]:
+SPAN_ONGOING = -1
+
+
+def _ids_by_line(first_line: dict[str, int]) -> dict[int, str]:
+    return {line: row_id for row_id, line in first_line.items()}
+
+# The tables whose ids other tables refer to, and what one row of each is called.
+REFERENCED_TABLES = {"sources": "source", "crossings": "crossing", "agreements": "agreement"}
+assert set(REFERENCED_TABLES) == {c.ref for spec in TABLES for c in spec.columns if c.ref}
+
+
+def _overlap_problems(known: _Known, file: str, id_of_line: Callable[[], dict[int, str]]) -> list[Problem]:
     problems = []
-    for crossing_id, spans in known.spans.items():
-        spans.sort(key=lambda s: s[0])
-        latest: tuple[date, date | None, str, int] | None = None
+    names: dict[int, str] | None = None
+    for crossing_id, flat in known.spans.items():
+        spans = sorted(zip(flat[0::3], flat[1::3], flat[2::3], strict=True), key=lambda s: s[0])
+        latest: tuple[int, int, int] | None = None
         for span in spans:
-            start, end, interval_id, line = span
-            if latest is not None and (latest[1] is None or latest[1] > start):
+            start, end, line = span
+            if latest is not None and (latest[1] == SPAN_ONGOING or latest[1] > start):
+                names = names if names is not None else id_of_line()
                 problems.append(Problem(
                     file, line, "start_date",
-                    f"interval {interval_id!r} overlaps {latest[2]!r} (line {latest[3]}) "
+                    f"interval {names.get(line, '?')!r} overlaps {names.get(latest[2], '?')!r} (line {latest[2]}) "
                     f"of crossing {crossing_id!r}"
-                    + (" which is ongoing" if latest[1] is None else f" which ends {latest[1]}"),
+                    + (" which is ongoing" if latest[1] == SPAN_ONGOING
+                       else f" which ends {date.fromordinal(latest[1])}"),
                 ))
-            if latest is None or (latest[1] is not None and (end is None or end > latest[1])):
+            if latest is None or (latest[1] != SPAN_ONGOING and (end == SPAN_ONGOING or end > latest[1])):
                 latest = span
     return problems
 
@@ -448,19 +464,22 @@ def check_dataset(
                     if spec.name == "status_intervals" and record["crossing_id"] and record["start_date"]:
                         end = record["end_date"]
                         if end is None or end > record["start_date"]:
-                            known.spans[record["crossing_id"]].append(
-                                (record["start_date"], end, row_id or "?", line))
+                            known.spans[record["crossing_id"]].extend(
+                                (record["start_date"].toordinal(), SPAN_ONGOING if end is None else end.toordinal(),
+                                 line))
         except _ReadError as exc:
             report(Problem(file, exc.line, exc.column, exc.message))
             known.unreadable.add(spec.name)
         if sink is not None and total == 0 and batch:
             sink(spec, batch)
         batch = []
-        known.ids[spec.name] = set(first_line)
+        if spec.name in REFERENCED_TABLES:
+            known.ids[spec.name] = first_line
         if spec.name in REQUIRED_ROWS and spec.name not in known.unreadable and not first_line:
             report(Problem(file, 1, "(file)", f"no rows: the store needs at least one {REQUIRED_ROWS[spec.name]}"))
         if spec.name == "status_intervals":
-            for problem in _overlap_problems(known, file):
+            # the ids are needed only for a message: the reverse map is built when one is written
+            for problem in _overlap_problems(known, file, functools.partial(_ids_by_line, first_line)):
                 report(problem)
             known.spans.clear()
     return sorted(problems, key=lambda p: (_file_order(p.file, display), p.line)), total

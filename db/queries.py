@@ -17,6 +17,7 @@ from db.models import LINK_TABLES, Base, Meta
 __all__ = [
     "StoreEmpty",
     "content_hash",
+    "interval_sources",
     "interval_spans",
     "read_all",
     "read_table",
@@ -36,34 +37,65 @@ def content_hash(connection: Connection) -> str | None:
 
 
 def read_table(
-    connection: Connection, spec: TableSpec | str, crossing_ids: Sequence[str] | None = None
+    connection: Connection, spec: TableSpec | str, crossing_ids: Sequence[str] | None = None,
+    row_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """All rows of one table in file order, with the spec's columns; ';' lists as Python lists.
 
-    crossing_ids (status_intervals only) keeps the intervals of those crossings.
+    crossing_ids (status_intervals only) keeps the intervals of those crossings; row_ids keeps
+    the rows with those ids (read ROW_IDS_PER_QUERY at a time; each batch in file order).
     """
     spec = table(spec) if isinstance(spec, str) else spec
+    if crossing_ids is not None and spec.name != "status_intervals":
+        raise ValueError("crossing_ids filters status_intervals only")
+    if row_ids is None:
+        return _read_rows(connection, spec, crossing_ids, None)
+    ids = list(dict.fromkeys(row_ids))
+    batches = [_read_rows(connection, spec, crossing_ids, ids[i:i + ROW_IDS_PER_QUERY])
+               for i in range(0, len(ids), ROW_IDS_PER_QUERY)]
+    return pd.concat(batches, ignore_index=True) if len(batches) > 1 else (
+        batches[0] if batches else _read_rows(connection, spec, crossing_ids, []))
+
+
+# Bound parameters in one IN list: well under every backend's limit (SQLite's is 32,766).
+ROW_IDS_PER_QUERY = 5_000
+
+
+def _read_rows(connection: Connection, spec: TableSpec, crossing_ids: Sequence[str] | None,
+               row_ids: list[str] | None) -> pd.DataFrame:
     stored = Base.metadata.tables[spec.name]
     key = stored.c[spec.id_column]
     plain = [c.name for c in spec.columns if c.name not in {lc.name for lc in spec.list_columns}]
     query = select(*(stored.c[name] for name in plain)).order_by(stored.c.position)
+    chosen = []
     if crossing_ids is not None:
-        if spec.name != "status_intervals":
-            raise ValueError("crossing_ids filters status_intervals only")
-        query = query.where(stored.c.crossing_id.in_(list(crossing_ids)))
+        chosen.append(stored.c.crossing_id.in_(list(crossing_ids)))
+    if row_ids is not None:
+        chosen.append(key.in_(row_ids))  # an expanding bound parameter: the ids are never SQL text
+    query = query.where(*chosen)
     rows = connection.execute(query).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=plain, dtype=object)
     for column in spec.list_columns:
         link = LINK_TABLES[(spec.name, column.name)]
         link_query = select(link.c.owner_id, link.c.target_id).order_by(link.c.owner_id, link.c.position)
-        if crossing_ids is not None:
-            link_query = link_query.where(link.c.owner_id.in_(select(key).where(
-                stored.c.crossing_id.in_(list(crossing_ids)))))
+        if chosen:
+            link_query = link_query.where(link.c.owner_id.in_(select(key).where(*chosen)))
         lists: dict[Any, list[str]] = {}
         for owner, target in connection.execute(link_query):
             lists.setdefault(owner, []).append(target)
         frame[column.name] = [lists.get(owner, []) for owner in frame[spec.id_column]]
     return frame[spec.header]
+
+
+def interval_sources(connection: Connection) -> pd.DataFrame:
+    """Which sources each crossing's status intervals cite: crossing_id, source_id, each pair once."""
+    intervals = Base.metadata.tables["status_intervals"]
+    link = LINK_TABLES[("status_intervals", "source_ids")]
+    query = (select(intervals.c.crossing_id, link.c.target_id).distinct()
+             .join_from(link, intervals, link.c.owner_id == intervals.c.interval_id))
+    rows = connection.execute(query).all()
+    return pd.DataFrame({"crossing_id": pd.Series([r[0] for r in rows], dtype=object),
+                         "source_id": pd.Series([r[1] for r in rows], dtype=object)})
 
 
 def read_all(connection: Connection) -> dict[str, pd.DataFrame]:

@@ -74,3 +74,31 @@ def test_commitment_states(store: dict) -> None:
     assert states["torkham-round-the-clock"] == "start not reported"
     assert states["flag-meeting-ceasefire-2025-03-19"] == "in force"
     assert states["doha-ceasefire-2025-10-19"] == "not yet in force"
+
+
+@pytest.mark.parametrize("as_of", ["2017-03-05", "2025-04-01", "2025-12-31", "2026-11-27"])
+def test_cards_from_the_page_indexes_equal_cards_from_the_whole_store(store: dict, store_url: str, as_of: str) -> None:
+    """The page builds cards from indexes over the intervals' numbers, the text of the current
+    intervals only, and the summary it drew for all crossings: the same cards as from everything."""
+    from crossings.cards import CommitmentIndex, SourceDates
+    from crossings.days import StatusRuns, current_status, summary_table
+    from db.queries import interval_sources, interval_spans, read_table
+
+    window, day = Window(D("2017-01-01"), D(as_of)), D(as_of)
+    expected = crossing_cards(store["crossings"], store["status_intervals"], store["agreements"], store["moratoria"],
+                              store["sources"], window, day)
+    with make_engine(store_url).connect() as connection:
+        runs = StatusRuns(interval_spans(connection))
+        source_dates = SourceDates(interval_sources(connection), store["sources"])
+        drawn = store["crossings"].iloc[[5, 0, 2]].reset_index(drop=True)  # a page shows some, in its order
+        current = [i for i in current_status(runs, list(drawn["crossing_id"]), day)["interval_id"] if i]
+        texts = read_table(connection, "status_intervals", row_ids=current)
+    summary = summary_table(store["crossings"], runs, window, day)
+    newest = source_dates.newest(list(store["crossings"]["crossing_id"]), day)
+    cards = crossing_cards(drawn, texts, store["agreements"], store["moratoria"], store["sources"], window, day,
+                           runs=runs, source_dates=source_dates,
+                           commitment_index=CommitmentIndex(store["agreements"], store["moratoria"]),
+                           summary=summary, newest=newest)
+    by_id = {c.crossing_id: c for c in expected}
+    assert cards == [by_id[c] for c in drawn["crossing_id"]]
+    assert len(texts) == len(current)

@@ -17,6 +17,7 @@ from crossings.cards import urgency_order
 from crossings.charts import MAX_BARS, chart_lanes, timeline_figure
 from crossings.days import StatusRuns, Window, summary_table
 from crossings.records import STATUSES
+from crossings.tables import interval_table
 from db.engine import make_engine
 from db.queries import interval_spans, read_all
 
@@ -160,6 +161,22 @@ def test_the_page_draws_at_most_fifty_cards_most_urgent_first(synthetic_store: s
     assert at.number_input(key="f_card_page").max == 3  # 120 crossings, 50 a page
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert sum(len(t.get("x") or []) for t in spec["data"]) <= 5_000
+
+    # The page keeps only the intervals' numbers and reads the text of the rows it shows: its
+    # table is the first rows of the table built from the whole store, text and sources included.
+    with make_engine(synthetic_store).connect() as connection:
+        store = read_all(connection)
+    whole = interval_table(store["status_intervals"], store["crossings"], store["sources"],
+                           Window(D("2021-01-01"), D("2022-01-01")), D("2022-01-01"),
+                           list(store["crossings"]["crossing_id"]), list(STATUSES))
+    table_rows = 1_000  # dashboard.MAX_TABLE_ROWS (importing the page would run it)
+    assert len(whole) > table_rows
+    assert any(f"The first {table_rows:,} of {len(whole):,} rows" in c.value for c in at.caption)
+    shown = at.dataframe[0].value
+    expected = whole.head(table_rows).drop(columns=["crossing_id"])
+    assert list(shown.columns) == list(expected.columns)
+    for column in ("interval_id", "crossing", "status", "days", "detail", "cause", "sources", "source_url", "notes"):
+        assert shown[column].fillna("").astype(str).tolist() == expected[column].fillna("").astype(str).tolist()
 
 
 def test_summary_cli_reads_a_window_and_matches_the_page_numbers(synthetic_store: str, tmp_path: Path) -> None:
