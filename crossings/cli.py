@@ -19,7 +19,7 @@ from crossings.csvout import data_file_text
 from crossings.days import Window, current_status, default_window
 from crossings.records import TABLES
 from crossings.tables import summary_csv
-from crossings.validation import Problem, check_dataset, parse_date
+from crossings.validation import LoadRejected, Problem, check_dataset, parse_date
 from db.engine import (
     DEFAULT_DATA_DIR,
     build_sqlite_file,
@@ -31,9 +31,11 @@ from db.engine import (
     shown_url,
     sqlite_path,
 )
-from db.load import LoadRejected, data_size, directory_opener, load_directory
 from db.migrate import SchemaMismatch, check_revision, current_revision, head_revision, upgrade
-from db.queries import StoreEmpty, content_hash, interval_spans, read_all, read_table
+from db.queries import StoreEmpty, content_hash, crossing_names, interval_spans, read_all
+
+# The loader (and through it SQLAlchemy's ORM) is imported by the commands that load, so that the
+# read-only commands start faster.
 
 __all__ = ["cli", "main"]
 
@@ -107,7 +109,7 @@ def _read_spans(db_url: str | None, since: date | None, until: date) -> tuple[pd
     """Crossings and only the interval columns the day counts need: `summary` stays fast on a
     large store because it reads no text and no link tables."""
     with _reading(database_url(db_url)) as connection:
-        return read_table(connection, "crossings"), interval_spans(connection, since, until, with_ids=False)
+        return crossing_names(connection), interval_spans(connection, since, until, with_ids=False)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -133,6 +135,8 @@ def cli() -> None:
 @DB_OPTION
 def load(data_dir: Path, db_url: str | None) -> None:
     """Check the data files, then replace the store's content with them in one transaction."""
+    from db.load import data_size, load_directory
+
     url = database_url(db_url)
     size = data_size(data_dir) if data_dir.is_dir() else 0
     # A bar only where a load takes a while; the curated data loads in a blink.
@@ -166,6 +170,8 @@ def load(data_dir: Path, db_url: str | None) -> None:
 @DATA_OPTION
 def validate(data_dir: Path) -> None:
     """Check the data files against the contract without writing anything."""
+    from db.load import directory_opener
+
     problems, total = check_dataset(directory_opener(data_dir), lambda name: str(data_dir / name))
     if problems:
         _report(problems, total)

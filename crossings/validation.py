@@ -42,6 +42,7 @@ from crossings.records import (
 __all__ = [
     "MAX_FIELD_CHARS",
     "MAX_REPORTED_PROBLEMS",
+    "LoadRejected",
     "Opener",
     "Problem",
     "Sink",
@@ -306,6 +307,15 @@ def _parsers(spec: TableSpec) -> list[tuple[str, Callable[[str, _Known | None], 
     if spec.name not in _PARSERS:
         _PARSERS[spec.name] = [(c.name, _field_parser(spec, c)) for c in spec.columns]
     return _PARSERS[spec.name]
+
+
+class LoadRejected(Exception):
+    """The data files broke the contract; nothing was written."""
+
+    def __init__(self, problems: list[Problem], total: int) -> None:
+        super().__init__(f"{total} problem(s) in the data files")
+        self.problems = problems
+        self.total = total
 
 
 def _check_slug(text: str) -> None:

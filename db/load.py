@@ -16,22 +16,13 @@ from sqlalchemy import Connection, Engine, delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from crossings.records import DATE, TABLES, TableSpec
-from crossings.validation import Opener, Problem, check_dataset
+from crossings.validation import LoadRejected, Opener, check_dataset
 from db.models import LINK_TABLES, Base, Meta
 
 __all__ = ["LoadRejected", "data_size", "directory_opener", "load_directory", "replace_content"]
 
 # Reports progress: how many bytes of the data files have been read so far.
 Progress = Callable[[int], None]
-
-
-class LoadRejected(Exception):
-    """The data files broke the contract; nothing was written."""
-
-    def __init__(self, problems: list[Problem], total: int) -> None:
-        super().__init__(f"{total} problem(s) in the data files")
-        self.problems = problems
-        self.total = total
 
 
 def directory_opener(data_dir: Path) -> Opener:

@@ -9,14 +9,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from crossings.records import STATUSES, TABLES, TableSpec, table
-from db.models import LINK_TABLES, Base, Meta
+
+# db.models (SQLAlchemy's ORM) is imported by the functions that build queries from it, not here:
+# `summary` and `content_hash` need none of it, and a command line starts a fifth faster without.
 
 __all__ = [
     "StoreEmpty",
     "content_hash",
+    "crossing_names",
     "interval_sources",
     "interval_spans",
     "read_all",
@@ -32,7 +35,15 @@ class StoreEmpty(Exception):
 
 def content_hash(connection: Connection) -> str | None:
     """A fingerprint of the loaded content; it changes whenever a load changes anything."""
-    return connection.execute(select(Meta.value).where(Meta.key == "content_hash")).scalar_one_or_none()
+    return connection.execute(text("SELECT value FROM meta WHERE key = :key"),
+                              {"key": "content_hash"}).scalar_one_or_none()
+
+
+def crossing_names(connection: Connection) -> pd.DataFrame:
+    """crossing_id and name of every crossing, in file order (all that `summary` needs of them)."""
+    rows = connection.execute(text("SELECT crossing_id, name FROM crossings ORDER BY position")).all()
+    return pd.DataFrame({"crossing_id": pd.Series([r[0] for r in rows], dtype=object),
+                         "name": pd.Series([r[1] for r in rows], dtype=object)})
 
 
 
@@ -63,6 +74,8 @@ ROW_IDS_PER_QUERY = 5_000
 
 def _read_rows(connection: Connection, spec: TableSpec, crossing_ids: Sequence[str] | None,
                row_ids: list[str] | None) -> pd.DataFrame:
+    from db.models import LINK_TABLES, Base
+
     stored = Base.metadata.tables[spec.name]
     key = stored.c[spec.id_column]
     plain = [c.name for c in spec.columns if c.name not in {lc.name for lc in spec.list_columns}]
@@ -89,6 +102,8 @@ def _read_rows(connection: Connection, spec: TableSpec, crossing_ids: Sequence[s
 
 def interval_sources(connection: Connection) -> pd.DataFrame:
     """Which sources each crossing's status intervals cite: crossing_id, source_id, each pair once."""
+    from db.models import LINK_TABLES, Base
+
     intervals = Base.metadata.tables["status_intervals"]
     link = LINK_TABLES[("status_intervals", "source_ids")]
     query = (select(intervals.c.crossing_id, link.c.target_id).distinct()
@@ -121,6 +136,8 @@ def table_checksums(connection: Connection) -> dict[str, str]:
     Two stores with equal checksums hold the same content; used to prove that a rejected
     load changed nothing.
     """
+    from db.models import Base
+
     sums = {}
     for name, stored in sorted(Base.metadata.tables.items()):
         digest = hashlib.sha256()
@@ -151,7 +168,6 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
     columns = SPAN_COLUMNS if with_ids else SPAN_COLUMNS[1:]
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     # Column and table names are constants; the two dates are bound parameters.
-    sql = f"SELECT {', '.join(columns)} FROM status_intervals"
     conditions, params = [], []
     if since is not None:
         conditions.append(f"(end_date IS NULL OR end_date >= {mark})")
@@ -159,14 +175,12 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
     if until is not None:
         conditions.append(f"start_date <= {mark}")
         params.append(until.isoformat())
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
-    sql += " ORDER BY crossing_id, start_date"
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
+    packed = None if with_ids else _PACKED.get(connection.dialect.name)
+    sql = (packed + where + " GROUP BY crossing_id" if packed is not None
+           else f"SELECT {', '.join(columns)} FROM status_intervals{where} ORDER BY crossing_id, start_date")
     if not connection.in_transaction():
         connection.begin()  # every read below sees one snapshot (see db.engine)
-    packed = None if with_ids else _PACKED.get(connection.dialect.name)
-    if packed is not None:
-        sql = packed + (" WHERE " + " AND ".join(conditions) if conditions else "") + " GROUP BY crossing_id"
     # The driver's own cursor, inside the connection's transaction: plain tuples, no Row objects.
     cursor = connection.connection.cursor()
     try:
