@@ -6,8 +6,10 @@ so a card, the `status` command and the summary CSV can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,13 +55,13 @@ def days_text(days: int) -> str:
     return f"{days} day" if days == 1 else f"{days} days"
 
 
-def sides_text(crossing: pd.Series) -> str:
+def sides_text(crossing: Mapping[str, Any]) -> str:
     """Both sides' names, e.g. 'Chaman / Spin Boldak'; one name when both sides share it."""
     a, b = crossing["side_a_name"], crossing["side_b_name"]
     return a if a == b else f"{a} / {b}"
 
 
-def places_text(crossing: pd.Series) -> str:
+def places_text(crossing: Mapping[str, Any]) -> str:
     """Each side with its country and region, e.g. 'PK: Chaman (Balochistan) · AF: Spin Boldak (Kandahar)'."""
     sides = []
     for side in ("a", "b"):
@@ -345,8 +347,8 @@ def crossing_cards(
         cards.append(Card(
             crossing_id=cid,
             name=crossing.name,
-            sides=sides_text(pd.Series(crossing._asdict())),
-            places=places_text(pd.Series(crossing._asdict())),
+            sides=sides_text(crossing._asdict()),
+            places=places_text(crossing._asdict()),
             status=status["status"],
             detail=None if interval is None else interval["detail"],
             cause=None if interval is None else interval["cause"],

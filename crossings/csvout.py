@@ -71,5 +71,8 @@ def table_csv(frame: pd.DataFrame) -> str:
 def _download_cells(column: pd.Series) -> list[str]:
     if pd.api.types.is_integer_dtype(column.dtype):  # a whole column of integers: no cell can be text
         return column.astype(str).tolist()
+    if len(column) and pd.api.types.infer_dtype(column, skipna=False) == "string":  # text only: at once
+        text = column.astype(object)
+        return text.where(~text.str.startswith(FORMULA_TRIGGERS), "'" + text).tolist()
     return [format_cell(v) if isinstance(v, numbers.Number) and not isinstance(v, bool)
             else spreadsheet_safe(format_cell(v)) for v in column]
