@@ -222,14 +222,16 @@ class SourceDates:
 
     def newest(self, crossing_ids: list[str], as_of: date) -> dict[str, date | None]:
         """The newest date on or before the as-of date per crossing (None when there is none)."""
-        found: dict[str, date | None] = {}
-        left = np.searchsorted(self.crossing_id, np.asarray(crossing_ids, dtype=object), side="left")
-        right = np.searchsorted(self.crossing_id, np.asarray(crossing_ids, dtype=object), side="right")
-        limit = day_number(as_of)
-        for cid, lo, hi in zip(crossing_ids, left, right, strict=True):
-            position = lo + np.searchsorted(self.day[lo:hi], limit, side="right") - 1
-            found[cid] = from_day_number(self.day[position]) if position >= lo else None
-        return found
+        wanted = np.asarray(crossing_ids, dtype=object)
+        lo = np.searchsorted(self.crossing_id, wanted, side="left")
+        hi = np.searchsorted(self.crossing_id, wanted, side="right")
+        # Days are sorted within a crossing: its newest usable day is the last one on or before
+        # as-of, i.e. the count of such days past its first row, minus one.
+        usable = np.r_[0, np.cumsum(self.day <= day_number(as_of))]
+        count = usable[hi] - usable[lo]
+        last = self.day[np.maximum(lo + count - 1, 0)] if len(self.day) else np.zeros(len(wanted), dtype="int64")
+        return {cid: from_day_number(d) if n > 0 else None
+                for cid, d, n in zip(crossing_ids, last, count, strict=True)}
 
 
 def newest_source_dates(
@@ -259,7 +261,7 @@ def urgency_order(crossing_ids: list[str], statuses: list[str], newest: dict[str
     return [cid for cid, _ in sorted(zip(crossing_ids, statuses, strict=True), key=rank)]
 
 
-def closure_text(run: pd.Series) -> str:
+def closure_text(run: Mapping[str, Any]) -> str:
     """The last closure in words, with the closing and reopening dates beside the count."""
     if run["ongoing"]:
         return f"closed since {run['start_date']} ({days_text(run['days'])} so far)"
@@ -324,11 +326,14 @@ def crossing_cards(
     runs = runs if runs is not None else StatusRuns(intervals)
     cut = runs.at(as_of, ids)  # once for these crossings; every number below comes from it
     # The page passes the summary and newest source dates it has already computed for more crossings.
-    summary = (summary if summary is not None else summary_from_runs(crossings, cut, window, as_of)
-               ).set_index("crossing_id")
-    now = current_from_runs(cut, ids, as_of).set_index("crossing_id")
-    by_id = intervals.set_index("interval_id") if not intervals.empty else None
-    closures = last_closures_from_runs(cut).set_index("crossing_id")
+    summary = summary if summary is not None else summary_from_runs(crossings, cut, window, as_of)
+    # plain dicts per crossing: 50 cards would spend more on pandas lookups than on the numbers
+    counted = {row["crossing_id"]: row for row in summary[["crossing_id", "closures", "closed_days"]]
+               .to_dict("records")}
+    now = {row["crossing_id"]: row for row in current_from_runs(cut, ids, as_of).to_dict("records")}
+    texts = ({row["interval_id"]: row for row in intervals[["interval_id", "detail", "cause"]].to_dict("records")}
+             if not intervals.empty else {})
+    closures = {row["crossing_id"]: row for row in last_closures_from_runs(cut).to_dict("records")}
     if newest is None:
         newest = (source_dates or SourceDates.of_intervals(intervals, sources)).newest(ids, as_of)
     standing = (commitment_index or CommitmentIndex(agreements, moratoria)).standing_on(as_of, ids)
@@ -338,25 +343,24 @@ def crossing_cards(
         for cid in item.crossing_ids:
             by_crossing.setdefault(cid, []).append(item)
     cards = []
-    for crossing in crossings.itertuples(index=False):
-        cid = crossing.crossing_id
-        status = now.loc[cid]
-        interval = (by_id.loc[status["interval_id"]]
-                    if by_id is not None and status["interval_id"] in by_id.index else None)
+    for crossing in crossings.to_dict("records"):
+        cid = crossing["crossing_id"]
+        status = now[cid]
+        interval = texts.get(status["interval_id"]) if status["interval_id"] is not None else None
         source_day = newest[cid]
         cards.append(Card(
             crossing_id=cid,
-            name=crossing.name,
-            sides=sides_text(crossing._asdict()),
-            places=places_text(crossing._asdict()),
+            name=crossing["name"],
+            sides=sides_text(crossing),
+            places=places_text(crossing),
             status=status["status"],
             detail=None if interval is None else interval["detail"],
             cause=None if interval is None else interval["cause"],
             since=status["since"],
             days=int(status["days"]),
-            closures=int(summary.loc[cid, "closures"]),
-            closed_days=int(summary.loc[cid, "closed_days"]),
-            last_closure=closure_text(closures.loc[cid]) if cid in closures.index else None,
+            closures=int(counted[cid]["closures"]),
+            closed_days=int(counted[cid]["closed_days"]),
+            last_closure=closure_text(closures[cid]) if cid in closures else None,
             newest_source=source_day,
             stale=is_stale(source_day, as_of),
             commitments=[*by_crossing.get(cid, []), *whole_border],

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crossings.cards import STALE_AFTER_DAYS, newest_source_dates
+from crossings.cards import STALE_AFTER_DAYS, SourceDates
 from crossings.csvout import data_file_text
 from crossings.days import Window, current_status, default_window
 from crossings.records import TABLES
@@ -32,7 +32,15 @@ from db.engine import (
     sqlite_path,
 )
 from db.migrate import SchemaMismatch, check_revision, current_revision, head_revision, upgrade
-from db.queries import StoreEmpty, content_hash, crossing_names, interval_spans, read_all
+from db.queries import (
+    StoreEmpty,
+    content_hash,
+    crossing_names,
+    interval_sources,
+    interval_spans,
+    read_all,
+    read_table,
+)
 
 # The loader (and through it SQLAlchemy's ORM) is imported by the commands that load, so that the
 # read-only commands start faster.
@@ -185,12 +193,16 @@ def validate(data_dir: Path) -> None:
 def status(as_of: date | None, db_url: str | None) -> None:
     """Each crossing's status on the as-of date, since when, and its newest source."""
     as_of = as_of or date.today()
-    store = _read_store(db_url)
-    crossings, intervals = store["crossings"], store["status_intervals"]
-    ids = list(crossings["crossing_id"])
-    now = current_status(intervals, ids, as_of).set_index("crossing_id")
-    details = intervals.set_index("interval_id")["detail"].to_dict()
-    newest = newest_source_dates(intervals, store["sources"], ids, as_of)
+    # Only what the table needs: the intervals that reach the as-of date (with the chains of
+    # same-status intervals leading into them, for "since"), the current ones' detail, and
+    # which sources each crossing cites; not the whole store.
+    with _reading(database_url(db_url)) as connection:
+        crossings = crossing_names(connection)
+        ids = list(crossings["crossing_id"])
+        now = current_status(interval_spans(connection, as_of, as_of), ids, as_of).set_index("crossing_id")
+        current = [i for i in now["interval_id"] if i is not None]
+        details = read_table(connection, "status_intervals", row_ids=current).set_index("interval_id")["detail"]
+        newest = SourceDates(interval_sources(connection), read_table(connection, "sources")).newest(ids, as_of)
     click.echo(f"as of {as_of}")
     header = ("crossing_id", "crossing", "status", "since", "days", "newest source", "detail")
     rows = []

@@ -190,3 +190,26 @@ def test_summary_cli_reads_a_window_and_matches_the_page_numbers(synthetic_store
     expected = summary_csv(store["crossings"], store["status_intervals"], list(store["crossings"]["crossing_id"]),
                            Window(D("2012-01-01"), D("2021-12-31")), D("2022-01-01"))
     assert out == expected
+
+
+def test_status_cli_reads_only_what_it_shows_and_agrees_with_the_whole_store(synthetic_store: str) -> None:
+    code, out, err = run_cli(["status", "--as-of", "2021-07-01", "--db", synthetic_store])
+    assert code == 0, err
+    with make_engine(synthetic_store).connect() as connection:
+        store = read_all(connection)
+    from crossings.cards import newest_source_dates
+    from crossings.days import current_status
+
+    ids = list(store["crossings"]["crossing_id"])
+    now = current_status(store["status_intervals"], ids, D("2021-07-01")).set_index("crossing_id")
+    newest = newest_source_dates(store["status_intervals"], store["sources"], ids, D("2021-07-01"))
+    details = store["status_intervals"].set_index("interval_id")["detail"]
+    lines = out.splitlines()[2:]
+    assert len(lines) == len(ids)
+    for line, cid in zip(lines, ids, strict=True):
+        row = now.loc[cid]
+        expected = [cid, row["status"], row["since"].isoformat() if row["since"] else "",
+                    str(row["days"]) if row["since"] else "", newest[cid].isoformat() if newest[cid] else "none",
+                    (details.get(row["interval_id"]) or "") if row["interval_id"] else ""]
+        for part in expected:
+            assert part in line, (part, line)
