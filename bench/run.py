@@ -73,7 +73,7 @@ def baseline_load(data: Path, database: Path) -> float:
     """The floor: the same rows, read with csv and inserted with sqlite3's executemany in one
     transaction, into the same schema (same indexes, constraints and trigger) and pragmas."""
     run_child([sys.executable, "-m", "crossings", "db", "upgrade", "--db", f"sqlite:///{database}"])
-    from crossings.records import TABLES
+    from crossings.core.records import TABLES
 
     connection = sqlite3.connect(database, isolation_level=None)
     for pragma in ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",

@@ -17,7 +17,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from crossings.records import TABLES
+from crossings.core.records import TABLES
 
 __all__ = ["write_synthetic"]
 

@@ -14,12 +14,11 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crossings.cards import STALE_AFTER_DAYS, SourceDates
-from crossings.csvout import data_file_text
-from crossings.days import Window, current_status, default_window
-from crossings.records import TABLES
-from crossings.tables import summary_csv
-from crossings.validation import LoadRejected, Problem, check_dataset, parse_date
+from crossings.core.csvout import data_file_text, summary_csv
+from crossings.core.days import Window, current_status, default_window
+from crossings.core.records import TABLES
+from crossings.core.sources import SourceDates, is_stale
+from crossings.core.validation import LoadRejected, Problem, check_dataset, parse_date
 from db.engine import (
     DEFAULT_DATA_DIR,
     build_sqlite_file,
@@ -34,7 +33,7 @@ from db.engine import (
 from db.migrate import SchemaMismatch, check_revision, current_revision, head_revision, upgrade
 from db.queries import (
     StoreEmpty,
-    content_hash,
+    content_version,
     crossing_names,
     interval_sources,
     interval_spans,
@@ -94,8 +93,7 @@ def _reading(url: str) -> Iterator[Connection]:
     try:
         engine = open_store(url)
         with engine.connect() as connection:
-            if content_hash(connection) is None:
-                raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
+            content_version(connection)
             yield connection
     except LoadRejected as exc:
         _report(exc.problems, exc.total)
@@ -209,7 +207,7 @@ def status(as_of: date | None, db_url: str | None) -> None:
     for crossing in crossings.itertuples(index=False):
         row = now.loc[crossing.crossing_id]
         day = newest[crossing.crossing_id]
-        stale = day is None or (as_of - day).days > STALE_AFTER_DAYS
+        stale = is_stale(day, as_of)
         rows.append((
             crossing.crossing_id, crossing.name, row["status"],
             "" if row["since"] is None else row["since"].isoformat(),

@@ -15,8 +15,8 @@ from typing import IO, Any
 from sqlalchemy import Connection, Engine, delete, insert
 from sqlalchemy.exc import IntegrityError
 
-from crossings.records import DATE, TABLES, TableSpec
-from crossings.validation import LoadRejected, Opener, check_dataset
+from crossings.core.records import DATE, TABLES, TableSpec
+from crossings.core.validation import LoadRejected, Opener, check_dataset
 from db.models import LINK_TABLES, Base, Meta
 
 __all__ = ["LoadRejected", "data_size", "directory_opener", "load_directory", "replace_content"]

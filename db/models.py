@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from crossings.records import AGREEMENT_KINDS, DATE_PRECISIONS, EVENT_KINDS, STATUSES
+from crossings.core.records import AGREEMENT_KINDS, DATE_PRECISIONS, EVENT_KINDS, STATUSES
 
 __all__ = [
     "LINK_TABLES",

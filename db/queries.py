@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select, text
 
-from crossings.records import STATUSES, TABLES, TableSpec, table
+from crossings.core.records import TABLES, TableSpec, table
+from db.packed import packed_spans_sql, unpack_spans
 
 # db.models (SQLAlchemy's ORM) is imported by the functions that build queries from it, not here:
 # `summary` and `content_hash` need none of it, and a command line starts a fifth faster without.
@@ -19,6 +20,7 @@ from crossings.records import STATUSES, TABLES, TableSpec, table
 __all__ = [
     "StoreEmpty",
     "content_hash",
+    "content_version",
     "crossing_names",
     "interval_sources",
     "interval_spans",
@@ -32,11 +34,22 @@ __all__ = [
 class StoreEmpty(Exception):
     """The store has its schema but no data loaded."""
 
+    def __init__(self, message: str = "the store is empty: run `python -m crossings load` to load data/") -> None:
+        super().__init__(message)
+
 
 def content_hash(connection: Connection) -> str | None:
     """A fingerprint of the loaded content; it changes whenever a load changes anything."""
     return connection.execute(text("SELECT value FROM meta WHERE key = :key"),
                               {"key": "content_hash"}).scalar_one_or_none()
+
+
+def content_version(connection: Connection) -> str:
+    """The content hash of a loaded store; raises StoreEmpty when nothing has been loaded."""
+    version = content_hash(connection)
+    if version is None:
+        raise StoreEmpty
+    return version
 
 
 def crossing_names(connection: Connection) -> pd.DataFrame:
@@ -124,10 +137,7 @@ def read_versioned(connection: Connection) -> tuple[str, dict[str, pd.DataFrame]
     The engine begins a transaction before the first read (see db.engine), so a load that
     commits meanwhile is seen either wholly or not at all: never one table old and one new.
     """
-    version = content_hash(connection)
-    if version is None:
-        raise StoreEmpty("the store is empty: run `python -m crossings load` to load data/")
-    return version, {spec.name: read_table(connection, spec) for spec in TABLES}
+    return content_version(connection), {spec.name: read_table(connection, spec) for spec in TABLES}
 
 
 def table_checksums(connection: Connection) -> dict[str, str]:
@@ -176,7 +186,7 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
         conditions.append(f"start_date <= {mark}")
         params.append(until.isoformat())
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    packed = None if with_ids else _PACKED.get(connection.dialect.name)
+    packed = None if with_ids else packed_spans_sql(connection.dialect.name)
     sql = (packed + where + " GROUP BY crossing_id" if packed is not None
            else f"SELECT {', '.join(columns)} FROM status_intervals{where} ORDER BY crossing_id, start_date")
     if not connection.in_transaction():
@@ -187,7 +197,7 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
         cursor.execute(sql, tuple(params))
         shared: dict[str, str] = {}  # one str object per distinct crossing id and status
         if packed is not None:
-            frame = _unpack_spans(cursor.fetchall())
+            frame = unpack_spans(cursor.fetchall())
         else:
             chunks = []
             while rows := cursor.fetchmany(SPAN_CHUNK_ROWS):
@@ -219,46 +229,7 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
             .sort_values(["crossing_id", "start_date"], kind="stable").reset_index(drop=True))
 
 
-# Without interval ids every interval is a fixed-width record: start date, end date (9999-12-31
-# when ongoing) and the status's first letter, 21 characters. The database joins each crossing's
-# records into one string and numpy reads them all at once, instead of Python building a tuple
-# and four objects per interval: a third of the time for `summary` over a million intervals.
-_RECORD = np.dtype([("start_date", "S10"), ("end_date", "S10"), ("status", "S1")])
-_ONGOING = "9999-12-31"
-_STATUS_BY_LETTER = {s[0].encode(): s for s in STATUSES}
-assert len(_STATUS_BY_LETTER) == len(STATUSES), "statuses must differ in their first letter"
-_PACKED = {
-    # SQLite's date columns hold ISO text (CHECK constraints make sure of it)
-    "sqlite": "SELECT crossing_id, group_concat(start_date || coalesce(end_date, '9999-12-31') "
-              "|| substr(status, 1, 1), '') FROM status_intervals",
-    "postgresql": "SELECT crossing_id, string_agg(to_char(start_date, 'YYYY-MM-DD') "
-                  "|| coalesce(to_char(end_date, 'YYYY-MM-DD'), '9999-12-31') || substr(status, 1, 1), '') "
-                  "FROM status_intervals",
-}
-
-
-def _unpack_spans(rows: list) -> pd.DataFrame:  # type: ignore[type-arg]
-    """The packed rows (crossing_id, records) as span columns, ordered by crossing and start."""
-    rows = sorted(rows, key=lambda row: row[0])
-    texts = [row[1] for row in rows]
-    records = np.frombuffer("".join(texts).encode("ascii"), dtype=_RECORD)
-    counts = np.array([len(t) for t in texts], dtype="int64") // _RECORD.itemsize
-    crossing = np.repeat(np.arange(len(rows)), counts)
-    start = records["start_date"].astype("datetime64[D]")
-    end = np.where(records["end_date"] == _ONGOING.encode(), np.datetime64("NaT", "D"),
-                   records["end_date"].astype("datetime64[D]"))
-    order = np.lexsort((start, crossing))  # a crossing's records come in no particular order
-    codes, letters = pd.factorize(records["status"][order])
-    words = np.array([_STATUS_BY_LETTER[letter] for letter in letters], dtype=object)
-    return pd.DataFrame({
-        "crossing_id": pd.Series(np.array([row[0] for row in rows], dtype=object)[crossing[order]], dtype=object),
-        "status": pd.Series(words[codes], dtype=object),
-        "start_date": pd.Series(start[order].astype("datetime64[s]")),
-        "end_date": pd.Series(end[order].astype("datetime64[s]")),
-    })
-
-
-def _span_chunk(rows: list, columns: list[str], shared: dict[str, str]) -> dict[str, np.ndarray]:  # type: ignore[type-arg]
+def _span_chunk(rows: Sequence[Sequence[Any]], columns: list[str], shared: dict[str, str]) -> dict[str, np.ndarray]:
     values = dict(zip(columns, zip(*rows, strict=True), strict=True))
     chunk = {}
     for name, column in values.items():

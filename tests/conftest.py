@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from crossings.cli import main
-from crossings.records import table
+from crossings.core.records import table
 from db.engine import make_engine
 from db.queries import table_checksums
 

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from crossings.cards import Card, commitments, crossing_cards
-from crossings.days import Window
+from crossings.core.commitments import commitments
+from crossings.core.days import Window
+from crossings.page.cards import Card, crossing_cards
 from db.engine import make_engine
 from db.queries import read_all
 
@@ -80,8 +81,9 @@ def test_commitment_states(store: dict) -> None:
 def test_cards_from_the_page_indexes_equal_cards_from_the_whole_store(store: dict, store_url: str, as_of: str) -> None:
     """The page builds cards from indexes over the intervals' numbers, the text of the current
     intervals only, and the summary it drew for all crossings: the same cards as from everything."""
-    from crossings.cards import CommitmentIndex, SourceDates
-    from crossings.days import StatusRuns, current_status, summary_table
+    from crossings.core.commitments import CommitmentIndex
+    from crossings.core.days import StatusRuns, current_status, summary_table
+    from crossings.core.sources import SourceDates
     from db.queries import interval_sources, interval_spans, read_table
 
     window, day = Window(D("2017-01-01"), D(as_of)), D(as_of)

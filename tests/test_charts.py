@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from crossings.charts import EVENTS_LANE, ONGOING_PATTERN, STATUS_COLOURS, timeline_figure
-from crossings.days import Window
+from crossings.core.days import Window
+from crossings.page.charts import EVENTS_LANE, ONGOING_PATTERN, STATUS_COLOURS, timeline_figure
 
 D = date.fromisoformat
 INTERVALS = pd.DataFrame(

@@ -13,7 +13,7 @@ import pytest
 from conftest import DATA, REPO, run_cli
 
 from crossings.cli import cli
-from crossings.days import SUMMARY_COLUMNS
+from crossings.core.days import SUMMARY_COLUMNS
 
 
 def summary_rows(out: str) -> dict[str, dict[str, str]]:

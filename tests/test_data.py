@@ -7,7 +7,7 @@ import csv
 import pytest
 from conftest import DATA
 
-from crossings.records import TABLES
+from crossings.core.records import TABLES
 
 
 def rows(name: str) -> list[dict[str, str]]:

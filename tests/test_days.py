@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crossings.days import (
+from crossings.core.days import (
     INTERVAL_COLUMNS,
     Window,
     current_status,

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from crossings.filters import Filters, parse_query, to_query, window_for
-from crossings.textsafe import markdown_text, safe_link
+from crossings.page.filters import Filters, parse_query, to_query, window_for
+from crossings.page.textsafe import markdown_text, safe_link
 
 IDS = ["torkham", "chaman", "ghulam-khan"]
 

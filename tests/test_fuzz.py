@@ -11,8 +11,8 @@ from conftest import DATA, checksums
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crossings.records import TABLES
-from crossings.validation import bytes_opener
+from crossings.core.records import TABLES
+from crossings.core.validation import bytes_opener
 from db.engine import create_schema, make_engine
 from db.load import LoadRejected, replace_content
 from db.queries import read_versioned

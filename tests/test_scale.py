@@ -13,11 +13,11 @@ import pytest
 from conftest import run_cli
 
 from bench.synthetic import write_synthetic
-from crossings.cards import urgency_order
-from crossings.charts import MAX_BARS, chart_lanes, timeline_figure
-from crossings.days import StatusRuns, Window, summary_table
-from crossings.records import STATUSES
-from crossings.tables import interval_table
+from crossings.core.days import StatusRuns, Window, summary_table
+from crossings.core.records import STATUSES
+from crossings.page.cards import urgency_order
+from crossings.page.charts import MAX_BARS, chart_lanes, timeline_figure
+from crossings.page.tables import interval_table
 from db.engine import make_engine
 from db.queries import interval_spans, read_all
 
@@ -185,7 +185,7 @@ def test_summary_cli_reads_a_window_and_matches_the_page_numbers(synthetic_store
     assert code == 0, err
     with make_engine(synthetic_store).connect() as connection:
         store = read_all(connection)
-    from crossings.tables import summary_csv
+    from crossings.core.csvout import summary_csv
 
     expected = summary_csv(store["crossings"], store["status_intervals"], list(store["crossings"]["crossing_id"]),
                            Window(D("2012-01-01"), D("2021-12-31")), D("2022-01-01"))
@@ -197,8 +197,8 @@ def test_status_cli_reads_only_what_it_shows_and_agrees_with_the_whole_store(syn
     assert code == 0, err
     with make_engine(synthetic_store).connect() as connection:
         store = read_all(connection)
-    from crossings.cards import newest_source_dates
-    from crossings.days import current_status
+    from crossings.core.days import current_status
+    from crossings.core.sources import newest_source_dates
 
     ids = list(store["crossings"]["crossing_id"])
     now = current_status(store["status_intervals"], ids, D("2021-07-01")).set_index("crossing_id")

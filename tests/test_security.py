@@ -16,7 +16,7 @@ from conftest import REPO, append_row, checksums, edit_cell, run_cli
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from crossings.csvout import spreadsheet_safe, table_csv
+from crossings.core.csvout import spreadsheet_safe, table_csv
 from db.engine import make_engine
 
 HOSTILE_CELLS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]

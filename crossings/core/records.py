@@ -8,6 +8,7 @@ __all__ = [
     "AGREEMENT_KINDS",
     "DATE_PRECISIONS",
     "EVENT_KINDS",
+    "FORMULA_TRIGGERS",
     "LIST_SEPARATOR",
     "STATUSES",
     "TABLES",
@@ -24,6 +25,9 @@ AGREEMENT_KINDS = ("ceasefire", "trade", "transit", "security", "border-manageme
 EVENT_KINDS = ("meeting", "talks", "incident", "announcement", "other")
 DATE_PRECISIONS = ("day", "month", "year")
 LIST_SEPARATOR = ";"
+# OWASP's list of the first characters that make a spreadsheet read a cell as a formula: the
+# loader refuses text that starts so, and every CSV the product writes neutralises it.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # Column kinds the validator understands.
 ID, TEXT, DATE, FLOAT, COUNTRY, URL, ENUM, REF, REFS = (

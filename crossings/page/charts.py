@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from crossings.cards import days_text
-from crossings.days import Window, day_number, day_numbers, from_day_number
-from crossings.records import STATUSES
-from crossings.textsafe import hover_text
+from crossings.core.days import NO_END, Window, day_numbers, days_text, from_day_number
+from crossings.core.records import STATUSES
+from crossings.page.textsafe import hover_text
 
 __all__ = [
     "EVENTS_LANE",
@@ -20,6 +19,7 @@ __all__ = [
     "ONGOING_PATTERN",
     "STATUS_COLOURS",
     "chart_lanes",
+    "draws_bars",
     "lane_label",
     "timeline_figure",
 ]
@@ -43,6 +43,11 @@ MAX_BARS = 4_000
 MAX_LANES = 50
 MAX_COMMITMENT_LANES = 20
 MAX_EVENT_MARKERS = 500
+
+
+def draws_bars(count: int) -> bool:
+    """Whether this many interval rows are drawn one bar each; beyond MAX_BARS a lane shows per-period shares."""
+    return count <= MAX_BARS
 
 
 def lane_label(text: str) -> str:
@@ -99,16 +104,14 @@ def _bucket_shares(figure: go.Figure, intervals: pd.DataFrame, lanes: list[str],
     Used when one bar per interval would exceed the budget: per-lane totals per status are exactly
     those of the intervals, only their order inside a period is lost. Returns the note to show.
     """
-    first = day_number(window.start)
-    stop = min(day_number(window.end), day_number(as_of)) + 1
+    first, stop = window.day_span(as_of)
     span = max(stop - first, 1)
     periods = max(1, min(span, budget // (len(STATUSES) * max(len(lanes), 1))))
     edges = np.unique(np.linspace(0, span, periods + 1).round().astype("int64"))
     lane_of = {name: i for i, name in enumerate(lanes)}
     lane = intervals["crossing"].map(lane_of).to_numpy()
-    far = np.iinfo("int64").max // 2
-    start = np.clip(day_numbers(intervals["start_date"], far) - first, 0, span)
-    end = np.clip(np.minimum(day_numbers(intervals["end_date"], far), stop) - first, 0, span)
+    start = np.clip(day_numbers(intervals["start_date"], NO_END) - first, 0, span)
+    end = np.clip(np.minimum(day_numbers(intervals["end_date"], NO_END), stop) - first, 0, span)
     days = {}
     for status in STATUSES:
         pick = (intervals["status"] == status).to_numpy()
@@ -149,7 +152,7 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
                     window: Window, as_of: date, notes: list[str] | None = None) -> go.Figure:
     """One lane per crossing with bars by status, then a lane per agreement or moratorium, then events.
 
-    intervals, commitments and events are the page's tables (crossings.tables); lanes are
+    intervals, commitments and events are the page's tables (crossings.page.tables); lanes are
     the crossing names in display order (intervals of other crossings are left out). Ongoing
     bars are drawn up to the as-of date and hatched. What a screen can show bounds the figure:
     beyond MAX_BARS intervals the bars become per-period shares, beyond MAX_COMMITMENT_LANES and
@@ -159,7 +162,7 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
     notes = list(notes or [])
     crossing_lanes = [lane_label(name) for name in lanes]
     intervals = intervals[intervals["crossing"].isin(set(lanes))]
-    if len(intervals) > MAX_BARS:
+    if not draws_bars(len(intervals)):
         notes.append(_bucket_shares(figure, intervals, list(lanes), window, as_of, MAX_BARS))
         intervals = intervals.iloc[0:0]
     for status in STATUSES:

@@ -21,10 +21,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crossings.records import STATUSES, UNKNOWN
+from crossings.core.records import STATUSES, UNKNOWN
 
 __all__ = [
     "INTERVAL_COLUMNS",
+    "NEVER",
+    "NO_END",
     "SUMMARY_COLUMNS",
     "StatusRuns",
     "Window",
@@ -33,6 +35,8 @@ __all__ = [
     "day_number",
     "day_numbers",
     "days_by_status",
+    "days_cut",
+    "days_text",
     "default_window",
     "from_day_number",
     "interval_days",
@@ -57,6 +61,11 @@ SUMMARY_COLUMNS = [
     "longest_closure_days",
 ]
 _EPOCH = date(1970, 1, 1).toordinal()
+# "No end" as a day number: an ongoing interval, an agreement with no end date. Far enough that
+# adding a day to it never overflows, and later than every real day.
+NO_END = int(np.iinfo("int64").max // 2)
+# "No start reported" as a day number (an agreement whose start no source gives).
+NEVER = int(np.iinfo("int64").min // 2)
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,18 @@ class Window:
         if self.end < self.start:
             raise ValueError(f"the window starts {self.start}, after its end {self.end}")
 
+    def through(self, as_of: date) -> date:
+        """The window's last counted day: its end, or the as-of date if that comes first."""
+        return min(self.end, as_of)
+
+    def day_span(self, as_of: date) -> tuple[int, int]:
+        """The counted days as day numbers [first, stop): the window cut at the as-of date."""
+        return day_number(self.start), day_number(self.through(as_of)) + 1
+
     def days_until(self, as_of: date) -> int:
         """How many days of the window fall on or before the as-of date."""
-        return max(0, (min(self.end, as_of) - self.start).days + 1)
+        first, stop = self.day_span(as_of)
+        return max(0, stop - first)
 
 
 def day_number(day: date) -> int:
@@ -83,6 +101,16 @@ def day_number(day: date) -> int:
 def from_day_number(number: int) -> date:
     return date.fromordinal(int(number) + _EPOCH)
 
+
+def days_text(days: int) -> str:
+    """A count of days in words: '1 day', '26 days'."""
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
+def days_cut(start: np.ndarray, end: np.ndarray, as_of: date) -> np.ndarray:
+    """How many days each span [start, end) lasts, cut at the as-of date (later days are future;
+    0 for a span that starts after it). Day numbers in; NO_END for no end."""
+    return np.maximum(np.minimum(end, day_number(as_of) + 1) - start, 0)
 
 
 def day_numbers(values: pd.Series, missing: int) -> np.ndarray:
@@ -106,11 +134,10 @@ class StatusRuns:
     """
 
     def __init__(self, intervals: pd.DataFrame) -> None:
-        far = np.iinfo("int64").max // 2
         codes, names = pd.factorize(np.asarray(intervals["crossing_id"], dtype=object), sort=True)
         status = status_codes(intervals["status"])
-        start = day_numbers(intervals["start_date"], far)
-        end = day_numbers(intervals["end_date"], far)
+        start = day_numbers(intervals["start_date"], NO_END)
+        end = day_numbers(intervals["end_date"], NO_END)
         ids = (np.asarray(intervals["interval_id"], dtype=object) if "interval_id" in intervals
                else np.full(len(intervals), None, dtype=object))
         order = np.lexsort((start, codes))
@@ -161,8 +188,8 @@ class StatusRuns:
         start, end = self.start[rows], self.end[rows]
         keep = start <= last
         if window is not None:
-            visible_end = min(day_number(window.end), last) + 1
-            keep &= ((start < visible_end) & (end > day_number(window.start))) | (end > last)
+            first, stop = window.day_span(as_of)
+            keep &= ((start < stop) & (end > first)) | (end > last)
         rows, start = rows[keep], start[keep]
         end = np.minimum(end[keep], last + 1)
         ongoing = end == last + 1
@@ -211,8 +238,7 @@ def status_runs(intervals: pd.DataFrame | StatusRuns, as_of: date, crossing_ids:
 
 
 def _status_days(runs: pd.DataFrame, crossing_ids: list[str], window: Window, as_of: date) -> pd.DataFrame:
-    w_start = day_number(window.start)
-    w_end = min(day_number(window.end), day_number(as_of)) + 1
+    w_start, w_end = window.day_span(as_of)
     overlap = np.maximum(np.minimum(runs["end"].to_numpy(), w_end) - np.maximum(runs["start"].to_numpy(), w_start), 0)
     # a sum per (crossing, status) pair, by integer codes: a groupby on strings costs far more
     codes, ids = pd.factorize(runs["crossing_id"].to_numpy(dtype=object))
@@ -265,8 +291,7 @@ def current_status(intervals: pd.DataFrame | StatusRuns, crossing_ids: list[str]
 def _closed_in_window(runs: pd.DataFrame, window: Window, as_of: date) -> pd.DataFrame:
     if window.days_until(as_of) == 0:
         return runs.iloc[0:0]
-    w_start = day_number(window.start)
-    w_end = min(day_number(window.end), day_number(as_of)) + 1
+    w_start, w_end = window.day_span(as_of)
     return runs[(runs["status"] == "closed") & (runs["start"] < w_end) & (runs["end"] > w_start)]
 
 
@@ -340,8 +365,6 @@ def interval_days(intervals: pd.DataFrame, as_of: date) -> pd.Series:
     """Days each interval lasts, cut at the as-of date (0 for intervals that start later)."""
     if intervals.empty:
         return pd.Series([], dtype="int64", index=intervals.index)
-    last = day_number(as_of)
-    far = np.iinfo("int64").max // 2
-    start = day_numbers(intervals["start_date"], far)
-    end = np.minimum(day_numbers(intervals["end_date"], far), last + 1)
-    return pd.Series(np.maximum(end - start, 0), index=intervals.index, dtype="int64")
+    start = day_numbers(intervals["start_date"], NO_END)
+    end = day_numbers(intervals["end_date"], NO_END)
+    return pd.Series(days_cut(start, end, as_of), index=intervals.index, dtype="int64")

@@ -22,12 +22,12 @@ from datetime import date
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from crossings.csvout import FORMULA_TRIGGERS
-from crossings.records import (
+from crossings.core.records import (
     COUNTRY,
     DATE,
     ENUM,
     FLOAT,
+    FORMULA_TRIGGERS,
     ID,
     LIST_SEPARATOR,
     REF,

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from crossings.days import Window
-from crossings.records import STATUSES, UNKNOWN
-from crossings.validation import parse_date
+from crossings.core.days import Window
+from crossings.core.records import STATUSES, UNKNOWN
+from crossings.core.validation import parse_date
 
 __all__ = ["PARAMS", "STATUS_CHOICES", "Filters", "parse_query", "shown_value", "to_query", "window_for"]
 

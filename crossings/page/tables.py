@@ -1,42 +1,23 @@
-"""The page's tables and the CSV downloads, built from the store's DataFrames.
-
-One function per download, used by the page and the CLI alike, so that the two files are
-the same bytes for the same filter.
-"""
+"""The page's tables (intervals, agreements and moratoria, events) with their cited sources."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
-from crossings.cards import Commitment
-from crossings.csvout import table_csv
-from crossings.days import (
-    StatusRuns,
-    Window,
-    day_number,
-    day_numbers,
-    from_day_number,
-    interval_days,
-    status_codes,
-    summary_table,
-)
-from crossings.records import STATUSES
-from crossings.textsafe import safe_link
+from crossings.core.commitments import Commitment
+from crossings.core.days import NO_END, Window, day_numbers, interval_days
+from crossings.page.textsafe import safe_link
 
 __all__ = [
     "INTERVAL_TABLE_COLUMNS",
-    "IntervalIndex",
     "commitment_table",
     "event_table",
     "export_file_name",
     "interval_table",
-    "newest_source_date",
     "source_labels",
-    "summary_csv",
 ]
 
 PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%B %Y", "year": "%Y"}
@@ -45,19 +26,6 @@ PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%B %Y", "year": "%Y"}
 def export_file_name(kind: str, window: Window) -> str:
     """e.g. crossing-summary_2024-01-01_2024-06-30.csv"""
     return f"crossing-{kind}_{window.start}_{window.end}.csv"
-
-
-def summary_csv(crossings: pd.DataFrame, intervals: pd.DataFrame | StatusRuns, crossing_ids: Sequence[str],
-                window: Window, as_of: date) -> str:
-    """The summary CSV: `python -m crossings summary` and the page's download."""
-    selected = crossings[crossings["crossing_id"].isin(list(crossing_ids))]
-    return table_csv(summary_table(selected, intervals, window, as_of))
-
-
-def newest_source_date(sources: pd.DataFrame, as_of: date | None = None) -> date | None:
-    """When the data was last updated: the newest publication date among the sources."""
-    days = [d for d in sources["published_on"] if d is not None and (as_of is None or d <= as_of)]
-    return max(days) if days else None
 
 
 def source_labels(sources: pd.DataFrame) -> dict[str, tuple[str, str | None]]:
@@ -77,69 +45,6 @@ def _cite(source_ids: Sequence[str], labels: dict[str, tuple[str, str | None]]) 
     return "; ".join(texts), (links[0] if links else None)
 
 
-class IntervalIndex:
-    """Every interval's crossing, status and dates as arrays, in the tables' order (crossings in
-    the order of their file, then by start), built once per store version from the interval
-    spans (db.queries.interval_spans): `matching` finds the rows a filter shows without any
-    text, so that only the rows drawn need their text read from the store."""
-
-    def __init__(self, spans: pd.DataFrame, crossings: pd.DataFrame) -> None:
-        far = np.iinfo("int64").max // 2
-        self.crossing_ids = crossings["crossing_id"].to_numpy(dtype=object)
-        rank = {cid: n for n, cid in enumerate(self.crossing_ids)}
-        crossing = np.fromiter((rank[c] for c in spans["crossing_id"]), dtype="int64", count=len(spans))
-        start = day_numbers(spans["start_date"], far)
-        order = np.lexsort((start, crossing))
-        self.interval_id = spans["interval_id"].to_numpy(dtype=object)[order]
-        self.crossing = crossing[order]  # index into crossing_ids
-        self.status = status_codes(spans["status"])[order]  # index into STATUSES
-        self.start = start[order]
-        self.end = day_numbers(spans["end_date"], far)[order]
-
-    def __len__(self) -> int:
-        return len(self.start)
-
-    def matching(self, window: Window, as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str]
-                 ) -> np.ndarray:
-        """Positions of the intervals of these crossings and statuses that overlap the window (cut
-        at as-of), in the tables' order: the same rows as interval_table."""
-        mask = (self.start <= day_number(min(window.end, as_of))) & (self.end > day_number(window.start))
-        mask &= np.isin(self.status, [STATUSES.index(s) for s in statuses if s in STATUSES])  # no "unknown" rows
-        if len(set(crossing_ids)) < len(self.crossing_ids):
-            wanted = np.zeros(len(self.crossing_ids), dtype=bool)
-            wanted[[n for n, cid in enumerate(self.crossing_ids) if cid in set(crossing_ids)]] = True
-            mask &= wanted[self.crossing]
-        return np.flatnonzero(mask)
-
-    def of_crossings(self, positions: np.ndarray, crossing_ids: Sequence[str]) -> np.ndarray:
-        """The positions that belong to these crossings."""
-        wanted = np.isin(self.crossing_ids, np.asarray(list(crossing_ids), dtype=object))
-        return positions[wanted[self.crossing[positions]]]
-
-    def bare_table(self, positions: np.ndarray, crossings: pd.DataFrame, as_of: date) -> pd.DataFrame:
-        """interval_table's rows for these positions with their numbers only: no detail, cause,
-        sources or notes (for the chart's per-period shares, which show none of them)."""
-        far = np.iinfo("int64").max // 2
-        names = crossings["name"].to_numpy(dtype=object)
-        start, end = self.start[positions], self.end[positions]
-        last = day_number(as_of) + 1
-        table = pd.DataFrame({
-            "interval_id": self.interval_id[positions],
-            "crossing_id": self.crossing_ids[self.crossing[positions]],
-            "crossing": names[self.crossing[positions]],
-            "status": np.asarray(STATUSES, dtype=object)[self.status[positions]],
-            "start_date": [from_day_number(d) for d in start],
-            "end_date": [None if d == far else from_day_number(d) for d in end],
-            "ongoing": end > last - 1,
-            "days": np.maximum(np.minimum(end, last) - start, 0),
-        }, dtype=object)
-        for column in ("detail", "cause", "sources", "source_url", "notes"):
-            table[column] = None
-        table["ongoing"] = table["ongoing"].astype(bool)
-        table["days"] = table["days"].astype("int64")
-        return table[INTERVAL_TABLE_COLUMNS]
-
-
 INTERVAL_TABLE_COLUMNS = ["interval_id", "crossing_id", "crossing", "status", "start_date", "end_date", "ongoing",
                           "days", "detail", "cause", "sources", "source_url", "notes"]
 
@@ -148,9 +53,9 @@ def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd
                    as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str]) -> pd.DataFrame:
     """Intervals of the chosen crossings and statuses that overlap the window (cut at as-of)."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
-    far = np.iinfo("int64").max // 2
-    starts, ends = day_numbers(intervals["start_date"], far), day_numbers(intervals["end_date"], far)
-    mask = ((starts <= day_number(min(window.end, as_of))) & (ends > day_number(window.start))
+    first, stop = window.day_span(as_of)
+    starts, ends = day_numbers(intervals["start_date"], NO_END), day_numbers(intervals["end_date"], NO_END)
+    mask = ((starts < stop) & (ends > first)
             & intervals["status"].isin(list(statuses)).to_numpy())
     if len(crossing_ids) < len(names):
         mask &= intervals["crossing_id"].isin(list(crossing_ids)).to_numpy()
@@ -187,7 +92,7 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
     """Agreements and moratoria covering a chosen crossing whose validity overlaps the window."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     labels = source_labels(sources)
-    last = min(window.end, as_of)
+    last = window.through(as_of)
     rows = []
     selected = set(crossing_ids)
     for item in found:
@@ -211,7 +116,7 @@ def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataF
     """Events in the window (up to as-of) that concern a chosen crossing or the whole border."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     labels = source_labels(sources)
-    last = min(window.end, as_of)
+    last = window.through(as_of)
     rows = []
     selected = set(crossing_ids)
     dates = events["date"]

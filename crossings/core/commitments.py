@@ -1,0 +1,141 @@
+"""Agreements and moratoria as they stand on a date: in force, expired, not yet in force, and
+how many days are left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from crossings.core.days import NEVER, NO_END, Window, day_number, days_text
+
+__all__ = ["RECENTLY_EXPIRED_DAYS", "Commitment", "CommitmentIndex", "commitments", "covers"]
+
+# A card keeps an expired agreement for this long, so that "expired 2025-04-15" is seen
+# in the days after; older ones are in the agreements table only.
+RECENTLY_EXPIRED_DAYS = 30
+
+
+def covers(crossing_ids: list[str], crossing_id: str) -> bool:
+    """An empty list of crossings means the whole border."""
+    return not crossing_ids or crossing_id in crossing_ids
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """An agreement or a moratorium as it stands on the as-of date."""
+
+    table: str  # "agreements" or "moratoria"
+    item_id: str
+    label: str  # the agreement's kind, or "moratorium"
+    title: str
+    crossing_ids: list[str]
+    start: date | None
+    until: date | None
+    state: str  # "in force", "expired", "not yet in force", "start not reported"
+    days_left: int | None
+    text: str
+    source_ids: list[str] = field(default_factory=list)
+
+
+def _commitment_state(start: date | None, until: date | None, as_of: date) -> tuple[str, int | None]:
+    if until is not None and until < as_of:
+        return "expired", None
+    if start is None:
+        return "start not reported", None
+    if start > as_of:
+        return "not yet in force", None
+    return "in force", None if until is None else (until - as_of).days
+
+
+def _commitment_text(label: str, state: str, start: date | None, until: date | None,
+                     days_left: int | None) -> str:
+    if state == "expired":
+        return f"{label} expired {until}"
+    if state == "not yet in force":
+        return f"{label} in force from {start}"
+    if state == "start not reported":
+        return f"{label}, start not reported" + (f", until {until}" if until else "")
+    if until is None:
+        return f"{label} in force since {start}, no end date"
+    if days_left == 0:
+        return f"{label} in force until {until}, last day"
+    return f"{label} in force until {until}, {days_text(days_left or 0)} left"
+
+
+class CommitmentIndex:
+    """Agreements and moratoria as arrays, built once per store version, so that finding
+    those in force on a date is a vectorised filter rather than a loop over every row."""
+
+    def __init__(self, agreements: pd.DataFrame, moratoria: pd.DataFrame) -> None:
+        starts = [a if a is not None else b for a, b in zip(agreements["effective_from"], agreements["signed_on"],
+                                                            strict=True)]
+        self.frame = pd.DataFrame({
+            "table": ["agreements"] * len(agreements) + ["moratoria"] * len(moratoria),
+            "item_id": [*agreements["agreement_id"], *moratoria["moratorium_id"]],
+            "label": [*agreements["kind"], *(["moratorium"] * len(moratoria))],
+            "title": [*agreements["title"], *moratoria["subject"]],
+            "crossing_ids": [*agreements["crossing_ids"], *moratoria["crossing_ids"]],
+            "start": [*starts, *moratoria["start_date"]],
+            "until": [*agreements["valid_until"], *moratoria["valid_until"]],
+            "source_ids": [*agreements["source_ids"], *moratoria["source_ids"]],
+        }, dtype=object)
+        self.start_day = np.array([day_number(d) if d is not None else NEVER for d in self.frame["start"]],
+                                  dtype="int64")
+        self.until_day = np.array([day_number(d) if d is not None else NO_END for d in self.frame["until"]],
+                                  dtype="int64")
+        # which rows cover each crossing; a row naming no crossing covers the whole border
+        covering: dict[str, list[int]] = {}
+        for row, ids in enumerate(self.frame["crossing_ids"]):
+            for cid in ids:
+                covering.setdefault(cid, []).append(row)
+        self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
+        self._whole_border = np.array([row for row, ids in enumerate(self.frame["crossing_ids"]) if not ids],
+                                      dtype="int64")
+
+    def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
+        found = []
+        for row in self.frame[mask].head(limit).itertuples(index=False):
+            state, left = _commitment_state(row.start, row.until, as_of)
+            found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
+                                    row.start, row.until, state, left,
+                                    _commitment_text(row.label, state, row.start, row.until, left),
+                                    list(row.source_ids)))
+        return found
+
+    def all_on(self, as_of: date) -> list[Commitment]:
+        return self.select(np.ones(len(self.frame), dtype=bool), as_of)
+
+    def standing_on(self, as_of: date, crossing_ids: list[str] | None = None) -> list[Commitment]:
+        """In force on the as-of date, or expired within RECENTLY_EXPIRED_DAYS before it; with
+        crossing_ids, only those covering one of these crossings or the whole border."""
+        day = day_number(as_of)
+        in_force = (self.start_day <= day) & (self.until_day >= day) & (self.start_day != NEVER)
+        recently = (self.until_day < day) & (self.until_day >= day - RECENTLY_EXPIRED_DAYS)
+        mask = in_force | recently
+        if crossing_ids is not None:
+            near = np.zeros(len(self.frame), dtype=bool)
+            near[self._whole_border] = True
+            for cid in crossing_ids:
+                near[self._covering.get(cid, self._whole_border[:0])] = True
+            mask &= near
+        return self.select(mask, as_of)
+
+    def overlapping(self, window: Window, as_of: date, limit: int | None = None) -> list[Commitment]:
+        """Valid at some point of the window (up to as-of), the first `limit` in file order; a start
+        no source gives counts as any time."""
+        last = day_number(min(window.end, as_of))
+        mask = ((self.start_day <= last) | (self.start_day == NEVER)) & (self.until_day >= day_number(window.start))
+        return self.select(mask, as_of, limit)
+
+
+def commitments(agreements: pd.DataFrame, moratoria: pd.DataFrame, as_of: date) -> list[Commitment]:
+    """Every agreement and moratorium with its state and countdown on the as-of date.
+
+    valid_until is the last day in force, so days left = valid_until - as_of.
+    """
+    return CommitmentIndex(agreements, moratoria).all_on(as_of)
+
+

@@ -1,0 +1,75 @@
+"""Where the record rests on a report: the newest source of each crossing, and when a status
+is stale (carried forward too long without a new report)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from crossings.core.days import day_number, from_day_number
+
+__all__ = ["STALE_AFTER_DAYS", "SourceDates", "is_stale", "newest_source_date", "newest_source_dates"]
+
+# A status whose newest source is older than this is marked stale: a month without a
+# report is long for a crossing that changes with the news.
+STALE_AFTER_DAYS = 30
+
+
+class SourceDates:
+    """For each crossing, the publication dates of the sources of its status intervals,
+    sorted, built once per store version; `newest` is then a binary search per crossing.
+
+    `cited` has one row per (crossing_id, source_id) that an interval of the crossing cites
+    (db.queries.interval_sources); `of_intervals` derives it from the intervals' source lists.
+    """
+
+    def __init__(self, cited: pd.DataFrame, sources: pd.DataFrame) -> None:
+        published = {s: day_number(d) for s, d in zip(sources["source_id"], sources["published_on"], strict=True)
+                     if d is not None}
+        days = cited["source_id"].map(published)
+        pairs = pd.DataFrame({"crossing_id": cited["crossing_id"].to_numpy(dtype=object),
+                              "day": days.to_numpy(dtype=float)}).dropna().drop_duplicates()
+        pairs = pairs.sort_values(["crossing_id", "day"], kind="stable")
+        self.crossing_id = pairs["crossing_id"].to_numpy(dtype=object)
+        self.day = pairs["day"].to_numpy(dtype="int64")
+
+    @classmethod
+    def of_intervals(cls, intervals: pd.DataFrame, sources: pd.DataFrame) -> SourceDates:
+        pairs = intervals[["crossing_id", "source_ids"]].explode("source_ids")
+        return cls(pd.DataFrame({"crossing_id": pairs["crossing_id"].to_numpy(dtype=object),
+                                 "source_id": pairs["source_ids"].to_numpy(dtype=object)}).dropna(), sources)
+
+    def newest(self, crossing_ids: list[str], as_of: date) -> dict[str, date | None]:
+        """The newest date on or before the as-of date per crossing (None when there is none)."""
+        wanted = np.asarray(crossing_ids, dtype=object)
+        lo = np.searchsorted(self.crossing_id, wanted, side="left")
+        hi = np.searchsorted(self.crossing_id, wanted, side="right")
+        # Days are sorted within a crossing: its newest usable day is the last one on or before
+        # as-of, i.e. the count of such days past its first row, minus one.
+        usable = np.r_[0, np.cumsum(self.day <= day_number(as_of))]
+        count = usable[hi] - usable[lo]
+        last = self.day[np.maximum(lo + count - 1, 0)] if len(self.day) else np.zeros(len(wanted), dtype="int64")
+        return {cid: from_day_number(d) if n > 0 else None
+                for cid, d, n in zip(crossing_ids, last, count, strict=True)}
+
+
+def newest_source_dates(
+    intervals: pd.DataFrame, sources: pd.DataFrame, crossing_ids: list[str], as_of: date
+) -> dict[str, date | None]:
+    """The newest publication date among the sources of each crossing's status intervals,
+    counting only sources published on or before the as-of date."""
+    return SourceDates.of_intervals(intervals, sources).newest(crossing_ids, as_of)
+
+
+def is_stale(newest: date | None, as_of: date) -> bool:
+    return newest is None or (as_of - newest).days > STALE_AFTER_DAYS
+
+
+
+
+def newest_source_date(sources: pd.DataFrame, as_of: date | None = None) -> date | None:
+    """When the data was last updated: the newest publication date among the sources."""
+    days = [d for d in sources["published_on"] if d is not None and (as_of is None or d <= as_of)]
+    return max(days) if days else None

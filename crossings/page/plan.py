@@ -1,0 +1,141 @@
+"""The view plan of one rerun of the page: from the filters and the cached indexes, what to show
+(window, summary, which cards in which order, which lanes) and which interval rows to read for
+their text; then, from those rows, everything the sections draw. Pure: no Streamlit, no SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from crossings.core.days import Window, current_status, default_window, summary_table
+from crossings.core.sources import newest_source_date
+from crossings.page.cards import Card, crossing_cards, urgency_order
+from crossings.page.charts import chart_lanes, draws_bars
+from crossings.page.filters import STATUS_CHOICES, Filters, window_for
+from crossings.page.indexes import StoreIndexes
+from crossings.page.tables import commitment_table, event_table, interval_table
+
+__all__ = ["MAX_CARDS", "MAX_TABLE_ROWS", "View", "ViewPlan", "all_interval_ids", "build_view", "cards_page",
+           "interval_rows_table", "plan_view"]
+
+# A page of cards stays readable and light with hundreds of crossings selected.
+MAX_CARDS = 50
+# Rows a table shows; the download has them all. Their text is read on each rerun.
+MAX_TABLE_ROWS = 1_000
+
+# Reads the full rows of these interval ids from the store version the page shows.
+RowReader = Callable[[Sequence[str]], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class ViewPlan:
+    """What one rerun shows, decided before any text is read."""
+
+    as_of: date
+    window: Window
+    warnings: list[str]
+    crossing_ids: list[str]  # the crossings chosen (all when the filter is empty)
+    statuses: list[str]
+    summary: pd.DataFrame  # summary_table of the chosen crossings: the cards' numbers and the download
+    newest: dict[str, date | None]
+    urgent: list[str]  # chosen crossings whose status is shown, most urgent first
+    updated: date | None  # the newest source in the store
+    matches: np.ndarray  # positions (IntervalIndex) of the interval rows the filters show
+    lane_ids: list[str]
+    lane_note: str | None
+    lane_matches: np.ndarray  # the matches on the chart's lanes
+    drawn_bars: np.ndarray  # those drawn one bar each (empty when the chart aggregates)
+
+
+def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: Filters, today: date,
+              warnings: Sequence[str] = ()) -> ViewPlan:
+    """The plan for these filters; `today` is the as-of date when the filters leave it empty."""
+    crossings = tables["crossings"]
+    all_ids = list(crossings["crossing_id"])
+    as_of = filters.as_of or today
+    selected = list(filters.crossing_ids) or all_ids
+    statuses = list(filters.statuses) or list(STATUS_CHOICES)
+    window, window_warning = window_for(filters, default_window(indexes.runs, as_of).start, as_of)
+    chosen = crossings[crossings["crossing_id"].isin(selected)]
+    summary = summary_table(chosen, indexes.runs, window, as_of)
+    newest = indexes.source_dates.newest(selected, as_of)
+    urgent = urgency_order(list(summary["crossing_id"]), list(summary["status"]), newest, as_of)
+    shown_status = dict(zip(summary["crossing_id"], summary["status"], strict=True))
+    matches = indexes.intervals.matching(window, as_of, selected, statuses)
+    lane_ids, lane_note = chart_lanes(summary)
+    lane_matches = indexes.intervals.of_crossings(matches, lane_ids)
+    return ViewPlan(
+        as_of=as_of, window=window, warnings=[*warnings, *([window_warning] if window_warning else [])],
+        crossing_ids=selected, statuses=statuses, summary=summary, newest=newest,
+        urgent=[c for c in urgent if shown_status[c] in statuses], updated=newest_source_date(tables["sources"]),
+        matches=matches, lane_ids=lane_ids, lane_note=lane_note, lane_matches=lane_matches,
+        drawn_bars=lane_matches if draws_bars(len(lane_matches)) else lane_matches[:0],
+    )
+
+
+def cards_page(order: list[str], names: dict[str, str], needle: str, page: int) -> tuple[list[str], int, int]:
+    """The cards of one page: those whose name contains `needle`, MAX_CARDS a page.
+    Returns the crossing ids to draw, how many matched and how many pages there are."""
+    if needle.strip():
+        wanted = needle.strip().casefold()
+        order = [c for c in order if wanted in names[c].casefold()]
+    pages = max(1, -(-len(order) // MAX_CARDS))
+    page = min(max(page, 1), pages)
+    return order[(page - 1) * MAX_CARDS:page * MAX_CARDS], len(order), pages
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the sections draw, for the cards chosen."""
+
+    cards: list[Card]
+    intervals: pd.DataFrame  # the interval table's first MAX_TABLE_ROWS rows
+    bars: pd.DataFrame  # the chart's bars (numbers only when it aggregates)
+    commitments: pd.DataFrame
+    events: pd.DataFrame
+    lane_names: list[str]
+
+
+def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, drawn: list[str],
+               read_rows: RowReader) -> View:
+    """The sections' content, reading from the store (read_rows) only the text of what is drawn: the
+    cards' current intervals, the table's first rows and, unless the chart aggregates, its bars."""
+    crossings, sources = tables["crossings"], tables["sources"]
+    as_of, window = plan.as_of, plan.window
+    current_ids = [i for i in current_status(indexes.runs, drawn, as_of)["interval_id"] if i is not None]
+    table_ids = list(indexes.intervals.interval_id[plan.matches[:MAX_TABLE_ROWS]])
+    bar_ids = list(indexes.intervals.interval_id[plan.drawn_bars])
+    texts = read_rows([*current_ids, *table_ids, *bar_ids])
+    cards = crossing_cards(
+        crossings.set_index("crossing_id").loc[drawn].reset_index(), texts[texts["interval_id"].isin(current_ids)],
+        tables["agreements"], tables["moratoria"], sources, window, as_of, runs=indexes.runs,
+        source_dates=indexes.source_dates, commitment_index=indexes.commitments, summary=plan.summary,
+        newest=plan.newest)
+    rows = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(table_ids))])
+    if len(plan.drawn_bars) or not len(plan.lane_matches):
+        bars = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(bar_ids))])
+    else:
+        bars = indexes.intervals.bare_table(plan.lane_matches, crossings, as_of)
+    names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    return View(
+        cards=cards, intervals=rows, bars=bars,
+        commitments=commitment_table(indexes.commitments.overlapping(window, as_of, limit=MAX_TABLE_ROWS),
+                                     crossings, sources, window, as_of, plan.crossing_ids),
+        events=event_table(tables["events"], crossings, sources, window, as_of, plan.crossing_ids),
+        lane_names=[names[c] for c in plan.lane_ids],
+    )
+
+
+def interval_rows_table(plan: ViewPlan, tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:
+    """The interval table of these full rows under the plan's filters (the table, the bars, the download)."""
+    return interval_table(rows, tables["crossings"], tables["sources"], plan.window, plan.as_of,
+                          plan.crossing_ids, plan.statuses)
+
+
+def all_interval_ids(plan: ViewPlan, indexes: StoreIndexes) -> list[str]:
+    """Every interval row the filters show (the intervals download)."""
+    return list(indexes.intervals.interval_id[plan.matches])
