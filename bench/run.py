@@ -86,12 +86,12 @@ def baseline_load(data: Path, database: Path) -> float:
         lists = [c.name for c in spec.columns if c.kind == "refs"]
         with (data / spec.file_name).open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
-        connection.executemany(
-            f"INSERT INTO {spec.name} ({', '.join(plain)}, position) VALUES ({', '.join('?' * (len(plain) + 1))})",
+        connection.executemany(  # table and column names from the contract, values bound
+            f"INSERT INTO {spec.name} ({', '.join(plain)}, position) VALUES ({', '.join('?' * (len(plain) + 1))})",  # noqa: S608
             [(*(r[c] or None for c in plain), i) for i, r in enumerate(rows)])
         for name in lists:
             link = f"{spec.name}_{name.removesuffix('_ids')}s" if name != "source_ids" else f"{spec.name}_sources"
-            connection.executemany(f"INSERT INTO {link} (owner_id, target_id, position) VALUES (?, ?, ?)",
+            connection.executemany(f"INSERT INTO {link} (owner_id, target_id, position) VALUES (?, ?, ?)",  # noqa: S608
                                    [(r[spec.id_column], t, j) for r in rows if r[name]
                                     for j, t in enumerate(r[name].split(";"))])
     connection.execute("COMMIT")

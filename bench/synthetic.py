@@ -16,6 +16,7 @@ import csv
 import random
 from datetime import date, timedelta
 from pathlib import Path
+from typing import IO, Any
 
 from crossings.core.records import TABLES
 
@@ -27,7 +28,7 @@ END = date(2025, 1, 1)
 MEAN_INTERVAL_DAYS = 40  # a little under the mean generated, so every crossing reaches the recent windows
 
 
-def _writer(out: Path, name: str):  # type: ignore[no-untyped-def]
+def _writer(out: Path, name: str) -> tuple[IO[str], Any]:
     handle = (out / f"{name}.csv").open("w", newline="", encoding="utf-8")
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(next(t for t in TABLES if t.name == name).header)

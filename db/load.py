@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from sqlalchemy import Connection, Engine, delete, insert
 from sqlalchemy.exc import IntegrityError
@@ -55,7 +55,7 @@ def _insert_sql(connection: Connection, table: str, columns: list[str]) -> str:
     """INSERT with one placeholder per column. Table and column names are this module's
     constants; every value is a bound parameter."""
     mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[connection.dialect.paramstyle]
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"  # noqa: S608
 
 
 class _Writer:
@@ -82,7 +82,8 @@ class _Writer:
         # Dates go in as their checked ISO text: the driver binds it to a DATE column on both stores.
         getters = [(c.name, c.kind == DATE) for c in plain]
         position = self.counts[spec.name]
-        rows, links = [], {name: [] for name in lists}
+        rows: list[tuple[Any, ...]] = []
+        links: dict[str, list[tuple[Any, str, int]]] = {name: [] for name in lists}
         for record, raw in batch:
             self.digest.update("\x1f".join(raw.values()).encode() + b"\x1e")
             rows.append((*((raw[name] or None) if is_date else record[name] for name, is_date in getters), position))
@@ -140,7 +141,7 @@ def _with_progress(open_file: Opener, progress: Progress) -> Opener:
 
     def open_counted(name: str) -> IO[bytes] | None:
         stream = open_file(name)
-        return None if stream is None else _Counting(stream, counted)  # type: ignore[return-value]
+        return None if stream is None else cast(IO[bytes], _Counting(stream, counted))
 
     return open_counted
 

@@ -24,7 +24,8 @@ __all__ = ["packed_spans_sql", "unpack_spans"]
 _RECORD = np.dtype([("start_date", "S10"), ("end_date", "S10"), ("status", "S1")])
 _ONGOING = "9999-12-31"
 _STATUS_BY_LETTER = {s[0].encode(): s for s in STATUSES}
-assert len(_STATUS_BY_LETTER) == len(STATUSES), "statuses must differ in their first letter"
+if len(_STATUS_BY_LETTER) != len(STATUSES):
+    raise RuntimeError("statuses must differ in their first letter: the packed read keeps only that letter")
 _PACKED = {
     # SQLite's date columns hold ISO text (CHECK constraints make sure of it)
     "sqlite": "SELECT crossing_id, group_concat(start_date || coalesce(end_date, '9999-12-31') "

@@ -188,7 +188,7 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     packed = None if with_ids else packed_spans_sql(connection.dialect.name)
     sql = (packed + where + " GROUP BY crossing_id" if packed is not None
-           else f"SELECT {', '.join(columns)} FROM status_intervals{where} ORDER BY crossing_id, start_date")
+           else f"SELECT {', '.join(columns)} FROM status_intervals{where} ORDER BY crossing_id, start_date")  # noqa: S608
     if not connection.in_transaction():
         connection.begin()  # every read below sees one snapshot (see db.engine)
     # The driver's own cursor, inside the connection's transaction: plain tuples, no Row objects.
@@ -207,7 +207,7 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
             return frame
         # A run can reach into the range from before it through intervals that end exactly where
         # the next begins. Follow each crossing's first interval back, one index probe per step.
-        previous = (f"SELECT {', '.join(columns)} FROM status_intervals "
+        previous = (f"SELECT {', '.join(columns)} FROM status_intervals "  # noqa: S608 (constants and marks)
                     f"WHERE crossing_id = {mark} AND start_date < {mark} ORDER BY start_date DESC LIMIT 1")
         at = {name: i for i, name in enumerate(columns)}
         found = []

@@ -1,9 +1,8 @@
 """Security: exports are safe to open in a spreadsheet, data text is inert on the page, the
-page never writes, and no SQL is built by formatting values into it."""
+page never writes. (SQL built by formatting is caught by ruff's S608 in the test command.)"""
 
 from __future__ import annotations
 
-import ast
 import csv
 import io
 import re
@@ -128,21 +127,3 @@ def test_hostile_query_parameters_change_nothing(hostile_page: tuple[AppTest, st
         assert at.warning
     assert checksums(url) == before
 
-
-SQL_CALLS = {"execute", "exec_driver_sql", "text", "executescript"}
-
-
-def _formatted(node: ast.AST) -> bool:
-    return isinstance(node, ast.JoinedStr) or (
-        isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add))) or (
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format")
-
-
-@pytest.mark.parametrize("path", sorted(str(p.relative_to(REPO)) for p in [
-    *(REPO / "db").glob("*.py"), *(REPO / "crossings").glob("*.py"), REPO / "dashboard.py"]))
-def test_no_sql_is_built_by_formatting(path: str) -> None:
-    for node in ast.walk(ast.parse((REPO / path).read_text())):
-        if isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name in SQL_CALLS and node.args:
-                assert not _formatted(node.args[0]), f"{path}:{node.lineno}: SQL built by formatting"

@@ -126,7 +126,7 @@ class CommitmentIndex:
     def overlapping(self, window: Window, as_of: date, limit: int | None = None) -> list[Commitment]:
         """Valid at some point of the window (up to as-of), the first `limit` in file order; a start
         no source gives counts as any time."""
-        last = day_number(min(window.end, as_of))
+        last = day_number(window.through(as_of))
         mask = ((self.start_day <= last) | (self.start_day == NEVER)) & (self.until_day >= day_number(window.start))
         return self.select(mask, as_of, limit)
 

@@ -392,7 +392,8 @@ def _ids_by_line(first_line: dict[str, int]) -> dict[int, str]:
 
 # The tables whose ids other tables refer to, and what one row of each is called.
 REFERENCED_TABLES = {"sources": "source", "crossings": "crossing", "agreements": "agreement"}
-assert set(REFERENCED_TABLES) == {c.ref for spec in TABLES for c in spec.columns if c.ref}
+if set(REFERENCED_TABLES) != {c.ref for spec in TABLES for c in spec.columns if c.ref}:
+    raise RuntimeError("REFERENCED_TABLES must name every table that a column refers to")
 
 
 def _overlap_problems(known: _Known, file: str, id_of_line: Callable[[], dict[int, str]]) -> list[Problem]:

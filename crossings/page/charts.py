@@ -122,7 +122,7 @@ def _bucket_shares(figure: go.Figure, intervals: pd.DataFrame, lanes: list[str],
         days[status] = np.add.reduceat(daily, edges[:-1], axis=1)
     offset = np.zeros((len(lanes), len(edges) - 1), dtype="int64")
     labels = [lane_label(name) for name in lanes]
-    totals = sum(days.values())
+    totals = np.sum(list(days.values()), axis=0)
     for status in STATUSES:
         counts = days[status]
         lanes_at, periods_at = np.nonzero(counts)
