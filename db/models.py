@@ -1,13 +1,17 @@
-"""The store's schema: typed ORM models, link tables for the ';' lists, and the rules
-(foreign keys, CHECK constraints, an overlap trigger) that refuse invalid rows even
-when they are written with raw SQL."""
+"""The store's tables as typed models, for building queries: columns, keys, indexes and the link
+tables of the ';' lists.
+
+The schema has one source of truth, the Alembic revisions in db/migrations: they create these
+tables with the rules that refuse invalid rows even when written with raw SQL (CHECK constraints
+per dialect and the overlap trigger). The models declare no CHECK constraint and no trigger, so no
+second copy can drift; tests/test_migrations.py checks that the models declare none and that their
+tables, columns, keys and indexes are what the migrations build."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import (
-    CheckConstraint,
     Column,
     Date,
     Float,
@@ -19,8 +23,6 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from crossings.core.records import AGREEMENT_KINDS, DATE_PRECISIONS, EVENT_KINDS, STATUSES
 
 __all__ = [
     "LINK_TABLES",
@@ -37,35 +39,6 @@ __all__ = [
 ID_LENGTH = 200
 
 
-def _one_of(column: str, choices: tuple[str, ...]) -> str:
-    # The choices are constants of this module, never user input.
-    return f"{column} IN ({', '.join(repr(c) for c in choices)})"
-
-
-def _slug_checks(table: str, *columns: str) -> list[CheckConstraint]:
-    """Ids are slugs [a-z0-9-]+; SQLite spells the test with GLOB, PostgreSQL with ~."""
-    checks = []
-    for column in columns:
-        checks.append(CheckConstraint(f"{column} <> '' AND {column} NOT GLOB '*[^a-z0-9-]*'",
-                                      name=f"ck_{table}_{column}_slug").ddl_if(dialect="sqlite"))
-        checks.append(CheckConstraint(f"{column} ~ '^[a-z0-9-]+$'",
-                                      name=f"ck_{table}_{column}_slug_pg").ddl_if(dialect="postgresql"))
-    return checks
-
-
-def _date_checks(table: str, *columns: str) -> list[CheckConstraint]:
-    """SQLite stores dates as text: refuse anything that is not a real YYYY-MM-DD day.
-
-    date(x, "+0 days") normalises an impossible day such as 2024-02-30 to 2024-03-01, so
-    comparing it with x catches what a plain date(x) lets through.
-    """
-    return [
-        CheckConstraint(f"{column} IS NULL OR date({column}, '+0 days') IS {column}",
-                        name=f"ck_{table}_{column}_date").ddl_if(dialect="sqlite")
-        for column in columns
-    ]
-
-
 class Base(DeclarativeBase):
     pass
 
@@ -80,13 +53,6 @@ class Meta(Base):
 
 class Source(Base):
     __tablename__ = "sources"
-    __table_args__ = (
-        CheckConstraint("title <> ''", name="ck_sources_title"),
-        CheckConstraint("url IS NULL OR url LIKE 'http://%' OR url LIKE 'https://%'",
-                        name="ck_sources_url"),
-        *_slug_checks("sources", "source_id"),
-        *_date_checks("sources", "published_on"),
-    )
     source_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, unique=True)
     publisher: Mapped[str | None] = mapped_column(Text)
@@ -101,15 +67,6 @@ class Source(Base):
 
 class Crossing(Base):
     __tablename__ = "crossings"
-    __table_args__ = (
-        CheckConstraint("name <> ''", name="ck_crossings_name"),
-        CheckConstraint("country_a <> country_b", name="ck_crossings_countries"),
-        CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="ck_crossings_latitude"),
-        CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180",
-                        name="ck_crossings_longitude"),
-        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="ck_crossings_coordinates"),
-        *_slug_checks("crossings", "crossing_id"),
-    )
     crossing_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str] = mapped_column(Text)
@@ -130,12 +87,8 @@ class Crossing(Base):
 class StatusInterval(Base):
     __tablename__ = "status_intervals"
     __table_args__ = (
-        CheckConstraint(_one_of("status", STATUSES), name="ck_status_intervals_status"),
-        CheckConstraint("end_date IS NULL OR end_date > start_date", name="ck_status_intervals_dates"),
         Index("ix_status_intervals_runs", "crossing_id", "start_date", "end_date", "status"),
         Index("ix_status_intervals_start_end", "start_date", "end_date"),
-        *_slug_checks("status_intervals", "interval_id"),
-        *_date_checks("status_intervals", "start_date", "end_date"),
     )
     interval_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, unique=True)
@@ -154,15 +107,7 @@ class StatusInterval(Base):
 class Agreement(Base):
     __tablename__ = "agreements"
     __table_args__ = (
-        CheckConstraint("title <> ''", name="ck_agreements_title"),
-        CheckConstraint(_one_of("kind", AGREEMENT_KINDS), name="ck_agreements_kind"),
         Index("ix_agreements_valid_until", "valid_until"),
-        CheckConstraint(
-            "valid_until IS NULL OR valid_until >= COALESCE(effective_from, signed_on, valid_until)",
-            name="ck_agreements_dates",
-        ),
-        *_slug_checks("agreements", "agreement_id"),
-        *_date_checks("agreements", "signed_on", "effective_from", "valid_until"),
     )
     agreement_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, unique=True)
@@ -182,12 +127,8 @@ class Agreement(Base):
 class Moratorium(Base):
     __tablename__ = "moratoria"
     __table_args__ = (
-        CheckConstraint("subject <> ''", name="ck_moratoria_subject"),
-        CheckConstraint("valid_until IS NULL OR valid_until >= start_date", name="ck_moratoria_dates"),
         Index("ix_moratoria_valid_until", "valid_until"),
         Index("ix_moratoria_start_date", "start_date"),
-        *_slug_checks("moratoria", "moratorium_id"),
-        *_date_checks("moratoria", "start_date", "valid_until"),
     )
     moratorium_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, unique=True)
@@ -204,12 +145,7 @@ class Moratorium(Base):
 class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint("title <> ''", name="ck_events_title"),
-        CheckConstraint(_one_of("kind", EVENT_KINDS), name="ck_events_kind"),
-        CheckConstraint(_one_of("date_precision", DATE_PRECISIONS), name="ck_events_precision"),
         Index("ix_events_date", "date"),
-        *_slug_checks("events", "event_id"),
-        *_date_checks("events", "date"),
     )
     event_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, unique=True)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from crossings.cli import main
 from crossings.core.records import table
@@ -40,6 +41,34 @@ def data_copy(tmp_path: Path) -> Path:
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
 
 
+def postgresql_url() -> str:
+    """The PostgreSQL test database of this process. Under pytest-xdist each worker gets its own
+    (TEST_DATABASE_URL's name + _gw0, _gw1, ...; created when missing, which needs CREATEDB), so that
+    workers never rebuild each other's schema."""
+    url = os.environ["TEST_DATABASE_URL"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    if name not in _CREATED:
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                           {"name": name}).first()
+                if found is None:
+                    # a database name cannot be a bound parameter; this one is the test URL's plus gwN
+                    connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        finally:
+            admin.dispose()
+        _CREATED.add(name)
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+_CREATED: set[str] = set()
+
+
 def reset_postgresql(url: str) -> None:
     engine = create_engine(url)
     try:
@@ -60,8 +89,23 @@ def empty_url(backend: str, tmp_path: Path) -> str:
     """An empty database of the backend under test."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    url = os.environ["TEST_DATABASE_URL"]
+    url = postgresql_url()
     reset_postgresql(url)
+    return url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def curated_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store loaded with the curated data once for a whole test module, per backend: for modules
+    whose tests never change the store (every test of such a module must use this, not store_url,
+    since store_url rebuilds the PostgreSQL test database)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('curated') / 'store.db'}"
+    else:
+        url = postgresql_url()
+        reset_postgresql(url)
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
+    assert code == 0, err
     return url
 
 

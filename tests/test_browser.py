@@ -32,7 +32,7 @@ SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", REPO / "test-results"))
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None  # type: ignore[assignment]
+    sync_playwright = None
 
 
 def _require_browser() -> None:
@@ -139,7 +139,7 @@ def lane_labels(page: Page) -> list[str]:
     return page.locator("[data-testid=stPlotlyChart] .ytick text").evaluate_all("els => els.map(e => e.textContent)")
 
 
-def point_at(page: Page, element) -> None:  # type: ignore[no-untyped-def]
+def point_at(page: Page, element) -> None:
     """Move the mouse over an element's centre, as a person would (Plotly's drag layer sits on top)."""
     element.scroll_into_view_if_needed()
     box = element.bounding_box()

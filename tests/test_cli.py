@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from conftest import DATA, REPO, run_cli
 
@@ -122,11 +123,23 @@ def test_default_store_is_built_on_first_use(tmp_path: Path, monkeypatch: pytest
     assert code == 0 and "torkham" in out and target.exists()
 
 
+def _commands(group: click.Group, path: list[str]) -> list[tuple[list[str], click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append(([*path, name], command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, [*path, name]))
+    return found
+
+
 def test_every_command_has_help() -> None:
-    for name, command in cli.commands.items():
-        assert command.help, name
-        code, out, _ = run_cli([name, "--help"])
-        assert code == 0 and "Usage:" in out
+    commands = _commands(cli, [])
+    assert {" ".join(p) for p, _ in commands} >= {"load", "validate", "status", "summary", "export", "db",
+                                                   "db upgrade", "db current"}
+    for path, command in commands:
+        assert command.help, path
+        code, out, _ = run_cli([*path, "--help"])
+        assert code == 0 and "Usage:" in out and command.help.split()[0] in out, path
 
 
 def test_python_dash_m_runs_as_a_real_process(store_url: str) -> None:

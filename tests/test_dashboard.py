@@ -25,8 +25,8 @@ def page_text(at: AppTest) -> str:
 
 
 @pytest.fixture
-def page(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setenv("DATABASE_URL", store_url)
+def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setenv("DATABASE_URL", curated_store)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield AppTest.from_file(PAGE, default_timeout=60)
@@ -140,11 +140,11 @@ def test_empty_window_shows_an_empty_state(page: AppTest) -> None:
     assert len(at.get("plotly_chart")) == 0
 
 
-def test_summary_download_equals_the_cli(page: AppTest, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_summary_download_equals_the_cli(page: AppTest, curated_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     offered: dict[str, bytes] = {}
     original = MemoryMediaFileStorage.load_and_get_id
 
-    def record(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
+    def record(self, path_or_data, mimetype, kind, filename=None):
         offered[filename] = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
         return original(self, path_or_data, mimetype, kind, filename)
 
@@ -152,18 +152,18 @@ def test_summary_download_equals_the_cli(page: AppTest, store_url: str, monkeypa
     at = open_page(page, crossing=["torkham", "chaman"], **{"from": "2025-02-01", "to": "2025-03-31",
                                                              "as_of": "2025-04-01"})
     code, out, _ = run_cli(["summary", "--crossing", "torkham", "--crossing", "chaman", "--from", "2025-02-01",
-                            "--to", "2025-03-31", "--as-of", "2025-04-01", "--db", store_url])
+                            "--to", "2025-03-31", "--as-of", "2025-04-01", "--db", curated_store])
     assert code == 0
     assert offered["crossing-summary_2025-02-01_2025-03-31.csv"] == out.encode()
     # The intervals file is written only when clicked (the browser test downloads it).
     assert [b.label for b in at.get("download_button")] == ["Download summary (CSV)", "Download intervals (CSV)"]
 
 
-def test_the_page_does_not_write_to_the_store(page: AppTest, store_url: str) -> None:
+def test_the_page_does_not_write_to_the_store(page: AppTest, curated_store: str) -> None:
     from conftest import checksums
 
-    before = checksums(store_url)
+    before = checksums(curated_store)
     at = open_page(page, as_of="2025-04-01")
     at.multiselect(key="f_crossings").set_value(["chaman"]).run()
     at.date_input(key="f_to").set_value(date(2025, 1, 1)).run()
-    assert checksums(store_url) == before
+    assert checksums(curated_store) == before

@@ -31,7 +31,7 @@ def test_failure_on_the_last_insert_rolls_everything_back(store_url: str, data_c
     before = checksums(store_url)
     engine = make_engine(store_url)
 
-    def fail_on_events(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def fail_on_events(conn, cursor, statement, parameters, context, executemany):
         if statement.startswith("INSERT INTO events_sources"):  # the very last table written
             raise InjectedFailure("disk full (injected)")
 
@@ -45,7 +45,7 @@ def test_failure_on_the_last_insert_rolls_everything_back(store_url: str, data_c
     assert store["crossings"].set_index("crossing_id").loc["torkham", "name"] == "Torkham"
 
 
-def _writing(store_url: str):  # type: ignore[no-untyped-def]
+def _writing(store_url: str):
     """A test of whether another process's load is well into its write transaction."""
     if store_url.startswith("sqlite"):
         database = store_url.removeprefix("sqlite:///")

@@ -84,3 +84,28 @@ def test_the_models_match_the_migrations(empty_url: str) -> None:
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_the_rules_have_one_source_the_migrations(empty_url: str) -> None:
+    """The models declare no CHECK constraint and no trigger: the migrations alone hold the rules, so the
+    two can never disagree; and the store built by the migrations does have them (each enum, id and
+    date rule, and the overlap trigger)."""
+    from sqlalchemy import CheckConstraint, inspect
+
+    from db.models import Base
+
+    declared = [(t.name, c.name) for t in Base.metadata.tables.values() for c in t.constraints
+                if isinstance(c, CheckConstraint)]
+    assert declared == []
+    engine = make_engine(empty_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        built = {name for table in ("sources", "crossings", "status_intervals", "agreements", "moratoria", "events")
+                 for name in (c["name"] for c in inspect(connection).get_check_constraints(table))}
+        catalogue = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if engine.dialect.name == "sqlite"
+                     else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        triggers = {r[0] for r in connection.exec_driver_sql(catalogue)}
+    for rule in ("ck_status_intervals_status", "ck_status_intervals_dates", "ck_agreements_kind", "ck_events_kind",
+                 "ck_events_precision", "ck_crossings_countries", "ck_sources_url"):
+        assert rule in built, (rule, sorted(built))
+    assert any("overlap" in t for t in triggers), triggers

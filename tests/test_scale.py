@@ -4,6 +4,7 @@ and the windowed read of `summary` giving the same numbers as a full read."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -204,12 +205,20 @@ def test_status_cli_reads_only_what_it_shows_and_agrees_with_the_whole_store(syn
     now = current_status(store["status_intervals"], ids, D("2021-07-01")).set_index("crossing_id")
     newest = newest_source_dates(store["status_intervals"], store["sources"], ids, D("2021-07-01"))
     details = store["status_intervals"].set_index("interval_id")["detail"]
-    lines = out.splitlines()[2:]
+    header, lines = out.splitlines()[1], out.splitlines()[2:]
+    names = ["crossing_id", "crossing", "status", "since", "days", "newest source", "detail"]
+    found = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", header)]
+    assert [name for _, name in found] == names
+    starts = [at for at, _ in found]
     assert len(lines) == len(ids)
     for line, cid in zip(lines, ids, strict=True):
+        # the table is fixed-width: each column starts where its header does
+        cells = [line[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
         row = now.loc[cid]
-        expected = [cid, row["status"], row["since"].isoformat() if row["since"] else "",
-                    str(row["days"]) if row["since"] else "", newest[cid].isoformat() if newest[cid] else "none",
+        day = newest[cid]
+        stale = " (stale)" if day is None or (D("2021-07-01") - day).days > 30 else ""
+        expected = [cid, store["crossings"].set_index("crossing_id").loc[cid, "name"], row["status"],
+                    row["since"].isoformat() if row["since"] else "", str(row["days"]) if row["since"] else "",
+                    (day.isoformat() if day else "none") + stale,
                     (details.get(row["interval_id"]) or "") if row["interval_id"] else ""]
-        for part in expected:
-            assert part in line, (part, line)
+        assert cells == expected, (cells, expected)

@@ -1,0 +1,143 @@
+"""Fast paths against plain reference implementations written here, on random data (hypothesis):
+the newest source per crossing, the overlap detector, the chart's bare rows, and CSV downloads of
+frames whatever dtype pandas chose."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pandas as pd
+from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crossings.core.csvout import table_csv
+from crossings.core.records import TABLES
+from crossings.core.sources import SourceDates
+from crossings.core.validation import bytes_opener, check_dataset
+from crossings.page.indexes import IntervalIndex
+
+BASE = date(2020, 1, 1)
+IDS = ["a", "b", "c", "d"]
+FILES = {spec.file_name: (DATA / spec.file_name).read_bytes() for spec in TABLES}
+
+
+# --- SourceDates.newest -----------------------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(cited=st.lists(st.tuples(st.sampled_from(IDS), st.integers(0, 9)), max_size=30),
+       published=st.lists(st.one_of(st.none(), st.integers(0, 60)), min_size=10, max_size=10),
+       asked=st.lists(st.sampled_from([*IDS, "zz"]), min_size=1, max_size=5), as_of=st.integers(-5, 70))
+def test_newest_source_equals_a_plain_search(cited: list[tuple[str, int]], published: list[int | None],
+                                             asked: list[str], as_of: int) -> None:
+    sources = pd.DataFrame({"source_id": [f"s{n}" for n in range(10)],
+                            "published_on": [None if p is None else BASE + timedelta(p) for p in published]},
+                           dtype=object)
+    pairs = pd.DataFrame({"crossing_id": [c for c, _ in cited], "source_id": [f"s{s}" for _, s in cited]},
+                         dtype=object)
+    day = BASE + timedelta(as_of)
+    found = SourceDates(pairs, sources).newest(asked, day)
+    for crossing in asked:
+        dates = [published[s] for c, s in cited if c == crossing and published[s] is not None]
+        usable = [BASE + timedelta(p) for p in dates if BASE + timedelta(p) <= day]
+        assert found[crossing] == (max(usable) if usable else None), crossing
+
+
+# --- the overlap detector ---------------------------------------------------------------------
+
+@st.composite
+def spans(draw: st.DrawFn) -> list[tuple[str, int, int | None]]:
+    """Random intervals of crossings that exist in the curated data: (crossing, start, end or None)."""
+    found = []
+    for _ in range(draw(st.integers(1, 12))):
+        start = draw(st.integers(0, 40))
+        end = None if draw(st.integers(0, 5)) == 0 else start + draw(st.integers(1, 15))
+        found.append((draw(st.sampled_from(["torkham", "chaman"])), start, end))
+    return found
+
+
+def overlapping_lines(rows: list[tuple[str, int, int | None]], first_line: int) -> set[int]:
+    """Plain rule: a row overlaps when a row of its crossing that starts before it (or on the same day,
+    on an earlier line) is still running on its first day."""
+    found = set()
+    for i, (crossing, start, _end) in enumerate(rows):
+        for j, (other, other_start, other_end) in enumerate(rows):
+            earlier = (other_start, j) < (start, i)
+            if other == crossing and earlier and (other_end is None or other_end > start):
+                found.add(first_line + i)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=spans())
+def test_the_overlap_detector_equals_a_pairwise_check(rows: list[tuple[str, int, int | None]]) -> None:
+    header = FILES["status_intervals.csv"].decode().splitlines()[0]
+    columns = header.split(",")
+    lines = [header]
+    for n, (crossing, start, end) in enumerate(rows):
+        values = dict.fromkeys(columns, "")
+        values.update(interval_id=f"r{n}", crossing_id=crossing, status="closed",
+                      start_date=(BASE + timedelta(start)).isoformat(),
+                      end_date="" if end is None else (BASE + timedelta(end)).isoformat(), source_ids="seed-article")
+        lines.append(",".join(values[c] for c in columns))
+    files = {**FILES, "status_intervals.csv": ("\n".join(lines) + "\n").encode()}
+    problems, total = check_dataset(bytes_opener(files))
+    assert total == len(problems)
+    reported = {p.line for p in problems if p.column == "start_date" and "overlaps" in p.message}
+    assert {p.column for p in problems} <= {"start_date"}, problems
+    assert reported == overlapping_lines(rows, first_line=2)
+
+
+# --- IntervalIndex.bare_table (the chart's rows past MAX_BARS) --------------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(IDS), st.sampled_from(["open", "closed", "restricted"]),
+                               st.integers(0, 60), st.one_of(st.none(), st.integers(1, 30))), max_size=25),
+       as_of=st.integers(-5, 100), picks=st.lists(st.integers(0, 24), max_size=10))
+def test_bare_table_equals_plain_rows(rows: list[tuple[str, str, int, int | None]], as_of: int,
+                                      picks: list[int]) -> None:
+    spans = pd.DataFrame({
+        "interval_id": [f"i{n}" for n in range(len(rows))],
+        "crossing_id": [c for c, _, _, _ in rows],
+        "status": [s for _, s, _, _ in rows],
+        "start_date": pd.to_datetime([BASE + timedelta(a) for _, _, a, _ in rows]),
+        "end_date": pd.to_datetime([None if n is None else BASE + timedelta(a + n) for _, _, a, n in rows]),
+    })
+    crossings = pd.DataFrame({"crossing_id": IDS, "name": [f"Crossing {c}" for c in IDS]})
+    index = IntervalIndex(spans, crossings)
+    positions = sorted({p for p in picks if p < len(rows)})
+    table = index.bare_table(pd.Series(positions, dtype="int64").to_numpy(), crossings, BASE + timedelta(as_of))
+    day = BASE + timedelta(as_of)
+    assert len(table) == len(positions)
+    for position, row in zip(positions, table.to_dict("records"), strict=True):
+        found = rows[int(spans.index[spans["interval_id"] == row["interval_id"]][0])]
+        crossing, status, start, length = found
+        first = BASE + timedelta(start)
+        end = None if length is None else first + timedelta(length)
+        assert index.interval_id[position] == row["interval_id"]
+        assert (row["crossing_id"], row["crossing"], row["status"]) == (crossing, f"Crossing {crossing}", status)
+        assert (row["start_date"], row["end_date"]) == (first, end)
+        assert row["ongoing"] == (end is None or end > day)
+        counted = 0
+        d = first
+        while d <= day and (end is None or d < end):
+            counted += 1
+            d += timedelta(1)
+        assert row["days"] == counted
+        assert row["detail"] is None and row["sources"] is None
+
+
+# --- downloads from frames of any dtype -------------------------------------------------------
+
+def test_a_string_dtype_frame_with_missing_values_downloads_as_empty_cells() -> None:
+    frame = pd.DataFrame({"a": pd.array(["x", None, "=1+1"], dtype="string"), "n": [1, 2, 3],
+                          "o": pd.Series(["y", None, date(2025, 1, 2)], dtype=object)})
+    rows = list(csv.reader(io.StringIO(table_csv(frame))))
+    assert rows == [["a", "n", "o"], ["x", "1", "y"], ["", "2", ""], ["'=1+1", "3", "2025-01-02"]]
+
+
+def test_pandas_default_text_dtype_with_none_downloads() -> None:
+    rows = list(csv.reader(io.StringIO(table_csv(pd.DataFrame({"a": ["x", None], "b": ["-2", "ok"]})))))
+    assert rows == [["a", "b"], ["x", "'-2"], ["", "ok"]]
