@@ -22,6 +22,7 @@ from datetime import date
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from crossings.core.days import NO_END
 from crossings.core.records import (
     COUNTRY,
     DATE,
@@ -193,7 +194,7 @@ class _Known:
     # Tables whose file could not be read through: references to them are not checked,
     # so one broken file does not bury its own message under a flood of "unknown id".
     unreadable: set[str] = field(default_factory=set)
-    # crossing_id -> start, end (SPAN_ONGOING when ongoing) and line of each interval, flat: three
+    # crossing_id -> start, end (NO_END when ongoing) and line of each interval, flat: three
     # machine integers an interval instead of a tuple of objects, so a million intervals stay small
     spans: dict[str, array[int]] = field(default_factory=lambda: defaultdict(lambda: array("q")))
 
@@ -384,9 +385,6 @@ def _parse_row(
     return record, problems
 
 
-SPAN_ONGOING = -1
-
-
 def _ids_by_line(first_line: dict[str, int]) -> dict[int, str]:
     return {line: row_id for row_id, line in first_line.items()}
 
@@ -404,16 +402,16 @@ def _overlap_problems(known: _Known, file: str, id_of_line: Callable[[], dict[in
         latest: tuple[int, int, int] | None = None
         for span in spans:
             start, end, line = span
-            if latest is not None and (latest[1] == SPAN_ONGOING or latest[1] > start):
+            if latest is not None and latest[1] > start:
                 names = names if names is not None else id_of_line()
                 problems.append(Problem(
                     file, line, "start_date",
                     f"interval {names.get(line, '?')!r} overlaps {names.get(latest[2], '?')!r} (line {latest[2]}) "
                     f"of crossing {crossing_id!r}"
-                    + (" which is ongoing" if latest[1] == SPAN_ONGOING
+                    + (" which is ongoing" if latest[1] == NO_END
                        else f" which ends {date.fromordinal(latest[1])}"),
                 ))
-            if latest is None or (latest[1] != SPAN_ONGOING and (end == SPAN_ONGOING or end > latest[1])):
+            if latest is None or end > latest[1]:
                 latest = span
     return problems
 
@@ -476,7 +474,7 @@ def check_dataset(
                         end = record["end_date"]
                         if end is None or end > record["start_date"]:
                             known.spans[record["crossing_id"]].extend(
-                                (record["start_date"].toordinal(), SPAN_ONGOING if end is None else end.toordinal(),
+                                (record["start_date"].toordinal(), NO_END if end is None else end.toordinal(),
                                  line))
         except _ReadError as exc:
             report(Problem(file, exc.line, exc.column, exc.message))
