@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from crossings.core.csvout import table_csv
-from crossings.core.records import UNKNOWN
+from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.page.cards import Card, coverage_text
 from crossings.page.charts import timeline_figure
@@ -53,6 +53,11 @@ HOW_TO_READ = f"""
   report; "stale" marks a crossing whose newest source is more than {STALE_AFTER_DAYS} days older than the
   as-of date.
 - **Adjacent intervals with the same status count as one run** for "since", closures and durations.
+- **What moves**, per kind of traffic: trade (commercial cargo), transit (cargo to or from third countries),
+  aid (UN and NGO humanitarian cargo), travellers (people with documents, either way) and returnees (people
+  returning or deported, one way). An open interval: every kind open; closed: every kind closed; restricted:
+  the row says which kinds move (open), are limited (restricted) or are barred (closed), and any kind it
+  does not name is unknown. Choose a kind under Traffic to count status, days and closures for it.
 - **Where the data comes from:** curated CSV files in `data/`, each row naming its sources; where sources
   disagree, both are cited and the row's notes say how. To cite a row, give its id and its sources, e.g.
   "Border Crossing Status, status_intervals `torkham-2025-02-21` (PTI via The Week, 19 Mar 2025)".
@@ -83,6 +88,7 @@ def read_url_once(crossing_ids: list[str]) -> list[str]:
     st.session_state["f_to"] = filters.window_to
     st.session_state["f_as_of"] = filters.as_of
     st.session_state["f_statuses"] = list(filters.statuses or STATUS_CHOICES)
+    st.session_state["f_traffic"] = filters.traffic
     return warnings
 
 
@@ -97,9 +103,13 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
         st.date_input("As of", key="f_as_of", help="The data is cut at this date. Empty: today.", **DATE_LIMITS)
         st.multiselect("Statuses", options=list(STATUS_CHOICES), key="f_statuses",
                        help="Which statuses the cards, timeline and interval table show. Empty means all.")
+        st.selectbox("Traffic", options=[None, *TRAFFIC_KINDS], key="f_traffic",
+                     format_func=lambda k: "the whole crossing" if k is None else k,
+                     help="Count status, days and closures for one kind of traffic: trade, transit, aid, "
+                          "travellers or returnees (see How to read this).")
     state = st.session_state
     return Filters(tuple(state["f_crossings"]), state["f_from"], state["f_to"], state["f_as_of"],
-                   tuple(state["f_statuses"]))
+                   tuple(state["f_statuses"]), state["f_traffic"])
 
 
 def write_url(filters: Filters, crossing_ids: list[str]) -> None:
@@ -114,7 +124,8 @@ def draw_header(plan: ViewPlan, crossings: pd.DataFrame) -> None:
     st.markdown(
         f"When the land crossings between {md(coverage_text(crossings))} were open, closed or restricted, which "
         "agreements and moratoria applied, and where every fact comes from.  \n"
-        f"**As of {plan.as_of}** · window {plan.window.start} to {plan.window.end} · data last updated "
+        f"**As of {plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
+        + f" · window {plan.window.start} to {plan.window.end} · data last updated "
         f"{plan.updated or 'unknown'} (the newest source in the store)"
     )
     for warning in plan.warnings:
@@ -141,8 +152,11 @@ def draw_card(card: Card) -> None:
     title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
     word, colour, icon = BADGES[card.status]
     lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {word}]", md(card.status_text)]
+    # each kind as a word in its colour: can trade cross today?
+    lines.append("What moves: " + " ".join(f":{BADGES[status][1]}-badge[{kind} {status}]"
+                                            for kind, status in card.traffic.items()))
     if card.detail:
-        lines.append(f"What moves: {md(card.detail)}")
+        lines.append(f"Detail: {md(card.detail)}")
     lines.append(f"In the window: {card.closures} closure(s), {card.closed_days} closed day(s)")
     lines.append(f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record")
     source = f"Newest source: {card.newest_source}" if card.newest_source else "Newest source: none dated"

@@ -25,6 +25,9 @@ __all__ = ["write_synthetic"]
 REPO_DATA = (Path(__file__).resolve().parent.parent / "data").resolve()
 # The generated history ends around this date, so that benchmarks can use fixed recent windows.
 END = date(2025, 1, 1)
+# What moves in a restricted spell (moves, limited, barred), taken in turn; some name only a few kinds.
+TRAFFIC_PATTERNS = [("trade;transit", "", "travellers"), ("aid", "returnees", "trade;transit;travellers"),
+                    ("", "trade", ""), ("returnees", "", "")]
 MEAN_INTERVAL_DAYS = 40  # a little under the mean generated, so every crossing reaches the recent windows
 
 
@@ -82,9 +85,10 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
             length = {"open": rng.randint(10, 120), "closed": rng.randint(1, 60), "restricted": rng.randint(1, 30)}
             end = day + timedelta(days=length[status])
             last = i == count - 1 and ongoing_last
+            traffic = TRAFFIC_PATTERNS[i % len(TRAFFIC_PATTERNS)] if status == "restricted" else ("", "", "")
             w.writerow([f"syn-{c}-{i}", f"syn-crossing-{c}", status, day.isoformat(), "" if last else end.isoformat(),
-                        "cargo only" if status == "restricted" else "", "synthetic cause" if status == "closed" else "",
-                        cite(), ""])
+                        *traffic, "cargo only" if status == "restricted" else "",
+                        "synthetic cause" if status == "closed" else "", cite(), ""])
             written += 1
             day = end
 

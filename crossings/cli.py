@@ -15,9 +15,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from crossings.core.csvout import data_file_text, summary_csv
-from crossings.core.days import Window, current_status, default_window
-from crossings.core.records import TABLES
+from crossings.core.days import Window, covering_intervals, current_status, default_window
+from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.sources import SourceDates, is_stale
+from crossings.core.traffic import access_by_kind, check_traffic, for_traffic, traffic_statuses, traffic_text
 from crossings.core.validation import LoadRejected, Problem, check_dataset, parse_date
 from db.engine import (
     DEFAULT_DATA_DIR,
@@ -60,6 +61,22 @@ class IsoDate(click.ParamType):
 
 
 DATE = IsoDate()
+
+
+class TrafficKind(click.ParamType):
+    name = "KIND"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return str(check_traffic(str(value)))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+TRAFFIC_OPTION = click.option(
+    "--traffic", type=TrafficKind(), default=None,
+    help=f"Count for one kind of traffic ({', '.join(TRAFFIC_KINDS)}); default: the crossing as a whole.",
+)
 # Data files larger than this get a progress bar on stderr while they load.
 PROGRESS_BAR_BYTES = 10_000_000
 DB_OPTION = click.option(
@@ -111,11 +128,14 @@ def _read_store(db_url: str | None) -> dict[str, pd.DataFrame]:
         return read_all(connection)
 
 
-def _read_spans(db_url: str | None, since: date | None, until: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_spans(db_url: str | None, since: date | None, until: date, traffic: str | None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Crossings and only the interval columns the day counts need: `summary` stays fast on a
-    large store because it reads no text and no link tables."""
+    large store because it reads no text and no link tables. With a kind of traffic, the
+    intervals as that kind sees them."""
     with _reading(database_url(db_url)) as connection:
-        return crossing_names(connection), interval_spans(connection, since, until, with_ids=False)
+        spans = interval_spans(connection, since, until, with_ids=False, traffic=[traffic] if traffic else [])
+        return crossing_names(connection), for_traffic(spans, traffic)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -187,33 +207,40 @@ def validate(data_dir: Path) -> None:
 
 @cli.command()
 @AS_OF_OPTION
+@TRAFFIC_OPTION
 @DB_OPTION
-def status(as_of: date | None, db_url: str | None) -> None:
-    """Each crossing's status on the as-of date, since when, and its newest source."""
+def status(as_of: date | None, traffic: str | None, db_url: str | None) -> None:
+    """Each crossing's status on the as-of date, since when, what moves, and its newest source."""
     as_of = as_of or date.today()
     # Only what the table needs: the intervals that reach the as-of date (with the chains of
-    # same-status intervals leading into them, for "since"), the current ones' detail, and
-    # which sources each crossing cites; not the whole store.
+    # same-status intervals leading into them, for "since"), the current ones' detail and lists,
+    # and which sources each crossing cites; not the whole store.
     with _reading(database_url(db_url)) as connection:
         crossings = crossing_names(connection)
         ids = list(crossings["crossing_id"])
-        now = current_status(interval_spans(connection, as_of, as_of), ids, as_of).set_index("crossing_id")
-        current = [i for i in now["interval_id"] if i is not None]
-        details = read_table(connection, "status_intervals", row_ids=current).set_index("interval_id")["detail"]
+        spans = interval_spans(connection, as_of, as_of, traffic=[traffic] if traffic else [])
+        now = current_status(for_traffic(spans, traffic), ids, as_of).set_index("crossing_id")
+        # what moves comes from the interval covering the as-of date, whatever kind is counted
+        covering = covering_intervals(spans, ids, as_of)
+        current = read_table(connection, "status_intervals",
+                             row_ids=[i for i in covering.values() if i is not None]).set_index("interval_id")
         newest = SourceDates(interval_sources(connection), read_table(connection, "sources")).newest(ids, as_of)
-    click.echo(f"as of {as_of}")
-    header = ("crossing_id", "crossing", "status", "since", "days", "newest source", "detail")
+    click.echo(f"as of {as_of}" + (f", for {traffic}" if traffic else ""))
+    header = ("crossing_id", "crossing", "status", "since", "days", "what moves", "newest source", "detail")
     rows = []
     for crossing in crossings.itertuples(index=False):
         row = now.loc[crossing.crossing_id]
+        interval = current.loc[covering[crossing.crossing_id]] if covering[crossing.crossing_id] else None
+        moves = traffic_statuses(None if interval is None else interval["status"],
+                                 {} if interval is None else access_by_kind(interval))
         day = newest[crossing.crossing_id]
-        stale = is_stale(day, as_of)
         rows.append((
             crossing.crossing_id, crossing.name, row["status"],
             "" if row["since"] is None else row["since"].isoformat(),
             "" if row["since"] is None else str(row["days"]),
-            ("none" if day is None else day.isoformat()) + (" (stale)" if stale else ""),
-            (details.get(row["interval_id"]) or "") if row["interval_id"] else "",
+            traffic_text(moves),
+            ("none" if day is None else day.isoformat()) + (" (stale)" if is_stale(day, as_of) else ""),
+            (interval["detail"] or "") if interval is not None else "",
         ))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
@@ -228,16 +255,18 @@ def status(as_of: date | None, db_url: str | None) -> None:
 @click.option("--crossing", "crossing_ids", multiple=True, metavar="ID",
               help="Only this crossing (repeatable); default: all.")
 @AS_OF_OPTION
+@TRAFFIC_OPTION
 @DB_OPTION
 def summary(window_from: date | None, window_to: date | None, crossing_ids: tuple[str, ...],
-            as_of: date | None, db_url: str | None) -> None:
-    """CSV on stdout: per crossing, status on the as-of date and day counts in the window."""
+            as_of: date | None, traffic: str | None, db_url: str | None) -> None:
+    """CSV on stdout: per crossing, status on the as-of date and day counts in the window
+    (for one kind of traffic with --traffic)."""
     as_of = as_of or date.today()
     if window_from is not None and window_to is not None and window_to < window_from:
         _fail(f"--from {window_from} is after --to {window_to}", 2)
     # Everything before the window matters only through runs that reach into it, and nothing
     # after the as-of date counts: read just that.
-    crossings, spans = _read_spans(db_url, since=window_from, until=as_of)
+    crossings, spans = _read_spans(db_url, since=window_from, until=as_of, traffic=traffic)
     selected = _check_crossings(crossing_ids, crossings)
     start = window_from or default_window(spans, as_of).start
     end = window_to or as_of

@@ -15,7 +15,8 @@ from typing import IO, Any, cast
 from sqlalchemy import Connection, Engine, delete, insert
 from sqlalchemy.exc import IntegrityError
 
-from crossings.core.records import DATE, TABLES, TableSpec
+from crossings.core.records import DATE, TABLES, TRAFFIC_KINDS, TableSpec
+from crossings.core.traffic import access_by_kind
 from crossings.core.validation import LoadRejected, Opener, check_dataset
 from db.models import LINK_TABLES, Base, Meta
 
@@ -78,22 +79,26 @@ class _Writer:
         if self.error is not None:
             return
         lists = [c.name for c in spec.list_columns]
-        plain = [c for c in spec.columns if c.kind != "refs"]
+        plain = [c for c in spec.columns if c.kind not in ("refs", "kinds")]
         # Dates go in as their checked ISO text: the driver binds it to a DATE column on both stores.
         getters = [(c.name, c.kind == DATE) for c in plain]
+        traffic = bool(spec.traffic_columns)  # the moves, limited and barred lists: a column per kind
         position = self.counts[spec.name]
         rows: list[tuple[Any, ...]] = []
         links: dict[str, list[tuple[Any, str, int]]] = {name: [] for name in lists}
         for record, raw in batch:
             self.digest.update("\x1f".join(raw.values()).encode() + b"\x1e")
-            rows.append((*((raw[name] or None) if is_date else record[name] for name, is_date in getters), position))
+            values = [(raw[name] or None) if is_date else record[name] for name, is_date in getters]
+            if traffic:
+                values.extend(access_by_kind(record).values())
+            rows.append((*values, position))
             position += 1
             owner = record[spec.id_column]
             for name in lists:
                 links[name].extend((owner, target, i) for i, target in enumerate(record[name]))
         try:
-            self.connection.exec_driver_sql(
-                self._statement(spec.name, spec.name, [c.name for c in plain] + ["position"]), rows)
+            columns = [c.name for c in plain] + (list(TRAFFIC_KINDS) if traffic else []) + ["position"]
+            self.connection.exec_driver_sql(self._statement(spec.name, spec.name, columns), rows)
             for name in lists:
                 if links[name]:
                     link = LINK_TABLES[(spec.name, name)]

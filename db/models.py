@@ -96,6 +96,13 @@ class StatusInterval(Base):
     status: Mapped[str] = mapped_column(String(20))
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
+    # one column per kind of traffic (crossings.core.records.TRAFFIC_KINDS): moves, limited,
+    # barred, or NULL when the row does not name it (migration 0005 says why)
+    trade: Mapped[str | None] = mapped_column(String(10))
+    transit: Mapped[str | None] = mapped_column(String(10))
+    aid: Mapped[str | None] = mapped_column(String(10))
+    travellers: Mapped[str | None] = mapped_column(String(10))
+    returnees: Mapped[str | None] = mapped_column(String(10))
     detail: Mapped[str | None] = mapped_column(Text)
     cause: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)

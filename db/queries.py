@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select, text
 
-from crossings.core.records import TABLES, TableSpec, table
+from crossings.core.records import ACCESS_LISTS, TABLES, TRAFFIC_KINDS, TableSpec, table
+from crossings.core.traffic import check_traffic, kind_status, lists_of
 from db.packed import packed_spans_sql, unpack_spans
 
 # db.models (SQLAlchemy's ORM) is imported by the functions that build queries from it, not here:
@@ -91,8 +92,9 @@ def _read_rows(connection: Connection, spec: TableSpec, crossing_ids: Sequence[s
 
     stored = Base.metadata.tables[spec.name]
     key = stored.c[spec.id_column]
-    plain = [c.name for c in spec.columns if c.name not in {lc.name for lc in spec.list_columns}]
-    query = select(*(stored.c[name] for name in plain)).order_by(stored.c.position)
+    plain = [c.name for c in spec.columns if c.kind not in ("refs", "kinds")]
+    kinds = list(TRAFFIC_KINDS) if spec.traffic_columns else []
+    query = select(*(stored.c[name] for name in [*plain, *kinds])).order_by(stored.c.position)
     chosen = []
     if crossing_ids is not None:
         chosen.append(stored.c.crossing_id.in_(list(crossing_ids)))
@@ -100,7 +102,11 @@ def _read_rows(connection: Connection, spec: TableSpec, crossing_ids: Sequence[s
         chosen.append(key.in_(row_ids))  # an expanding bound parameter: the ids are never SQL text
     query = query.where(*chosen)
     rows = connection.execute(query).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=plain, dtype=object)
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=[*plain, *kinds], dtype=object)
+    if kinds:  # the lists back from one column per kind, in vocabulary order (as the files have them)
+        traffic = [lists_of(dict(zip(kinds, r, strict=True))) for r in frame[kinds].itertuples(index=False)]
+        for name in ACCESS_LISTS:
+            frame[name] = [row[name] for row in traffic]
     for column in spec.list_columns:
         link = LINK_TABLES[(spec.name, column.name)]
         link_query = select(link.c.owner_id, link.c.target_id).order_by(link.c.owner_id, link.c.position)
@@ -163,7 +169,7 @@ SPAN_CHUNK_ROWS = 100_000
 
 
 def interval_spans(connection: Connection, since: date | None = None, until: date | None = None,
-                   with_ids: bool = True) -> pd.DataFrame:
+                   with_ids: bool = True, traffic: Sequence[str] = ()) -> pd.DataFrame:
     """Only what day arithmetic needs of the intervals, fast: interval_id (unless with_ids is
     False), crossing_id, status, start_date, end_date (datetime64 days; NaT when ongoing),
     ordered by crossing and start.
@@ -174,8 +180,15 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
     touch [since, until] are read, plus the chains of adjacent same-status intervals that lead
     into them, so that every run that reaches the range keeps its true start (for "since" and
     the full length of a closure).
+
+    `traffic` adds a column per kind named (the list the interval puts it in, or None); with
+    `since` it names one kind at most, and the chains followed are then those of that kind's status.
     """
-    columns = SPAN_COLUMNS if with_ids else SPAN_COLUMNS[1:]
+    traffic = [str(check_traffic(kind)) for kind in traffic]
+    if since is not None and len(traffic) > 1:
+        raise ValueError("a windowed read follows the runs of one kind of traffic at most")
+    # the kinds are checked against the vocabulary above: column names, never text from outside
+    columns = (SPAN_COLUMNS if with_ids else SPAN_COLUMNS[1:]) + list(traffic)
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     # Column and table names are constants; the two dates are bound parameters.
     conditions, params = [], []
@@ -186,7 +199,7 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
         conditions.append(f"start_date <= {mark}")
         params.append(until.isoformat())
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    packed = None if with_ids else packed_spans_sql(connection.dialect.name)
+    packed = None if with_ids or traffic else packed_spans_sql(connection.dialect.name)
     sql = (packed + where + " GROUP BY crossing_id" if packed is not None
            else f"SELECT {', '.join(columns)} FROM status_intervals{where} ORDER BY crossing_id, start_date")  # noqa: S608
     if not connection.in_transaction():
@@ -212,12 +225,21 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
         at = {name: i for i, name in enumerate(columns)}
         found = []
         heads = frame.drop_duplicates("crossing_id")
-        for crossing, status, first in zip(heads["crossing_id"], heads["status"], heads["start_date"], strict=True):
+        kind = traffic[0] if traffic else None
+
+        def seen_as(status: str, access: str | None) -> str:  # the status the runs are made of
+            return kind_status(status, access) if kind else status
+
+        for crossing, status, access, first in zip(heads["crossing_id"], heads["status"],
+                                                   heads[kind] if kind else heads["status"], heads["start_date"],
+                                                   strict=True):
             start = first.date().isoformat()
+            head = seen_as(status, access)
             while True:
                 cursor.execute(previous, (crossing, start))
                 row = cursor.fetchone()
-                if row is None or row[at["status"]] != status or str(row[at["end_date"]]) != start:
+                if (row is None or str(row[at["end_date"]]) != start
+                        or seen_as(row[at["status"]], row[at[kind]] if kind else None) != head):
                     break
                 found.append(row)
                 start = str(row[at["start_date"]])

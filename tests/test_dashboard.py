@@ -65,7 +65,9 @@ def test_torkham_card_shows_the_curated_facts(page: AppTest) -> None:
     assert "Newest source: 2025-03-19" in text and "**stale**" not in text
     # the status as a word in a coloured badge: never colour alone
     badges = [re.findall(r":\w+-badge\[[^\]]*\]", m.value) for m in at.markdown if "-badge[" in m.value]
-    assert badges == [[":green-badge[:material/check_circle: open]"]]
+    assert badges == [[":green-badge[:material/check_circle: open]", ":green-badge[trade open]",
+                       ":green-badge[transit open]", ":green-badge[aid open]", ":green-badge[travellers open]",
+                       ":green-badge[returnees open]"]]
 
 
 def test_unknown_is_not_open(page: AppTest) -> None:
@@ -74,7 +76,8 @@ def test_unknown_is_not_open(page: AppTest) -> None:
     assert "unknown: no report covers this date" in text and "open since" not in text
     assert "**stale** (older than 30 days)" in text
     badges = [re.findall(r":\w+-badge\[[^\]]*\]", m.value) for m in at.markdown if "-badge[" in m.value]
-    assert badges == [[":gray-badge[:material/help: unknown]"]]
+    kinds = ("trade", "transit", "aid", "travellers", "returnees")
+    assert badges == [[":gray-badge[:material/help: unknown]", *(f":gray-badge[{k} unknown]" for k in kinds)]]
 
 
 @pytest.mark.parametrize(

@@ -193,6 +193,30 @@ def test_summary_cli_reads_a_window_and_matches_the_page_numbers(synthetic_store
     assert out == expected
 
 
+def what_moves(intervals: pd.DataFrame, interval_id: str | None) -> str:
+    """The status column's words, written out here from the interval's lists."""
+    if interval_id is None:
+        return ", ".join(f"{k} unknown" for k in KINDS)
+    row = intervals.set_index("interval_id").loc[interval_id]
+    if row["status"] != "restricted":
+        return ", ".join(f"{k} {row['status']}" for k in KINDS)
+    word = {"moves": "open", "limited": "restricted", "barred": "closed"}
+    found = {k: word[name] for name in ("moves", "limited", "barred") for k in row[name]}
+    return ", ".join(f"{k} {found.get(k, 'unknown')}" for k in KINDS)
+
+
+KINDS = ["trade", "transit", "aid", "travellers", "returnees"]
+AS_OF = D("2021-07-01")
+
+
+def covering(intervals: pd.DataFrame, crossing_id: str) -> str | None:
+    """The interval of this crossing whose days include AS_OF, found row by row."""
+    for row in intervals[intervals["crossing_id"] == crossing_id].itertuples():
+        if row.start_date <= AS_OF and (row.end_date is None or row.end_date > AS_OF):
+            return row.interval_id
+    return None
+
+
 def test_status_cli_reads_only_what_it_shows_and_agrees_with_the_whole_store(synthetic_store: str) -> None:
     code, out, err = run_cli(["status", "--as-of", "2021-07-01", "--db", synthetic_store])
     assert code == 0, err
@@ -206,7 +230,7 @@ def test_status_cli_reads_only_what_it_shows_and_agrees_with_the_whole_store(syn
     newest = newest_source_dates(store["status_intervals"], store["sources"], ids, D("2021-07-01"))
     details = store["status_intervals"].set_index("interval_id")["detail"]
     header, lines = out.splitlines()[1], out.splitlines()[2:]
-    names = ["crossing_id", "crossing", "status", "since", "days", "newest source", "detail"]
+    names = ["crossing_id", "crossing", "status", "since", "days", "what moves", "newest source", "detail"]
     found = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", header)]
     assert [name for _, name in found] == names
     starts = [at for at, _ in found]
@@ -219,6 +243,8 @@ def test_status_cli_reads_only_what_it_shows_and_agrees_with_the_whole_store(syn
         stale = " (stale)" if day is None or (D("2021-07-01") - day).days > 30 else ""
         expected = [cid, store["crossings"].set_index("crossing_id").loc[cid, "name"], row["status"],
                     row["since"].isoformat() if row["since"] else "", str(row["days"]) if row["since"] else "",
+                    what_moves(store["status_intervals"], covering(store["status_intervals"], cid)),
                     (day.isoformat() if day else "none") + stale,
-                    (details.get(row["interval_id"]) or "") if row["interval_id"] else ""]
+                    (details.get(covering(store["status_intervals"], cid)) or "")
+                    if covering(store["status_intervals"], cid) else ""]
         assert cells == expected, (cells, expected)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "ACCESS_LISTS",
     "AGREEMENT_KINDS",
     "DATE_PRECISIONS",
     "EVENT_KINDS",
@@ -12,6 +13,7 @@ __all__ = [
     "LIST_SEPARATOR",
     "STATUSES",
     "TABLES",
+    "TRAFFIC_KINDS",
     "UNKNOWN",
     "Column",
     "TableSpec",
@@ -19,6 +21,11 @@ __all__ = [
 ]
 
 STATUSES = ("open", "closed", "restricted")
+# Kinds of traffic an interval can say moves, is limited or is barred (data/README.md defines each).
+TRAFFIC_KINDS = ("trade", "transit", "aid", "travellers", "returnees")
+# The three lists of a status interval, in file order: what moves, what moves with a limit the
+# detail states, and what is barred.
+ACCESS_LISTS = ("moves", "limited", "barred")
 # A day no interval covers: no source reports it, which is not the same as open.
 UNKNOWN = "unknown"
 AGREEMENT_KINDS = ("ceasefire", "trade", "transit", "security", "border-management", "other")
@@ -30,8 +37,8 @@ LIST_SEPARATOR = ";"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # Column kinds the validator understands.
-ID, TEXT, DATE, FLOAT, COUNTRY, URL, ENUM, REF, REFS = (
-    "id", "text", "date", "float", "country", "url", "enum", "ref", "refs",
+ID, TEXT, DATE, FLOAT, COUNTRY, URL, ENUM, REF, REFS, KINDS = (
+    "id", "text", "date", "float", "country", "url", "enum", "ref", "refs", "kinds",
 )
 
 
@@ -71,7 +78,13 @@ class TableSpec:
 
     @property
     def list_columns(self) -> tuple[Column, ...]:
+        """The ';' lists of ids, stored as link tables."""
         return tuple(c for c in self.columns if c.kind == REFS)
+
+    @property
+    def traffic_columns(self) -> tuple[Column, ...]:
+        """The ';' lists of traffic kinds (moves, limited, barred), stored as one column per kind."""
+        return tuple(c for c in self.columns if c.kind == KINDS)
 
 
 def _sources(ref: str = "sources", required: bool = True) -> Column:
@@ -116,6 +129,7 @@ TABLES: tuple[TableSpec, ...] = (
             Column("status", ENUM, required=True, choices=STATUSES),
             Column("start_date", DATE, required=True),
             Column("end_date", DATE),
+            *(Column(name, KINDS, choices=TRAFFIC_KINDS) for name in ACCESS_LISTS),
             Column("detail"),
             Column("cause"),
             _sources(),

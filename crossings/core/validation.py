@@ -24,17 +24,20 @@ from urllib.parse import urlsplit
 
 from crossings.core.days import NO_END
 from crossings.core.records import (
+    ACCESS_LISTS,
     COUNTRY,
     DATE,
     ENUM,
     FLOAT,
     FORMULA_TRIGGERS,
     ID,
+    KINDS,
     LIST_SEPARATOR,
     REF,
     REFS,
     TABLES,
     TEXT,
+    TRAFFIC_KINDS,
     URL,
     Column,
     TableSpec,
@@ -296,6 +299,25 @@ def _field_parser(spec: TableSpec, column: Column) -> Callable[[str, _Known | No
             if len(set(items)) != len(items):
                 raise ValueError(f"an id appears twice in {text!r}")
             return items
+    elif kind == KINDS:
+        choices = frozenset(column.choices)
+
+        def parse(text: str, known: _Known | None) -> Any:
+            if common(text):
+                return []
+            items = text.split(LIST_SEPARATOR)
+            if "" in items:
+                raise ValueError(f"empty item in the '{LIST_SEPARATOR}'-separated list {text!r}")
+            unknown = [i for i in items if i not in choices]
+            if unknown:
+                raise ValueError(f"{unknown[0][:40]!r} is not a kind of traffic; the kinds are "
+                                 f"{', '.join(column.choices)}")
+            if len(set(items)) != len(items):
+                raise ValueError(f"a kind appears twice in {text!r}")
+            in_order = [c for c in column.choices if c in items]
+            if items != in_order:
+                raise ValueError(f"list the kinds in this order: {LIST_SEPARATOR.join(in_order)}")
+            return items
     else:  # pragma: no cover - every kind of records.py is handled above
         raise AssertionError(kind)
     return parse
@@ -349,6 +371,7 @@ def _row_problems(spec: TableSpec, record: dict[str, Any]) -> list[tuple[str, st
         if start and end and end <= start:
             found.append(("end_date", f"{end} is not after start_date {start} "
                           "(end_date is the first day of the next status)"))
+        found.extend(_traffic_problems(record))
     elif spec.name == "agreements":
         begins = record["effective_from"] or record["signed_on"]
         until = record["valid_until"]
@@ -364,6 +387,33 @@ def _row_problems(spec: TableSpec, record: dict[str, Any]) -> list[tuple[str, st
             found.append(("date", "with date_precision month the date is the month's first day"))
         if day and precision == "year" and (day.month, day.day) != (1, 1):
             found.append(("date", "with date_precision year the date is the year's first day"))
+    return found
+
+
+def _traffic_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rules of the moves, limited and barred lists (data/README.md, "What moves")."""
+    lists = {name: record[name] or [] for name in ACCESS_LISTS}
+    status = record["status"]
+    if status in ("open", "closed"):
+        named = [name for name in ACCESS_LISTS if lists[name]]
+        meaning = "everything moves" if status == "open" else "nothing moves"
+        return [(name, f"leave it empty for an {status} interval ({meaning}); use restricted to name "
+                       "what moves, is limited or is barred") for name in named]
+    if status != "restricted":
+        return []
+    if not any(lists.values()):
+        return [("moves", "a restricted interval names at least one kind of traffic in moves, limited or barred")]
+    found = []
+    seen: dict[str, str] = {}
+    for name in ACCESS_LISTS:
+        for kind in lists[name]:
+            if kind in seen:
+                found.append((name, f"{kind!r} is already in {seen[kind]}: a kind of traffic is in one list at most"))
+            seen.setdefault(kind, name)
+    if len(lists["moves"]) == len(TRAFFIC_KINDS):
+        found.append(("moves", "every kind of traffic moves: that is an open interval, not a restricted one"))
+    if len(lists["barred"]) == len(TRAFFIC_KINDS):
+        found.append(("barred", "every kind of traffic is barred: that is a closed interval, not a restricted one"))
     return found
 
 

@@ -17,6 +17,7 @@ from crossings.core.commitments import Commitment, CommitmentIndex
 from crossings.core.days import (
     StatusRuns,
     Window,
+    covering_intervals,
     current_from_runs,
     days_text,
     last_closures_from_runs,
@@ -24,6 +25,7 @@ from crossings.core.days import (
 )
 from crossings.core.records import UNKNOWN
 from crossings.core.sources import SourceDates, is_stale
+from crossings.core.traffic import access_by_kind, for_traffic, traffic_statuses, with_access
 
 __all__ = ["COUNTRY_NAMES", "Card", "closure_text", "coverage_text", "crossing_cards", "places_text", "sides_text",
            "soonest_first", "urgency_order"]
@@ -118,12 +120,18 @@ class Card:
     newest_source: date | None
     stale: bool
     commitments: list[Commitment] = field(default_factory=list)
+    # each kind of traffic's status on the as-of date, from the interval covering it
+    traffic: dict[str, str] = field(default_factory=dict)
+    # the kind the status, since, days and closures are for (None: the crossing as a whole)
+    kind: str | None = None
 
     @property
     def status_text(self) -> str:
+        subject = f"{self.kind}: " if self.kind else ""
         if self.status == UNKNOWN:
-            return "unknown: no report covers this date"
-        return f"{self.status} since {self.since} ({days_text(self.days)})"
+            return subject + ("unknown: no report on this kind of traffic covers this date" if self.kind
+                              else "unknown: no report covers this date")
+        return f"{subject}{self.status} since {self.since} ({days_text(self.days)})"
 
 
 def crossing_cards(
@@ -136,6 +144,8 @@ def crossing_cards(
     as_of: date,
     *,
     runs: StatusRuns | None = None,
+    covering: dict[str, str | None] | None = None,
+    traffic: str | None = None,
     source_dates: SourceDates | None = None,
     commitment_index: CommitmentIndex | None = None,
     summary: pd.DataFrame | None = None,
@@ -145,12 +155,18 @@ def crossing_cards(
 
     A card lists the agreements and moratoria covering the crossing that are in force on the
     as-of date, and those that expired within RECENTLY_EXPIRED_DAYS before it. `intervals`
-    needs only the rows of the intervals current on the as-of date (for their detail and
-    cause) when `runs` and `source_dates`, built once per store version, are given. `summary`
+    needs only the rows of the intervals current on the as-of date (for their detail, cause and
+    traffic lists) when `runs` and `source_dates`, built once per store version, are given. `summary`
     (summary_table for the same window and as-of date) and `newest` may cover more crossings.
+
+    With a kind of traffic, `runs` are that kind's runs (status, since, days and closures are the
+    kind's). `covering` names the interval covering the as-of date per crossing (its detail, cause
+    and traffic lists are shown); without it, it is found in `intervals`.
     """
     ids = list(crossings["crossing_id"])
-    runs = runs if runs is not None else StatusRuns(intervals)
+    if runs is None:
+        runs = StatusRuns(for_traffic(with_access(intervals), traffic))
+    covering = covering if covering is not None else covering_intervals(intervals, ids, as_of)
     cut = runs.at(as_of, ids)  # once for these crossings; every number below comes from it
     # The page passes the summary and newest source dates it has already computed for more crossings.
     summary = summary if summary is not None else summary_from_runs(crossings, cut, window, as_of)
@@ -158,8 +174,7 @@ def crossing_cards(
     counted = {row["crossing_id"]: row for row in summary[["crossing_id", "closures", "closed_days"]]
                .to_dict("records")}
     now = {row["crossing_id"]: row for row in current_from_runs(cut, ids, as_of).to_dict("records")}
-    texts = ({row["interval_id"]: row for row in intervals[["interval_id", "detail", "cause"]].to_dict("records")}
-             if not intervals.empty else {})
+    texts = ({row["interval_id"]: row for row in intervals.to_dict("records")} if not intervals.empty else {})
     closures = {row["crossing_id"]: row for row in last_closures_from_runs(cut).to_dict("records")}
     if newest is None:
         newest = (source_dates or SourceDates.of_intervals(intervals, sources)).newest(ids, as_of)
@@ -173,7 +188,8 @@ def crossing_cards(
     for crossing in crossings.to_dict("records"):
         cid = crossing["crossing_id"]
         status = now[cid]
-        interval = texts.get(status["interval_id"]) if status["interval_id"] is not None else None
+        interval_id = covering.get(cid)
+        interval = texts.get(interval_id) if interval_id is not None else None
         source_day = newest[cid]
         cards.append(Card(
             crossing_id=cid,
@@ -191,5 +207,8 @@ def crossing_cards(
             newest_source=source_day,
             stale=is_stale(source_day, as_of),
             commitments=soonest_first([*by_crossing.get(cid, []), *whole_border]),
+            traffic=traffic_statuses(None if interval is None else interval["status"],
+                                     {} if interval is None else access_by_kind(interval)),
+            kind=traffic,
         ))
     return cards

@@ -1,4 +1,4 @@
-"""The page's filters and their URL form: parameters crossing, from, to, as_of, status.
+"""The page's filters and their URL form: parameters crossing, from, to, as_of, status, traffic.
 
 The parameter names are part of the product (people bookmark and share these URLs), so they
 never change. Parsing is pure and forgiving: a bad value gives a short warning and falls back
@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from crossings.core.days import Window
-from crossings.core.records import STATUSES, UNKNOWN
+from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
+from crossings.core.traffic import check_traffic
 from crossings.core.validation import parse_date
 
 __all__ = ["PARAMS", "STATUS_CHOICES", "Filters", "parse_query", "shown_value", "to_query", "window_for"]
 
 PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"
-PARAMS = (PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS)
+PARAM_TRAFFIC = "traffic"
+PARAMS = (PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS, PARAM_TRAFFIC)
 STATUS_CHOICES = (*STATUSES, UNKNOWN)
 # A warning quotes at most this much of a bad value: enough to recognise it, never a wall of text.
 SHOWN_CHARS = 40
@@ -35,6 +37,7 @@ class Filters:
     window_to: date | None = None  # None: the as-of date
     as_of: date | None = None  # None: today
     statuses: tuple[str, ...] = ()  # empty: every status
+    traffic: str | None = None  # None: the crossing as a whole; else one kind of traffic
 
 
 def shown_value(value: str) -> str:
@@ -73,10 +76,17 @@ def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str]
     window_from = _date(params, PARAM_FROM, warnings)
     window_to = _date(params, PARAM_TO, warnings)
     as_of = _date(params, PARAM_AS_OF, warnings)
+    traffic = None
+    asked = [v for v in params.get(PARAM_TRAFFIC, []) if v != ""]
+    if asked:
+        try:
+            traffic = check_traffic(asked[-1])
+        except ValueError:
+            warnings.append(f"Ignored traffic={shown_value(asked[-1])}: the kinds are {', '.join(TRAFFIC_KINDS)}.")
     if window_from and window_to and window_from > window_to:
         warnings.append(f"Ignored from={window_from} and to={window_to}: the window starts after it ends.")
         window_from = window_to = None
-    return Filters(crossings, window_from, window_to, as_of, statuses), warnings
+    return Filters(crossings, window_from, window_to, as_of, statuses, traffic), warnings
 
 
 def to_query(filters: Filters, crossing_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -92,6 +102,8 @@ def to_query(filters: Filters, crossing_ids: Sequence[str]) -> dict[str, list[st
         query[PARAM_AS_OF] = [filters.as_of.isoformat()]
     if filters.statuses and set(filters.statuses) != set(STATUS_CHOICES):
         query[PARAM_STATUS] = list(filters.statuses)
+    if filters.traffic:
+        query[PARAM_TRAFFIC] = [filters.traffic]
     return query
 
 

@@ -5,7 +5,7 @@ intervals into vectorised filters; the page then reads the text of the rows it d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -22,8 +22,9 @@ from crossings.core.days import (
     from_day_number,
     status_codes,
 )
-from crossings.core.records import STATUSES
+from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import SourceDates
+from crossings.core.traffic import kind_statuses
 from crossings.page.tables import INTERVAL_TABLE_COLUMNS
 
 __all__ = ["IntervalIndex", "StoreIndexes", "build_indexes"]
@@ -46,30 +47,64 @@ class IntervalIndex:
         self.status = status_codes(spans["status"])[order]  # index into STATUSES
         self.start = start[order]
         self.end = day_numbers(spans["end_date"], NO_END)[order]
+        # each kind's status per interval (index into STATUSES, UNKNOWN_CODE where the row does not
+        # name the kind), when the spans carry the traffic columns
+        words = spans["status"].to_numpy(dtype=object)
+        self.kind_status = {
+            kind: _codes(kind_statuses(words, spans[kind].to_numpy(dtype=object)))[order]
+            for kind in TRAFFIC_KINDS if kind in spans
+        }
+
+    def status_of(self, traffic: str | None) -> np.ndarray:
+        """Each interval's status code, crossing-wide or for one kind of traffic."""
+        return self.status if traffic is None else self.kind_status[traffic]
+
+    def spans(self, traffic: str | None = None) -> pd.DataFrame:
+        """The intervals as spans (crossing_id, status, start_date, end_date, interval_id), for one kind
+        of traffic as that kind sees them (rows where it is unknown left out)."""
+        codes = self.status_of(traffic)
+        keep = codes != UNKNOWN_CODE
+        return pd.DataFrame({
+            "interval_id": self.interval_id[keep],
+            "crossing_id": self.crossing_ids[self.crossing[keep]],
+            "status": np.asarray(STATUSES, dtype=object)[codes[keep]],
+            "start_date": self.start[keep].astype("datetime64[D]"),
+            "end_date": np.where(self.end[keep] == NO_END, np.datetime64("NaT"),
+                                 self.end[keep].astype("datetime64[D]")),
+        })
 
     def __len__(self) -> int:
         return len(self.start)
 
-    def matching(self, window: Window, as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str]
-                 ) -> np.ndarray:
-        """Positions of the intervals of these crossings and statuses that overlap the window (cut
-        at as-of), in the tables' order: the same rows as interval_table."""
+    def matching(self, window: Window, as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str],
+                 traffic: str | None = None) -> np.ndarray:
+        """Positions of the intervals of these crossings and statuses (for one kind of traffic: that
+        kind's, rows where it is unknown left out) that overlap the window (cut at as-of), in the
+        tables' order: the same rows as interval_table."""
         first, stop = window.day_span(as_of)
         mask = (self.start < stop) & (self.end > first)
-        mask &= np.isin(self.status, [STATUSES.index(s) for s in statuses if s in STATUSES])  # no "unknown" rows
+        mask &= np.isin(self.status_of(traffic), [STATUSES.index(s) for s in statuses if s in STATUSES])
         if len(set(crossing_ids)) < len(self.crossing_ids):
             wanted = np.zeros(len(self.crossing_ids), dtype=bool)
             wanted[[n for n, cid in enumerate(self.crossing_ids) if cid in set(crossing_ids)]] = True
             mask &= wanted[self.crossing]
         return np.flatnonzero(mask)
 
+    def covering(self, crossing_ids: Sequence[str], as_of: date) -> dict[str, str | None]:
+        """The interval covering the as-of date per crossing (core.days.covering_intervals, on arrays)."""
+        day = day_number(as_of)
+        hit = np.flatnonzero((self.start <= day) & (self.end > day))
+        found = dict(zip(self.crossing_ids[self.crossing[hit]], self.interval_id[hit], strict=True))
+        return {cid: found.get(cid) for cid in crossing_ids}
+
     def of_crossings(self, positions: np.ndarray, crossing_ids: Sequence[str]) -> np.ndarray:
         """The positions that belong to these crossings."""
         wanted = np.isin(self.crossing_ids, np.asarray(list(crossing_ids), dtype=object))
         return positions[wanted[self.crossing[positions]]]
 
-    def bare_table(self, positions: np.ndarray, crossings: pd.DataFrame, as_of: date) -> pd.DataFrame:
-        """interval_table's rows for these positions with their numbers only: no detail, cause,
+    def bare_table(self, positions: np.ndarray, crossings: pd.DataFrame, as_of: date, traffic: str | None = None
+                   ) -> pd.DataFrame:
+        """interval_table's rows for these positions with their numbers only: no lists, detail, cause,
         sources or notes (for the chart's per-period shares, which show none of them)."""
         names = crossings["name"].to_numpy(dtype=object)
         start, end = self.start[positions], self.end[positions]
@@ -77,13 +112,14 @@ class IntervalIndex:
             "interval_id": self.interval_id[positions],
             "crossing_id": self.crossing_ids[self.crossing[positions]],
             "crossing": names[self.crossing[positions]],
-            "status": np.asarray(STATUSES, dtype=object)[self.status[positions]],
+            "status": np.asarray([*STATUSES, UNKNOWN], dtype=object)[self.status_of(traffic)[positions]],
+            "interval_status": np.asarray(STATUSES, dtype=object)[self.status[positions]],
             "start_date": [from_day_number(d) for d in start],
             "end_date": [None if d == NO_END else from_day_number(d) for d in end],
             "ongoing": end > day_number(as_of),
             "days": days_cut(start, end, as_of),
         }, dtype=object)
-        for column in ("detail", "cause", "sources", "source_url", "notes"):
+        for column in ("moves", "limited", "barred", "detail", "cause", "sources", "source_url", "notes"):
             table[column] = None
         table["ongoing"] = table["ongoing"].astype(bool)
         table["days"] = table["days"].astype("int64")
@@ -92,12 +128,31 @@ class IntervalIndex:
 
 
 
+UNKNOWN_CODE = len(STATUSES)  # a kind's status where the row does not name it
+
+
+def _codes(words: np.ndarray) -> np.ndarray:
+    lookup = {w: n for n, w in enumerate([*STATUSES, UNKNOWN])}
+    return np.fromiter((lookup[w] for w in words), dtype="int8", count=len(words))
+
+
 @dataclass(frozen=True)
 class StoreIndexes:
     runs: StatusRuns
     source_dates: SourceDates
     commitments: CommitmentIndex
     intervals: IntervalIndex
+    # each kind's runs, built on first use (a dict shared by every session of this store version;
+    # two sessions building the same kind at once build the same thing)
+    kind_runs: dict[str, StatusRuns] = field(default_factory=dict)
+
+    def runs_for(self, traffic: str | None) -> StatusRuns:
+        """The runs crossing-wide, or of one kind of traffic."""
+        if traffic is None:
+            return self.runs
+        if traffic not in self.kind_runs:
+            self.kind_runs[traffic] = StatusRuns(self.intervals.spans(traffic))
+        return self.kind_runs[traffic]
 
 
 def build_indexes(store: dict[str, pd.DataFrame], spans: pd.DataFrame, cited: pd.DataFrame) -> StoreIndexes:

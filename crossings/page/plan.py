@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crossings.core.days import Window, current_status, default_window, summary_table
+from crossings.core.days import Window, default_window, summary_table
 from crossings.core.sources import newest_source_date
 from crossings.page.cards import Card, crossing_cards, urgency_order
 from crossings.page.charts import chart_lanes, draws_bars
@@ -40,6 +40,7 @@ class ViewPlan:
     warnings: list[str]
     crossing_ids: list[str]  # the crossings chosen (all when the filter is empty)
     statuses: list[str]
+    traffic: str | None  # the kind of traffic the statuses and counts are for (None: the whole crossing)
     summary: pd.DataFrame  # summary_table of the chosen crossings: the cards' numbers and the download
     newest: dict[str, date | None]
     urgent: list[str]  # chosen crossings whose status is shown, most urgent first
@@ -59,18 +60,19 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
     as_of = filters.as_of or today
     selected = list(filters.crossing_ids) or all_ids
     statuses = list(filters.statuses) or list(STATUS_CHOICES)
-    window, window_warning = window_for(filters, default_window(indexes.runs, as_of).start, as_of)
+    runs = indexes.runs_for(filters.traffic)
+    window, window_warning = window_for(filters, default_window(runs, as_of).start, as_of)
     chosen = crossings[crossings["crossing_id"].isin(selected)]
-    summary = summary_table(chosen, indexes.runs, window, as_of)
+    summary = summary_table(chosen, runs, window, as_of)
     newest = indexes.source_dates.newest(selected, as_of)
     urgent = urgency_order(list(summary["crossing_id"]), list(summary["status"]), newest, as_of)
     shown_status = dict(zip(summary["crossing_id"], summary["status"], strict=True))
-    matches = indexes.intervals.matching(window, as_of, selected, statuses)
+    matches = indexes.intervals.matching(window, as_of, selected, statuses, filters.traffic)
     lane_ids, lane_note = chart_lanes(summary)
     lane_matches = indexes.intervals.of_crossings(matches, lane_ids)
     return ViewPlan(
         as_of=as_of, window=window, warnings=[*warnings, *([window_warning] if window_warning else [])],
-        crossing_ids=selected, statuses=statuses, summary=summary, newest=newest,
+        crossing_ids=selected, statuses=statuses, traffic=filters.traffic, summary=summary, newest=newest,
         urgent=[c for c in urgent if shown_status[c] in statuses], updated=newest_source_date(tables["sources"]),
         matches=matches, lane_ids=lane_ids, lane_note=lane_note, lane_matches=lane_matches,
         drawn_bars=lane_matches if draws_bars(len(lane_matches)) else lane_matches[:0],
@@ -106,20 +108,22 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     cards' current intervals, the table's first rows and, unless the chart aggregates, its bars."""
     crossings, sources = tables["crossings"], tables["sources"]
     as_of, window = plan.as_of, plan.window
-    current_ids = [i for i in current_status(indexes.runs, drawn, as_of)["interval_id"] if i is not None]
+    # the intervals covering the as-of date (crossing-wide): their detail, cause and traffic lists
+    covering = indexes.intervals.covering(drawn, as_of)
+    current_ids = [i for i in covering.values() if i is not None]
     table_ids = list(indexes.intervals.interval_id[plan.matches[:MAX_TABLE_ROWS]])
     bar_ids = list(indexes.intervals.interval_id[plan.drawn_bars])
     texts = read_rows([*current_ids, *table_ids, *bar_ids])
     cards = crossing_cards(
         crossings.set_index("crossing_id").loc[drawn].reset_index(), texts[texts["interval_id"].isin(current_ids)],
-        tables["agreements"], tables["moratoria"], sources, window, as_of, runs=indexes.runs,
-        source_dates=indexes.source_dates, commitment_index=indexes.commitments, summary=plan.summary,
-        newest=plan.newest)
+        tables["agreements"], tables["moratoria"], sources, window, as_of, runs=indexes.runs_for(plan.traffic),
+        covering=covering, traffic=plan.traffic, source_dates=indexes.source_dates,
+        commitment_index=indexes.commitments, summary=plan.summary, newest=plan.newest)
     rows = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(table_ids))])
     if len(plan.drawn_bars) or not len(plan.lane_matches):
         bars = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(bar_ids))])
     else:
-        bars = indexes.intervals.bare_table(plan.lane_matches, crossings, as_of)
+        bars = indexes.intervals.bare_table(plan.lane_matches, crossings, as_of, plan.traffic)
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     return View(
         cards=cards, intervals=rows, bars=bars,
@@ -133,7 +137,7 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
 def interval_rows_table(plan: ViewPlan, tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:
     """The interval table of these full rows under the plan's filters (the table, the bars, the download)."""
     return interval_table(rows, tables["crossings"], tables["sources"], plan.window, plan.as_of,
-                          plan.crossing_ids, plan.statuses)
+                          plan.crossing_ids, plan.statuses, plan.traffic)
 
 
 def all_interval_ids(plan: ViewPlan, indexes: StoreIndexes) -> list[str]:

@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crossings.core.records import TABLES
+from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.validation import LoadRejected
 from crossings.page.indexes import StoreIndexes, build_indexes
 from db.engine import database_url, open_store
@@ -63,7 +63,7 @@ def store_content(url: str, version: str) -> Content:
         if content_version(connection) != version:
             raise StoreChanged  # never cache one version's rows under another's key
         tables = {spec.name: read_table(connection, spec) for spec in TABLES if spec.name != "status_intervals"}
-        spans, cited = interval_spans(connection), interval_sources(connection)
+        spans, cited = interval_spans(connection, traffic=TRAFFIC_KINDS), interval_sources(connection)
     return Content(url, version, tables, build_indexes(tables, spans, cited))
 
 

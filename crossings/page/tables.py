@@ -9,6 +9,8 @@ import pandas as pd
 
 from crossings.core.commitments import Commitment
 from crossings.core.days import NO_END, Window, day_numbers, interval_days
+from crossings.core.records import ACCESS_LISTS, LIST_SEPARATOR
+from crossings.core.traffic import for_traffic, with_access
 from crossings.page.textsafe import safe_link
 
 __all__ = [
@@ -45,13 +47,21 @@ def _cite(source_ids: Sequence[str], labels: dict[str, tuple[str, str | None]]) 
     return "; ".join(texts), (links[0] if links else None)
 
 
+# `status` is the row's own status, or with a kind of traffic chosen that kind's status; `interval_status`
+# is always the row's own.
 INTERVAL_TABLE_COLUMNS = ["interval_id", "crossing_id", "crossing", "status", "start_date", "end_date", "ongoing",
-                          "days", "detail", "cause", "sources", "source_url", "notes"]
+                          "days", "interval_status", "moves", "limited", "barred", "detail", "cause", "sources",
+                          "source_url", "notes"]
 
 
 def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window,
-                   as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str]) -> pd.DataFrame:
-    """Intervals of the chosen crossings and statuses that overlap the window (cut at as-of)."""
+                   as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str], traffic: str | None = None
+                   ) -> pd.DataFrame:
+    """Intervals of the chosen crossings and statuses that overlap the window (cut at as-of); with a
+    kind of traffic, statuses are that kind's and the rows that do not name it are left out."""
+    intervals = intervals.assign(interval_status=intervals["status"])
+    if traffic is not None:
+        intervals = for_traffic(with_access(intervals), traffic)
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     first, stop = window.day_span(as_of)
     starts, ends = day_numbers(intervals["start_date"], NO_END), day_numbers(intervals["end_date"], NO_END)
@@ -73,6 +83,8 @@ def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd
             "end_date": chosen["end_date"].to_numpy(dtype=object),
             "ongoing": [end is None or end > as_of for end in chosen["end_date"]],
             "days": interval_days(chosen, as_of).to_numpy(dtype="int64"),
+            "interval_status": chosen["interval_status"].to_numpy(dtype=object),
+            **{name: [LIST_SEPARATOR.join(v) for v in chosen[name]] for name in ACCESS_LISTS},
             "detail": chosen["detail"].to_numpy(dtype=object),
             "cause": chosen["cause"].to_numpy(dtype=object),
             "sources": [c[0] for c in cited],
