@@ -32,6 +32,14 @@ def _set(table: str, row_id: str, column: str, value: str):
     return mutate
 
 
+def _set_all(table: str, row_id: str, **values: str):
+    def mutate(data: Path) -> int:
+        for column, value in values.items():
+            line = edit_cell(data, table, row_id, column, value)
+        return line
+    return mutate
+
+
 def _add(table: str, **values: str):
     def mutate(data: Path) -> int:
         return append_row(data, table, values)
@@ -160,6 +168,29 @@ BAD_INPUTS = [
      "a spreadsheet would run as a formula"),
     ("formula-note", "status_intervals.csv", _set("status_intervals", "torkham-2016-06-13", "notes", "@SUM(A1)"),
      "notes", "a spreadsheet would run as a formula"),
+    # --- what moves (moves, limited, barred)
+    ("traffic-on-open", "status_intervals.csv", _set("status_intervals", "torkham-2025-03-22", "moves", "trade"),
+     "moves", "leave it empty for an open interval"),
+    ("traffic-on-closed", "status_intervals.csv", _set("status_intervals", "torkham-2025-02-21", "barred", "trade"),
+     "barred", "leave it empty for a closed interval"),
+    ("restricted-names-nothing", "status_intervals.csv",
+     _set_all("status_intervals", "torkham-2024-05-17", moves="", barred=""), "moves", "names at least one kind"),
+    ("kind-unknown", "status_intervals.csv", _set("status_intervals", "torkham-2025-03-19", "moves", "trade;cars"),
+     "moves", "'cars' is not a kind of traffic; the kinds are trade, transit, aid, travellers, returnees"),
+    ("kind-in-two-lists-ordered", "status_intervals.csv",
+     _set("status_intervals", "torkham-2025-03-19", "barred", "trade;travellers"), "barred",
+     "'trade' is already in moves: a kind of traffic is in one list at most"),
+    ("kind-twice", "status_intervals.csv", _set("status_intervals", "torkham-2025-03-19", "moves", "trade;trade"),
+     "moves", "a kind appears twice"),
+    ("kinds-out-of-order", "status_intervals.csv",
+     _set("status_intervals", "torkham-2025-03-19", "moves", "transit;trade"), "moves",
+     "list the kinds in this order: trade;transit"),
+    ("all-kinds-move", "status_intervals.csv",
+     _set_all("status_intervals", "torkham-2025-12-04", moves="trade;transit;aid;travellers;returnees", barred=""),
+     "moves", "every kind of traffic moves: that is an open interval"),
+    ("all-kinds-barred", "status_intervals.csv",
+     _set_all("status_intervals", "torkham-2024-05-17", moves="", barred="trade;transit;aid;travellers;returnees"),
+     "barred", "every kind of traffic is barred: that is a closed interval"),
     # --- ids and references
     ("id-uppercase", "crossings.csv", _add("crossings", crossing_id="Torkham2", name="x", country_a="PK",
                                            side_a_name="x", country_b="AF", side_b_name="x",

@@ -248,3 +248,28 @@ def test_status_cli_reads_only_what_it_shows_and_agrees_with_the_whole_store(syn
                     (details.get(covering(store["status_intervals"], cid)) or "")
                     if covering(store["status_intervals"], cid) else ""]
         assert cells == expected, (cells, expected)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_summary_per_kind_equals_the_pages_runs_of_that_kind(synthetic_store: str, kind: str) -> None:
+    """The CLI reads a window of spans with that kind's column and follows that kind's runs back;
+    the page builds the kind's runs from its interval index: the same CSV for both."""
+    from crossings.core.csvout import summary_csv
+    from crossings.core.records import TRAFFIC_KINDS
+    from crossings.core.traffic import for_traffic, with_access
+    from crossings.page.indexes import build_indexes
+    from db.queries import interval_sources
+
+    code, out, err = run_cli(["summary", "--from", "2019-06-01", "--to", "2021-12-31", "--as-of", "2022-01-01",
+                              "--traffic", kind, "--db", synthetic_store])
+    assert code == 0, err
+    with make_engine(synthetic_store).connect() as connection:
+        store = read_all(connection)
+        spans, cited = interval_spans(connection, traffic=TRAFFIC_KINDS), interval_sources(connection)
+    indexes = build_indexes(store, spans, cited)
+    ids = list(store["crossings"]["crossing_id"])
+    window = Window(D("2019-06-01"), D("2021-12-31"))
+    assert out == summary_csv(store["crossings"], indexes.runs_for(kind), ids, window, D("2022-01-01"))
+    # and both equal the full rows seen by that kind
+    assert out == summary_csv(store["crossings"], for_traffic(with_access(store["status_intervals"]), kind), ids,
+                              window, D("2022-01-01"))

@@ -41,6 +41,18 @@ REFUSED = [
      "INSERT INTO status_intervals_sources (owner_id, target_id, position) VALUES ('torkham-2016-06-13', 'nope', 5)",
      {}),
     ("delete-cited-source", "DELETE FROM sources WHERE source_id = 'seed-article'", {}),
+    # what moves: one column per kind of traffic (migration 0005)
+    ("traffic-value", "UPDATE status_intervals SET trade = 'sometimes' WHERE interval_id = 'torkham-2025-03-19'", {}),
+    ("traffic-on-open", "UPDATE status_intervals SET trade = 'moves' WHERE interval_id = 'torkham-2025-03-22'", {}),
+    ("traffic-on-closed", "UPDATE status_intervals SET aid = 'barred' WHERE interval_id = 'torkham-2025-02-21'", {}),
+    ("restricted-names-nothing", "UPDATE status_intervals SET trade = NULL, transit = NULL, travellers = NULL "
+                                 "WHERE interval_id = 'torkham-2025-03-19'", {}),
+    ("restricted-names-nothing-insert", INTERVAL, {"id": "x", "crossing": "badini", "status": "restricted",
+                                                   "start": "2030-01-01", "end": None}),
+    ("all-kinds-move", "UPDATE status_intervals SET trade = 'moves', transit = 'moves', aid = 'moves', "
+                       "travellers = 'moves', returnees = 'moves' WHERE interval_id = 'torkham-2025-03-19'", {}),
+    ("all-kinds-barred", "UPDATE status_intervals SET trade = 'barred', transit = 'barred', aid = 'barred', "
+                         "travellers = 'barred', returnees = 'barred' WHERE interval_id = 'torkham-2025-03-19'", {}),
     ("overlap-by-update",
      "UPDATE status_intervals SET end_date = '2016-06-20' WHERE interval_id = 'torkham-2016-06-13'", {}),
 ]

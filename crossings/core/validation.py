@@ -397,7 +397,8 @@ def _traffic_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
     if status in ("open", "closed"):
         named = [name for name in ACCESS_LISTS if lists[name]]
         meaning = "everything moves" if status == "open" else "nothing moves"
-        return [(name, f"leave it empty for an {status} interval ({meaning}); use restricted to name "
+        article = "an" if status == "open" else "a"
+        return [(name, f"leave it empty for {article} {status} interval ({meaning}); use restricted to name "
                        "what moves, is limited or is barred") for name in named]
     if status != "restricted":
         return []
