@@ -16,8 +16,8 @@ D = date.fromisoformat
 
 
 @pytest.fixture
-def store(store_url: str) -> dict:
-    with make_engine(store_url).connect() as connection:
+def store(curated_store: str) -> dict:
+    with make_engine(curated_store).connect() as connection:
         return read_all(connection)
 
 
@@ -78,7 +78,8 @@ def test_commitment_states(store: dict) -> None:
 
 
 @pytest.mark.parametrize("as_of", ["2017-03-05", "2025-04-01", "2025-12-31", "2026-11-27"])
-def test_cards_from_the_page_indexes_equal_cards_from_the_whole_store(store: dict, store_url: str, as_of: str) -> None:
+def test_cards_from_the_page_indexes_equal_cards_from_the_whole_store(store: dict, curated_store: str, as_of: str
+                                                                     ) -> None:
     """The page builds cards from indexes over the intervals' numbers, the text of the current
     intervals only, and the summary it drew for all crossings: the same cards as from everything."""
     from crossings.core.commitments import CommitmentIndex
@@ -89,7 +90,7 @@ def test_cards_from_the_page_indexes_equal_cards_from_the_whole_store(store: dic
     window, day = Window(D("2017-01-01"), D(as_of)), D(as_of)
     expected = crossing_cards(store["crossings"], store["status_intervals"], store["agreements"], store["moratoria"],
                               store["sources"], window, day)
-    with make_engine(store_url).connect() as connection:
+    with make_engine(curated_store).connect() as connection:
         runs = StatusRuns(interval_spans(connection))
         source_dates = SourceDates(interval_sources(connection), store["sources"])
         drawn = store["crossings"].iloc[[5, 0, 2]].reset_index(drop=True)  # a page shows some, in its order

@@ -22,9 +22,9 @@ def summary_rows(out: str) -> dict[str, dict[str, str]]:
     return {row["crossing_id"]: row for row in csv.DictReader(io.StringIO(out))}
 
 
-def test_summary_torkham_2025_hand_computed(store_url: str) -> None:
+def test_summary_torkham_2025_hand_computed(curated_store: str) -> None:
     code, out, err = run_cli(["summary", "--from", "2025-01-01", "--to", "2025-03-31", "--crossing", "torkham",
-                              "--as-of", "2025-04-01", "--db", store_url])
+                              "--as-of", "2025-04-01", "--db", curated_store])
     assert code == 0, err
     assert out.splitlines()[0] == ",".join(SUMMARY_COLUMNS)
     # Closed [2025-02-21, 2025-03-19) = 26 days; restricted 2025-03-19..21 = 3 days;
@@ -32,9 +32,9 @@ def test_summary_torkham_2025_hand_computed(store_url: str) -> None:
     assert out.splitlines()[1] == "torkham,Torkham,open,2025-03-22,1,26,3,61,0,26"
 
 
-def test_summary_torkham_whole_2025(store_url: str) -> None:
+def test_summary_torkham_whole_2025(curated_store: str) -> None:
     code, out, _ = run_cli(["summary", "--from", "2025-01-01", "--to", "2025-12-31", "--crossing", "torkham",
-                            "--as-of", "2025-12-31", "--db", store_url])
+                            "--as-of", "2025-12-31", "--db", curated_store])
     assert code == 0
     # closed: 26 (Feb-Mar) + 20 (12 Oct - 31 Oct); restricted: 3 + 2 (1-2 Nov) + 28 (4-31 Dec);
     # unknown: 3 Nov - 3 Dec (31 days, no report); open: 51 + 204.
@@ -45,9 +45,9 @@ def test_summary_torkham_whole_2025(store_url: str) -> None:
     }
 
 
-def test_summary_all_crossings_and_unknown_status(store_url: str) -> None:
+def test_summary_all_crossings_and_unknown_status(curated_store: str) -> None:
     code, out, _ = run_cli(["summary", "--from", "2025-02-01", "--to", "2025-03-31", "--as-of", "2025-04-01",
-                            "--db", store_url])
+                            "--db", curated_store])
     rows = summary_rows(out)
     assert code == 0 and list(rows) == ["torkham", "chaman", "ghulam-khan", "angoor-adda", "kharlachi", "badini",
                                         "arandu", "nawa-pass"]
@@ -61,8 +61,8 @@ def test_summary_all_crossings_and_unknown_status(store_url: str) -> None:
         assert days == 59
 
 
-def test_status_prints_curated_facts(store_url: str) -> None:
-    code, out, _ = run_cli(["status", "--as-of", "2025-04-01", "--db", store_url])
+def test_status_prints_curated_facts(curated_store: str) -> None:
+    code, out, _ = run_cli(["status", "--as-of", "2025-04-01", "--db", curated_store])
     assert code == 0
     torkham = next(line for line in out.splitlines() if line.startswith("torkham "))
     assert torkham.split()[:5] == ["torkham", "Torkham", "open", "2025-03-22", "11"]
@@ -72,15 +72,15 @@ def test_status_prints_curated_facts(store_url: str) -> None:
     assert "unknown" in chaman and "(stale)" in chaman
 
 
-def test_status_on_a_reopening_day(store_url: str) -> None:
-    _, out, _ = run_cli(["status", "--as-of", "2025-03-22", "--db", store_url])
+def test_status_on_a_reopening_day(curated_store: str) -> None:
+    _, out, _ = run_cli(["status", "--as-of", "2025-03-22", "--db", curated_store])
     torkham = next(line for line in out.splitlines() if line.startswith("torkham "))
     assert torkham.split()[2:5] == ["open", "2025-03-22", "1"]
 
 
-def test_export_round_trip_is_byte_exact(store_url: str, tmp_path: Path) -> None:
+def test_export_round_trip_is_byte_exact(curated_store: str, tmp_path: Path) -> None:
     out_dir = tmp_path / "exported"
-    code, _, err = run_cli(["export", "--out", str(out_dir), "--db", store_url])
+    code, _, err = run_cli(["export", "--out", str(out_dir), "--db", curated_store])
     assert code == 0, err
     for source in sorted(DATA.glob("*.csv")):
         assert (out_dir / source.name).read_bytes() == source.read_bytes(), source.name
@@ -99,9 +99,9 @@ def test_export_round_trip_is_byte_exact(store_url: str, tmp_path: Path) -> None
         (["export"], "Missing option '--out'"),
     ],
 )
-def test_bad_flags_give_one_line(store_url: str, argv: list[str], message: str) -> None:
+def test_bad_flags_give_one_line(curated_store: str, argv: list[str], message: str) -> None:
     if "--db" not in argv:
-        argv = [*argv, "--db", store_url]
+        argv = [*argv, "--db", curated_store]
     code, out, err = run_cli(argv)
     assert code != 0 and out == ""
     assert err.count("\n") == 1 and err.startswith("error: ") and message in err, err
@@ -144,8 +144,8 @@ def test_every_command_has_help() -> None:
         assert code == 0 and "Usage:" in out and command.help.split()[0] in out, path
 
 
-def test_python_dash_m_runs_as_a_real_process(store_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": store_url}
+def test_python_dash_m_runs_as_a_real_process(curated_store: str) -> None:
+    env = {**os.environ, "DATABASE_URL": curated_store}
     done = subprocess.run([sys.executable, "-m", "crossings", "summary", "--from", "2025-02-21",
                            "--to", "2025-03-18", "--crossing", "torkham", "--as-of", "2025-04-01"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120)

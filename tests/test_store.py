@@ -59,8 +59,8 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("sql", "params"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
-def test_raw_sql_is_refused(store_url: str, sql: str, params: dict) -> None:
-    engine = make_engine(store_url)
+def test_raw_sql_is_refused(curated_store: str, sql: str, params: dict) -> None:
+    engine = make_engine(curated_store)
     # An impossible date is an integrity error on SQLite (a CHECK on the text) and a data error
     # on PostgreSQL (its date type refuses it before any constraint runs); both refuse the row.
     refused = (IntegrityError, DataError) if params.get("start") == "2024-02-30" else IntegrityError
@@ -68,18 +68,20 @@ def test_raw_sql_is_refused(store_url: str, sql: str, params: dict) -> None:
         connection.execute(text(sql), params)
 
 
-def test_a_valid_row_is_accepted(store_url: str) -> None:
-    engine = make_engine(store_url)
-    with engine.begin() as connection:
+def test_a_valid_row_is_accepted(curated_store: str) -> None:
+    engine = make_engine(curated_store)
+    with engine.connect() as connection, connection.begin() as transaction:
         connection.execute(text(INTERVAL), {"id": "badini-2030", "crossing": "badini", "status": "open",
                                             "start": "2030-01-01", "end": None})
         # adjacent to an existing interval is not an overlap
         connection.execute(text(INTERVAL.replace("9999", "9998")), {
             "id": "torkham-2016-06-01", "crossing": "torkham", "status": "open", "start": "2016-06-01",
             "end": "2016-06-13"})
+        transaction.rollback()  # the module's store is shared: leave it as it was
 
 
-def test_sqlite_pragmas_are_set_on_every_connection(store_url: str) -> None:
+def test_sqlite_pragmas_are_set_on_every_connection(curated_store: str) -> None:
+    store_url = curated_store
     if not store_url.startswith("sqlite"):
         pytest.skip("SQLite pragmas; PostgreSQL enforces foreign keys and has no WAL pragma")
     engine = make_engine(store_url)
@@ -89,7 +91,8 @@ def test_sqlite_pragmas_are_set_on_every_connection(store_url: str) -> None:
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
 
 
-def test_postgresql_reads_in_repeatable_read(store_url: str) -> None:
+def test_postgresql_reads_in_repeatable_read(curated_store: str) -> None:
+    store_url = curated_store
     if not store_url.startswith("postgresql"):
         pytest.skip("PostgreSQL only: SQLite's BEGIN in WAL mode is already a snapshot")
     with make_engine(store_url).connect() as connection:

@@ -114,17 +114,17 @@ def summary_rows(out: str) -> list[list[str]]:
     ("aid", "torkham,Torkham,open,2025-03-22,1,26,0,10,3,26"),
     (None, "torkham,Torkham,open,2025-03-22,1,26,3,10,0,26"),
 ])
-def test_torkhams_2025_reopening_per_kind(store_url: str, kind: str | None, expected: str) -> None:
+def test_torkhams_2025_reopening_per_kind(curated_store: str, kind: str | None, expected: str) -> None:
     argv = ["summary", "--from", "2025-02-21", "--to", "2025-03-31", "--crossing", "torkham", "--as-of",
-            "2025-03-31", "--db", store_url, *(["--traffic", kind] if kind else [])]
+            "2025-03-31", "--db", curated_store, *(["--traffic", kind] if kind else [])]
     code, out, err = run_cli(argv)
     assert code == 0, err
     assert out.splitlines()[1] == expected
 
 
-def test_status_per_kind_on_the_day_cargo_resumed(store_url: str) -> None:
+def test_status_per_kind_on_the_day_cargo_resumed(curated_store: str) -> None:
     for kind, words in (("trade", ["open", "2025-03-19", "1"]), ("travellers", ["closed", "2025-02-21", "27"])):
-        code, out, _ = run_cli(["status", "--as-of", "2025-03-19", "--traffic", kind, "--db", store_url])
+        code, out, _ = run_cli(["status", "--as-of", "2025-03-19", "--traffic", kind, "--db", curated_store])
         assert code == 0 and out.splitlines()[0] == f"as of 2025-03-19, for {kind}"
         torkham = next(line for line in out.splitlines() if line.startswith("torkham "))
         assert torkham.split()[2:5] == words
@@ -132,15 +132,15 @@ def test_status_per_kind_on_the_day_cargo_resumed(store_url: str) -> None:
 
 
 @pytest.mark.parametrize("argv", [["summary", "--traffic", "cars"], ["status", "--traffic", "Trade"]])
-def test_a_bad_kind_is_one_line_naming_the_kinds(store_url: str, argv: list[str]) -> None:
-    code, _, err = run_cli([*argv, "--db", store_url])
+def test_a_bad_kind_is_one_line_naming_the_kinds(curated_store: str, argv: list[str]) -> None:
+    code, _, err = run_cli([*argv, "--db", curated_store])
     assert code == 2 and err.count("\n") == 1
     assert "the kinds are trade, transit, aid, travellers, returnees" in err
 
 
-def test_without_traffic_the_summary_is_unchanged(store_url: str) -> None:
+def test_without_traffic_the_summary_is_unchanged(curated_store: str) -> None:
     code, out, _ = run_cli(["summary", "--from", "2025-01-01", "--to", "2025-03-31", "--crossing", "torkham",
-                            "--as-of", "2025-04-01", "--db", store_url])
+                            "--as-of", "2025-04-01", "--db", curated_store])
     assert code == 0 and out.splitlines()[1] == "torkham,Torkham,open,2025-03-22,1,26,3,61,0,26"
 
 
