@@ -154,6 +154,9 @@ def cli_summary(db: str, *args: str) -> str:
     return out
 
 
+KINDS = ("trade", "transit", "aid", "travellers", "returnees")
+
+
 def test_open_the_page(app: str, page: Page) -> None:
     visit(page, app)
     main = page.locator("[data-testid=stMain]")
@@ -161,8 +164,14 @@ def test_open_the_page(app: str, page: Page) -> None:
                  "Nawa Pass"]:
         expect(main.get_by_text(name, exact=True).first).to_be_visible()
     badges = main.locator(".stMarkdownBadge").all_inner_texts()
-    words = [re.search(r"(open|closed|restricted|unknown)$", b.strip()) for b in badges]
-    assert len(badges) == 8 and all(words), badges
+    status_badges = [b for b in badges if not b.strip().startswith(KINDS)]
+    words = [re.search(r"(open|closed|restricted|unknown)$", b.strip()) for b in status_badges]
+    assert len(status_badges) == 8 and all(words), badges
+    # and each card's five kinds of traffic, each a word with its status
+    kind_badges = [b.strip() for b in badges if b.strip().startswith(KINDS)]
+    assert len(kind_badges) == 8 * 5
+    assert all(re.fullmatch(r"(trade|transit|aid|travellers|returnees) (open|closed|restricted|unknown)", b)
+               for b in kind_badges), kind_badges
     chart = page.locator("[data-testid=stPlotlyChart]")
     expect(chart.locator("svg.main-svg").first).to_be_visible()
     assert chart.locator(".barlayer .point path").count() > 40
@@ -302,7 +311,8 @@ def test_phone_screen_stacks_cards_without_overflow(app: str, browser: Browser) 
             "() => { const m = document.querySelector('[data-testid=stMain]'); return m.scrollWidth - m.clientWidth; }")
         assert main_overflow <= 0
         badges = phone.locator("[data-testid=stMain] .stMarkdownBadge")
-        boxes = [badges.nth(i).bounding_box() for i in range(badges.count())]
+        boxes = [badges.nth(i).bounding_box() for i in range(badges.count())
+                 if not badges.nth(i).inner_text().strip().startswith(KINDS)]
         assert len(boxes) == 8 and all(boxes)
         lefts = {round(b["x"]) for b in boxes if b}
         assert len(lefts) == 1, f"cards side by side on a phone: {boxes}"
