@@ -46,12 +46,35 @@ def _add(table: str, **values: str):
     return mutate
 
 
-def _text(file: str, change, line: int = 1):
+def _text(file: str, change, line=1):
+    """Change a file's bytes; `line` is the line the problem is on, or a function of the original bytes."""
     def mutate(data: Path) -> int:
         path = data / file
-        path.write_bytes(change(path.read_bytes()))
-        return line
+        original = path.read_bytes()
+        path.write_bytes(change(original))
+        return line(original) if callable(line) else line
     return mutate
+
+
+def _after_last(raw: bytes) -> int:
+    """The line of a row appended to the file."""
+    return raw.count(b"\n") + 1
+
+
+def _first_latin_1_line(raw: bytes) -> int:
+    """The first line that, written in Latin-1, is no longer UTF-8."""
+    for number, text in enumerate(raw.decode().replace("Wesh–Chaman", "Wesh\u00e9Chaman").split("\n"), start=1):
+        try:
+            text.encode("latin-1", "replace").decode("utf-8")
+        except UnicodeDecodeError:
+            return number
+    raise AssertionError("nothing to break")
+
+
+def _line_of(needle: bytes):
+    def find(raw: bytes) -> int:
+        return raw[:raw.index(needle)].count(b"\n") + 1
+    return find
 
 
 def _delete(file: str):
@@ -126,7 +149,7 @@ BAD_INPUTS = [
     ("event-precision", "events.csv", _set("events", "jcc-6-2024-01-03", "date_precision", "week"),
      "date_precision", "not one of day, month, year"),
     ("event-kind", "events.csv", _set("events", "jcc-6-2024-01-03", "kind", "party"), "kind", "not one of"),
-    ("event-month-day", "events.csv", _set("events", "riyadh-talks-2025-11", "date", "2025-11-20"), "date",
+    ("event-month-day", "events.csv", _set("events", "angoor-adda-reopens-2025-09", "date", "2025-09-20"), "date",
      "the month's first day"),
     ("missing-file", "events.csv", _delete("events.csv"), "(file)", "file not found"),
     ("missing-column", "events.csv", _text("events.csv", lambda b: b.replace(b"place,", b"", 1)), "(header)",
@@ -138,10 +161,11 @@ BAD_INPUTS = [
     ("empty-file", "events.csv", _text("events.csv", lambda b: b""), "(file)", "file is empty"),
     ("wrong-delimiter", "events.csv", _text("events.csv", lambda b: b.replace(b",", b";")), "(header)",
      "not comma-separated"),
-    ("not-utf8", "events.csv", _text("events.csv", lambda b: b.replace(b"Kabul", b"K\xffbul", 1), line=2),
-     "(file)", "not UTF-8"),
+    ("not-utf8", "events.csv",
+     _text("events.csv", lambda b: b.replace(b"Kabul", b"K\xffbul", 1), line=_line_of(b"Kabul")), "(file)",
+     "not UTF-8"),
     ("blank-line", "events.csv", _text("events.csv", _blank_line_after_header, line=2), "(row)", "blank line"),
-    ("field-count", "events.csv", _text("events.csv", lambda b: b + b"a,b\n", line=15), "(row)",
+    ("field-count", "events.csv", _text("events.csv", lambda b: b + b"a,b\n", line=_after_last), "(row)",
      "2 fields where the header has 9"),
     # --- more of the file's shape
     ("header-only-crossings", "crossings.csv", _text("crossings.csv", lambda b: b.split(b"\n", 1)[0] + b"\n"),
@@ -149,14 +173,15 @@ BAD_INPUTS = [
     ("header-only-sources", "sources.csv", _text("sources.csv", lambda b: b.split(b"\n", 1)[0] + b"\n"),
      "(file)", "no rows: the store needs at least one source"),
     ("unterminated-quote", "events.csv",
-     _text("events.csv", lambda b: b + b'late,2025-01-01,day,other,"x\n', line=15), "(row)", "malformed CSV"),
-    ("blank-line-at-end", "events.csv", _text("events.csv", lambda b: b + b"\n", line=15), "(row)", "blank line"),
+     _text("events.csv", lambda b: b + b'late,2025-01-01,day,other,"x\n', line=_after_last), "(row)", "malformed CSV"),
+    ("blank-line-at-end", "events.csv", _text("events.csv", lambda b: b + b"\n", line=_after_last), "(row)",
+     "blank line"),
     ("bom-and-bad-header", "events.csv",
      _text("events.csv", lambda b: b"\xef\xbb\xbf" + b.replace(b"event_id", b"eventid", 1)), "(header)",
      "missing column 'event_id'"),
     ("latin-1-file", "sources.csv",
      _text("sources.csv", lambda b: b.decode().replace("Wesh–Chaman", "Wesh\u00e9Chaman").encode("latin-1", "replace"),
-           line=4), "(file)", "not UTF-8"),
+           line=_first_latin_1_line), "(file)", "not UTF-8"),
     ("megabyte-field", "status_intervals.csv",
      _set("status_intervals", "torkham-2016-06-13", "notes", "x" * 1_048_576), "notes",
      "1048576 characters; at most 20000"),

@@ -60,19 +60,20 @@ def test_ongoing_closure_and_unreported_reopening(store: dict) -> None:
     assert cards_on(store, "2025-03-01")["torkham"].last_closure == "closed since 2025-02-21 (9 days so far)"
     chaman = cards_on(store, "2022-01-01", start="2021-01-01")["chaman"]
     assert chaman.last_closure == (
-        "closed 2021-07-14, last reported closed 2021-07-14 (1 day on record; reopening not reported)")
+        "closed 2021-08-06, last reported closed 2021-08-06 (1 day on record; reopening not reported)")
 
 
 def test_whole_border_agreements_cover_every_crossing(store: dict) -> None:
     cards = cards_on(store, "2025-10-16", start="2025-10-01")
     for card in cards.values():
-        assert "ceasefire in force until 2025-10-17, 1 day left" in [c.text for c in card.commitments]
+        assert "ceasefire in force until 2025-10-18, 2 days left" in [c.text for c in card.commitments]
 
 
 def test_commitment_states(store: dict) -> None:
     states = {c.item_id: c.state for c in commitments(store["agreements"], store["moratoria"], D("2025-04-01"))}
     assert states["aptta"] == "expired"
-    assert states["torkham-round-the-clock"] == "start not reported"
+    assert states["torkham-round-the-clock"] == "in force"
+    assert states["joint-jirga-2025-03-17"] == "in force"
     assert states["flag-meeting-ceasefire-2025-03-19"] == "in force"
     assert states["doha-ceasefire-2025-10-19"] == "not yet in force"
 

@@ -36,11 +36,12 @@ def test_summary_torkham_whole_2025(curated_store: str) -> None:
     code, out, _ = run_cli(["summary", "--from", "2025-01-01", "--to", "2025-12-31", "--crossing", "torkham",
                             "--as-of", "2025-12-31", "--db", curated_store])
     assert code == 0
-    # closed: 26 (Feb-Mar) + 20 (12 Oct - 31 Oct); restricted: 3 + 2 (1-2 Nov) + 28 (4-31 Dec);
-    # unknown: 3 Nov - 3 Dec (31 days, no report); open: 51 + 204.
+    # closed: 26 (21 Feb - 18 Mar) + 20 (12 - 31 Oct); restricted: 3 (19 - 21 Mar) + 1 (9 May, rain)
+    # + 61 (1 Nov - 31 Dec: returnees, then aid too); open: 51 (1 Jan - 20 Feb) + 48 (22 Mar - 8 May)
+    # + 155 (10 May - 11 Oct); nothing unknown.
     assert summary_rows(out)["torkham"] == {
-        "crossing_id": "torkham", "crossing": "Torkham", "status": "restricted", "status_since": "2025-12-04",
-        "closures": "2", "closed_days": "46", "restricted_days": "33", "open_days": "255", "unknown_days": "31",
+        "crossing_id": "torkham", "crossing": "Torkham", "status": "restricted", "status_since": "2025-11-01",
+        "closures": "2", "closed_days": "46", "restricted_days": "65", "open_days": "254", "unknown_days": "0",
         "longest_closure_days": "26",
     }
 

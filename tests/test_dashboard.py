@@ -52,7 +52,7 @@ def test_page_runs_on_curated_data_with_default_filters(page: AppTest) -> None:
     assert len(card_titles(at)) == 8
     assert len(at.get("plotly_chart")) == 1
     assert not at.warning
-    assert "data last updated 2026-02-27" in page_text(at)
+    assert "data last updated 2026-04-08" in page_text(at)
 
 
 def test_torkham_card_shows_the_curated_facts(page: AppTest) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_cli
+from conftest import DATA, run_cli
 
 from bench.synthetic import write_synthetic
 from crossings.core.days import StatusRuns, Window, summary_table
@@ -23,6 +23,7 @@ from db.engine import make_engine
 from db.queries import interval_spans, read_all
 
 D = date.fromisoformat
+CURATED_INTERVALS = (DATA / "status_intervals.csv").read_text().count("\n") - 1
 
 
 def many_intervals(lanes: int, per_lane: int) -> pd.DataFrame:
@@ -122,7 +123,7 @@ def test_packed_spans_equal_the_row_by_row_read(store_url: str, since: str | Non
     assert list(packed.columns) == ["crossing_id", "status", "start_date", "end_date"]
     pd.testing.assert_frame_equal(rows.drop(columns="interval_id"), packed)
     if since is None:
-        assert len(packed) == 61 and packed["end_date"].isna().sum() >= 1
+        assert len(packed) == CURATED_INTERVALS and packed["end_date"].isna().sum() >= 1
 
 
 def test_runs_of_a_few_crossings_equal_the_full_cut(synthetic_store: str) -> None:
