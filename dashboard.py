@@ -159,9 +159,9 @@ def draw_card(card: Card) -> None:
         lines.append(f"Detail: {md(card.detail)}")
     lines.append(f"In the window: {card.closures} closure(s), {card.closed_days} closed day(s)")
     lines.append(f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record")
-    source = f"Newest source: {card.newest_source}" if card.newest_source else "Newest source: none dated"
+    source = md(card.report_text[0].upper() + card.report_text[1:])
     if card.stale:
-        source += f" · :material/schedule: **stale** (older than {STALE_AFTER_DAYS} days)"
+        source += f" · :material/schedule: **stale** (no report for more than {STALE_AFTER_DAYS} days)"
     lines.append(source)
     lines.extend(f":material/handshake: **{md(item.title)}**: {md(item.text)}"
                  for item in card.commitments[:COMMITMENTS_PER_CARD])
@@ -194,7 +194,8 @@ def draw_timeline(plan: ViewPlan, view: View) -> None:
     if not len(plan.matches):
         st.info("No status interval in this window; agreements and events are shown.")
     st.plotly_chart(timeline_figure(view.bars, view.lane_names, drawn_commitments, view.events, plan.window,
-                                    plan.as_of, notes=[plan.lane_note] if plan.lane_note else None),
+                                    plan.as_of, notes=[plan.lane_note] if plan.lane_note else None,
+                                    reports=view.reports),
                     key="timeline", config={"displaylogo": False})
 
 

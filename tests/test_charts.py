@@ -98,3 +98,17 @@ def test_data_text_is_escaped_in_the_figure() -> None:
     text = figure.to_json()
     assert "<script>" not in text and "<img" not in text
     assert "&lt;script&gt;" in text
+
+
+def test_reports_are_ticks_on_their_crossings_lane() -> None:
+    reports = pd.DataFrame({"crossing_id": ["torkham", "torkham", "nawa-pass"],
+                            "crossing": ["Torkham", "Torkham", "Nawa Pass"],
+                            "date": [date(2025, 3, 19), date(2025, 2, 22), date(2025, 3, 1)],
+                            "source": ["PTI via The Week: <b>x</b> (2025-03-19)", "Daily Pakistan", "Dawn"]},
+                           dtype=object)
+    figure = timeline_figure(INTERVALS, ["Torkham", "Chaman / Spin Boldak"], COMMITMENTS, EVENTS, WINDOW, AS_OF,
+                             reports=reports)
+    ticks = trace(figure, "dated report (source)")
+    assert list(ticks.x) == ["2025-03-19", "2025-02-22"]  # Nawa Pass has no lane: no tick
+    assert list(ticks.y) == ["Torkham", "Torkham"]
+    assert "Report of 2025-03-19" in ticks.customdata[0] and "&lt;b&gt;x&lt;/b&gt;" in ticks.customdata[0]

@@ -62,7 +62,7 @@ def test_torkham_card_shows_the_curated_facts(page: AppTest) -> None:
     assert "open since 2025-03-22 (11 days)" in text
     assert "Last closure: closed 2025-02-21, reopened 2025-03-19 (26 days)" in text
     assert "ceasefire in force until 2025-04-15, 14 days left" in text
-    assert "Newest source: 2025-03-19" in text and "**stale**" not in text
+    assert "Last reported 2025-03-19; carried forward 13 days" in text and "**stale**" not in text
     # the status as a word in a coloured badge: never colour alone
     badges = [re.findall(r":\w+-badge\[[^\]]*\]", m.value) for m in at.markdown if "-badge[" in m.value]
     assert badges == [[":green-badge[:material/check_circle: open]", ":green-badge[trade open]",
@@ -74,7 +74,7 @@ def test_unknown_is_not_open(page: AppTest) -> None:
     at = open_page(page, crossing="badini", as_of="2025-04-01")
     text = page_text(at)
     assert "unknown: no report covers this date" in text and "open since" not in text
-    assert "**stale** (older than 30 days)" in text
+    assert "**stale** (no report for more than 30 days)" in text
     badges = [re.findall(r":\w+-badge\[[^\]]*\]", m.value) for m in at.markdown if "-badge[" in m.value]
     kinds = ("trade", "transit", "aid", "travellers", "returnees")
     assert badges == [[":gray-badge[:material/help: unknown]", *(f":gray-badge[{k} unknown]" for k in kinds)]]

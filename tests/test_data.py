@@ -42,3 +42,28 @@ def test_only_the_latest_status_of_a_crossing_is_ongoing() -> None:
         for row in intervals:
             if row is not latest:
                 assert row["end_date"], (crossing, row["interval_id"])
+
+
+# Words in a source's notes that say why its URL or date is missing (no source is a placeholder).
+EXPLAINED = ("not found in stored copies", "not visible", "not recorded", "no publisher or date", "not known")
+
+
+def test_no_source_is_a_placeholder() -> None:
+    for row in rows("sources"):
+        assert row["title"] and not row["title"].lower().startswith(("todo", "tbd", "placeholder")), row
+        if not (row["url"] and row["published_on"]):
+            assert any(word in row["notes"] for word in EXPLAINED), row["source_id"]
+
+
+def test_every_crossing_has_sourced_coordinates_or_says_why_not() -> None:
+    for row in rows("crossings"):
+        if row["latitude"]:
+            assert any(s.startswith(("wikipedia", "dewiki")) for s in row["source_ids"].split(";")), row
+            assert "point" in row["notes"], row["crossing_id"]
+        else:
+            assert "coordinates" in row["notes"].lower(), row["crossing_id"]
+
+
+def test_the_record_reaches_the_newest_stored_report() -> None:
+    assert max(r["published_on"] for r in rows("sources") if r["published_on"]) == "2026-04-08"
+    assert max(r["date"] for r in rows("events")) == "2026-04-01"

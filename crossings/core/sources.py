@@ -10,7 +10,8 @@ import pandas as pd
 
 from crossings.core.days import day_number, from_day_number
 
-__all__ = ["STALE_AFTER_DAYS", "SourceDates", "is_stale", "newest_source_date", "newest_source_dates"]
+__all__ = ["STALE_AFTER_DAYS", "SourceDates", "carried_forward_days", "is_stale", "newest_source_date",
+           "newest_source_dates", "reports_in"]
 
 # A status whose newest source is older than this is marked stale: a month without a
 # report is long for a crossing that changes with the news.
@@ -29,8 +30,13 @@ class SourceDates:
         published = {s: day_number(d) for s, d in zip(sources["source_id"], sources["published_on"], strict=True)
                      if d is not None}
         days = cited["source_id"].map(published)
-        pairs = pd.DataFrame({"crossing_id": cited["crossing_id"].to_numpy(dtype=object),
-                              "day": days.to_numpy(dtype=float)}).dropna().drop_duplicates()
+        # every dated (crossing, source) pair, for the reports a timeline marks
+        reports = pd.DataFrame({"crossing_id": cited["crossing_id"].to_numpy(dtype=object),
+                                "source_id": cited["source_id"].to_numpy(dtype=object),
+                                "day": days.to_numpy(dtype=float)}).dropna()
+        self.reports = reports.assign(day=reports["day"].astype("int64")).sort_values(
+            ["crossing_id", "day", "source_id"], kind="stable").reset_index(drop=True)
+        pairs = reports[["crossing_id", "day"]].drop_duplicates()
         pairs = pairs.sort_values(["crossing_id", "day"], kind="stable")
         self.crossing_id = pairs["crossing_id"].to_numpy(dtype=object)
         self.day = pairs["day"].to_numpy(dtype="int64")
@@ -53,6 +59,26 @@ class SourceDates:
         last = self.day[np.maximum(lo + count - 1, 0)] if len(self.day) else np.zeros(len(wanted), dtype="int64")
         return {cid: from_day_number(d) if n > 0 else None
                 for cid, d, n in zip(crossing_ids, last, count, strict=True)}
+
+
+def reports_in(source_dates: SourceDates, crossing_ids: list[str], first: date, last: date, limit: int
+               ) -> pd.DataFrame:
+    """The dated reports (crossing_id, source_id, date) of these crossings between two dates inclusive,
+    newest first, at most `limit`: where the record rests on a report rather than on a status carried
+    forward."""
+    found = source_dates.reports
+    found = found[found["crossing_id"].isin(list(crossing_ids)) & (found["day"] >= day_number(first))
+                  & (found["day"] <= day_number(last))]
+    found = found.sort_values("day", ascending=False, kind="stable").head(limit)
+    return pd.DataFrame({"crossing_id": found["crossing_id"].to_numpy(dtype=object),
+                         "source_id": found["source_id"].to_numpy(dtype=object),
+                         "date": [from_day_number(d) for d in found["day"]]}, dtype=object)
+
+
+def carried_forward_days(newest: date | None, as_of: date) -> int | None:
+    """Days from the newest report to the as-of date: how long a status has been carried forward
+    without a new report (None when no report is dated)."""
+    return None if newest is None else max((as_of - newest).days, 0)
 
 
 def newest_source_dates(

@@ -24,7 +24,7 @@ from crossings.core.days import (
     summary_from_runs,
 )
 from crossings.core.records import UNKNOWN
-from crossings.core.sources import SourceDates, is_stale
+from crossings.core.sources import SourceDates, carried_forward_days, is_stale
 from crossings.core.traffic import access_by_kind, for_traffic, traffic_statuses, with_access
 
 __all__ = ["COUNTRY_NAMES", "Card", "closure_text", "coverage_text", "crossing_cards", "places_text", "sides_text",
@@ -124,6 +124,19 @@ class Card:
     traffic: dict[str, str] = field(default_factory=dict)
     # the kind the status, since, days and closures are for (None: the crossing as a whole)
     kind: str | None = None
+    # days from the newest report to the as-of date (core.sources.carried_forward_days)
+    carried_forward: int | None = None
+
+    @property
+    def report_text(self) -> str:
+        """Where the status rests on a report: 'last reported 2026-02-27; carried forward 274 days'."""
+        if self.newest_source is None:
+            return "no dated report"
+        if self.status == UNKNOWN or self.carried_forward is None:
+            return f"last reported {self.newest_source}"
+        if self.carried_forward == 0:
+            return f"last reported {self.newest_source}, the as-of date"
+        return f"last reported {self.newest_source}; carried forward {days_text(self.carried_forward)}"
 
     @property
     def status_text(self) -> str:
@@ -206,6 +219,7 @@ def crossing_cards(
             last_closure=closure_text(closures[cid]) if cid in closures else None,
             newest_source=source_day,
             stale=is_stale(source_day, as_of),
+            carried_forward=carried_forward_days(source_day, as_of),
             commitments=soonest_first([*by_crossing.get(cid, []), *whole_border]),
             traffic=traffic_statuses(None if interval is None else interval["status"],
                                      {} if interval is None else access_by_kind(interval)),

@@ -16,6 +16,7 @@ __all__ = [
     "EVENTS_LANE",
     "MAX_BARS",
     "MAX_LANES",
+    "MAX_REPORT_TICKS",
     "ONGOING_PATTERN",
     "STATUS_COLOURS",
     "chart_lanes",
@@ -30,6 +31,9 @@ STATUS_COLOURS = {"open": "#009E73", "restricted": "#F0E442", "closed": "#D55E00
 AGREEMENT_COLOUR = "#56B4E9"
 MORATORIUM_COLOUR = "#CC79A7"
 EVENT_COLOUR = "#0072B2"
+REPORT_COLOUR = "#000000"
+# Report ticks drawn at most (newest first); each is one mark.
+MAX_REPORT_TICKS = 500
 ONGOING_PATTERN = "/"
 EVENTS_LANE = "Events"
 MS_PER_DAY = 86_400_000
@@ -149,7 +153,8 @@ def _bucket_shares(figure: go.Figure, intervals: pd.DataFrame, lanes: list[str],
 
 
 def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.DataFrame, events: pd.DataFrame,
-                    window: Window, as_of: date, notes: list[str] | None = None) -> go.Figure:
+                    window: Window, as_of: date, notes: list[str] | None = None,
+                    reports: pd.DataFrame | None = None) -> go.Figure:
     """One lane per crossing with bars by status, then a lane per agreement or moratorium, then events.
 
     intervals, commitments and events are the page's tables (crossings.page.tables); lanes are
@@ -183,6 +188,17 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
             customdata=[_interval_hover(r, as_of) for r in rows.to_dict("records")],
             hovertemplate="%{customdata}<extra></extra>",
         ))
+    if reports is not None and not reports.empty:
+        # A tick where a source reports on the crossing: between ticks a status is carried forward.
+        shown = reports[reports["crossing"].isin(set(lanes))]
+        if not shown.empty:
+            figure.add_trace(go.Scatter(
+                mode="markers", name="dated report (source)", x=[d.isoformat() for d in shown["date"]],
+                y=[lane_label(c) for c in shown["crossing"]],
+                marker={"symbol": "line-ns-open", "size": 14, "color": REPORT_COLOUR, "line": {"width": 2}},
+                customdata=[f"<b>Report of {d}</b><br>{hover_text(s)}" for d, s in
+                            zip(shown["date"], shown["source"], strict=True)],
+                hovertemplate="%{customdata}<extra></extra>"))
     if intervals["ongoing"].any():
         # A legend key for the hatching; it draws nothing.
         figure.add_trace(go.Bar(orientation="h", name="ongoing on the as-of date (hatched)", y=[crossing_lanes[0]],

@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 
 from crossings.core.days import Window, default_window, summary_table
-from crossings.core.sources import newest_source_date
+from crossings.core.sources import newest_source_date, reports_in
 from crossings.page.cards import Card, crossing_cards, urgency_order
-from crossings.page.charts import chart_lanes, draws_bars
+from crossings.page.charts import MAX_REPORT_TICKS, chart_lanes, draws_bars
 from crossings.page.filters import STATUS_CHOICES, Filters, window_for
 from crossings.page.indexes import StoreIndexes
-from crossings.page.tables import commitment_table, event_table, interval_table
+from crossings.page.tables import commitment_table, event_table, interval_table, report_table
 
 __all__ = ["MAX_CARDS", "MAX_TABLE_ROWS", "View", "ViewPlan", "all_interval_ids", "build_view", "cards_page",
            "interval_rows_table", "plan_view"]
@@ -100,6 +100,7 @@ class View:
     commitments: pd.DataFrame
     events: pd.DataFrame
     lane_names: list[str]
+    reports: pd.DataFrame  # the dated reports of the lanes' crossings in the window (ticks)
 
 
 def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, drawn: list[str],
@@ -131,6 +132,8 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
                                      crossings, sources, window, as_of, plan.crossing_ids),
         events=event_table(tables["events"], crossings, sources, window, as_of, plan.crossing_ids),
         lane_names=[names[c] for c in plan.lane_ids],
+        reports=report_table(reports_in(indexes.source_dates, plan.lane_ids, window.start, window.through(as_of),
+                                        MAX_REPORT_TICKS), crossings, sources),
     )
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "event_table",
     "export_file_name",
     "interval_table",
+    "report_table",
     "source_labels",
 ]
 
@@ -97,6 +98,18 @@ def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd
     table["ongoing"] = table["ongoing"].astype(bool)
     table["_order"] = table["crossing_id"].map(order)
     return table.sort_values(["_order", "start_date"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def report_table(found: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """The dated reports of core.sources.reports_in with their crossing's name and the source cited."""
+    names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    labels = source_labels(sources)
+    return pd.DataFrame({
+        "crossing_id": found["crossing_id"].to_numpy(dtype=object),
+        "crossing": [names.get(c, c) for c in found["crossing_id"]],
+        "date": found["date"].to_numpy(dtype=object),
+        "source": [labels[s][0] if s in labels else s for s in found["source_id"]],
+    }, dtype=object)
 
 
 def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sources: pd.DataFrame, window: Window,

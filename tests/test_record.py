@@ -1,0 +1,89 @@
+"""The November 2026 audit's key facts, each one line the curated store must answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import DATA, run_cli
+
+from crossings.core.days import current_status
+from crossings.core.traffic import for_traffic, with_access
+from db.engine import make_engine
+from db.queries import read_all
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    url = f"sqlite:///{tmp_path_factory.mktemp('record') / 'store.db'}"
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
+    assert code == 0, err
+    with make_engine(url).connect() as connection:
+        return read_all(connection)
+
+
+def status(store: dict, crossing: str, day: str, traffic: str | None = None) -> str:
+    intervals = for_traffic(with_access(store["status_intervals"]), traffic)
+    return current_status(intervals, [crossing], date.fromisoformat(day))["status"].iloc[0]
+
+
+FACTS = [
+    # Ghulam Khan was shut from June 2014 to March 2018, so not open in 2017
+    ("ghulam-khan", "2017-06-01", None, "closed"),
+    ("ghulam-khan", "2018-06-01", "transit", "closed"),  # trade from 2018, transit only from August 2019
+    ("ghulam-khan", "2020-04-15", None, "closed"),  # COVID, 25 March to 22 June 2020
+    # Angoor Adda: closed by the Afghan side from May 2016; no report of it operating in 2017-2020
+    ("angoor-adda", "2016-06-01", None, "closed"),
+    ("angoor-adda", "2018-01-01", None, "unknown"),
+    ("angoor-adda", "2021-01-01", "trade", "open"),  # customs trade from 23 September 2020
+    # the 2017 general reopening was on 21 March, the order on 20 March
+    ("torkham", "2017-03-20", None, "closed"),
+    ("torkham", "2017-03-22", None, "open"),
+    ("chaman", "2017-02-16", None, "open"),  # Chaman closed on 17 February, a day after Torkham
+    ("chaman", "2017-02-17", None, "closed"),
+    ("kharlachi", "2017-03-08", None, "closed"),  # only Torkham and Chaman opened on 7-8 March
+    # COVID 2020: goods moved inside what was first recorded as a closure
+    ("torkham", "2020-04-15", None, "restricted"),
+    ("torkham", "2020-04-15", "trade", "restricted"),
+    ("torkham", "2020-04-15", "travellers", "closed"),
+    # Torkham 15 August 2021: a few hours, trucks the same day
+    ("torkham", "2021-08-15", None, "restricted"),
+    # hidden closures inside long "open" periods
+    ("torkham", "2019-09-29", None, "closed"),
+    ("torkham", "2023-11-21", "trade", "closed"),
+    ("torkham", "2024-01-18", "trade", "closed"),
+    ("torkham", "2024-03-24", None, "closed"),
+    ("chaman", "2022-12-11", None, "closed"),
+    ("chaman", "2024-01-10", "trade", "closed"),  # the sit-in stopped cargo for about four months
+    ("chaman", "2024-03-01", "trade", "open"),
+    ("kharlachi", "2024-01-19", "trade", "closed"),
+    # October-December 2025: returnees and some transit through Chaman; aid and returnees at Torkham
+    ("chaman", "2025-10-25", None, "restricted"),
+    ("chaman", "2025-10-25", "transit", "restricted"),
+    ("torkham", "2025-11-15", "returnees", "open"),
+    ("torkham", "2025-12-20", "aid", "open"),
+    ("torkham", "2025-12-20", "trade", "closed"),
+    ("chaman", "2025-12-06", None, "closed"),
+    # Badini: people on fixed days from January 2023; nothing claimed after
+    ("badini", "2023-01-09", "travellers", "restricted"),
+    ("badini", "2024-01-01", None, "unknown"),
+    ("arandu", "2022-01-01", None, "unknown"),  # announced openings, none reported
+]
+
+
+@pytest.mark.parametrize(("crossing", "day", "traffic", "expected"), FACTS,
+                         ids=[f"{c}-{d}-{t or 'all'}" for c, d, t, _ in FACTS])
+def test_the_store_answers_the_audits_facts(store: dict, crossing: str, day: str, traffic: str | None,
+                                            expected: str) -> None:
+    assert status(store, crossing, day, traffic) == expected
+
+
+def test_agreement_ends_come_from_sources(store: dict) -> None:
+    agreements = store["agreements"].set_index("agreement_id")
+    # the 48-hour truce was extended, then superseded by the Doha ceasefire of 19 October
+    assert agreements.loc["truce-48h-2025-10-15", "valid_until"] == date(2025, 10, 18)
+    assert agreements.loc["doha-ceasefire-2025-10-19", "effective_from"] == date(2025, 10, 19)
+    assert agreements.loc["doha-ceasefire-2025-10-19", "valid_until"] == date(2026, 2, 26)  # collapse, 27 Feb 2026
+    assert agreements.loc["jirga-ceasefire-2025-03", "signed_on"] == date(2025, 3, 9)
+    assert agreements.loc["joint-jirga-2025-03-17", "valid_until"] == date(2025, 4, 15)
+    assert agreements.loc["flag-meeting-ceasefire-2025-03-19", "valid_until"] is None
