@@ -40,6 +40,8 @@ BADGES = {  # the word is always shown: colour is never the only cue
 CARDS_PER_ROW = 3
 # Agreements and moratoria listed on one card; the table below lists them all.
 COMMITMENTS_PER_CARD = 5
+# The Traffic filter's first choice: no kind, the crossing as a whole (a selectbox shows None as empty).
+WHOLE_CROSSING = ""
 DATE_LIMITS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
 LINK = st.column_config.LinkColumn("Source link", display_text=r"https?://(?:www\.)?([^/]+)")
 
@@ -88,7 +90,7 @@ def read_url_once(crossing_ids: list[str]) -> list[str]:
     st.session_state["f_to"] = filters.window_to
     st.session_state["f_as_of"] = filters.as_of
     st.session_state["f_statuses"] = list(filters.statuses or STATUS_CHOICES)
-    st.session_state["f_traffic"] = filters.traffic
+    st.session_state["f_traffic"] = filters.traffic or WHOLE_CROSSING
     return warnings
 
 
@@ -103,13 +105,13 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
         st.date_input("As of", key="f_as_of", help="The data is cut at this date. Empty: today.", **DATE_LIMITS)
         st.multiselect("Statuses", options=list(STATUS_CHOICES), key="f_statuses",
                        help="Which statuses the cards, timeline and interval table show. Empty means all.")
-        st.selectbox("Traffic", options=[None, *TRAFFIC_KINDS], key="f_traffic",
-                     format_func=lambda k: "the whole crossing" if k is None else k,
+        st.selectbox("Traffic", options=[WHOLE_CROSSING, *TRAFFIC_KINDS], key="f_traffic",
+                     format_func=lambda k: "the whole crossing" if k == WHOLE_CROSSING else k,
                      help="Count status, days and closures for one kind of traffic: trade, transit, aid, "
                           "travellers or returnees (see How to read this).")
     state = st.session_state
     return Filters(tuple(state["f_crossings"]), state["f_from"], state["f_to"], state["f_as_of"],
-                   tuple(state["f_statuses"]), state["f_traffic"])
+                   tuple(state["f_statuses"]), state["f_traffic"] or None)
 
 
 def write_url(filters: Filters, crossing_ids: list[str]) -> None:
