@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +31,7 @@ HOW_TO_INSTALL = "install Chromium with `apt-get install -y chromium` and `pip i
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", REPO / "test-results"))
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None
 
@@ -56,12 +57,13 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(database_url: str) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free port against `database_url`; stopped on exit."""
+    """`streamlit run app.py` (the README's command: the page and the routes) on a free port against
+    `database_url`; stopped on exit."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     log = open(Path(database_url.removeprefix("sqlite:///")).with_suffix(".log"), "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -322,3 +324,33 @@ def test_phone_screen_stacks_cards_without_overflow(app: str, browser: Browser) 
         full_page_screenshot(phone, SCREENSHOTS / "dashboard-phone.png")
     finally:
         context.close()
+
+
+def test_page_api_and_feed_answer_from_one_port_and_nothing_leaves_the_machine(app: str, browser: Browser) -> None:
+    """The README's server: the page, /api/v1/status and /feed.atom on the same port; every request the
+    browser makes to anywhere but this machine is aborted and recorded, and there must be none."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def only_local(route: Route) -> None:
+        host = urllib.parse.urlsplit(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    try:
+        visit(page, app)
+        expect(page.locator("[data-testid=stPlotlyChart] svg.main-svg").first).to_be_visible()
+        status = page.request.get(f"{app}/api/v1/status?crossing=torkham&as_of=2025-04-01")
+        assert status.ok and status.json()["crossings"][0]["status_since"] == "2025-03-22"
+        feed = page.request.get(f"{app}/feed.atom")
+        assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+        assert b"<feed" in feed.body()
+        assert page.request.get(f"{app}/_stcore/metrics").status == 404
+    finally:
+        context.close()
+    assert outside == [], outside

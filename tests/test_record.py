@@ -86,4 +86,4 @@ def test_agreement_ends_come_from_sources(store: dict) -> None:
     assert agreements.loc["doha-ceasefire-2025-10-19", "valid_until"] == date(2026, 2, 26)  # collapse, 27 Feb 2026
     assert agreements.loc["jirga-ceasefire-2025-03", "signed_on"] == date(2025, 3, 9)
     assert agreements.loc["joint-jirga-2025-03-17", "valid_until"] == date(2025, 4, 15)
-    assert agreements.loc["flag-meeting-ceasefire-2025-03-19", "valid_until"] is None
+    assert agreements.loc["flag-meeting-ceasefire-2025-03-19", "valid_until"] == date(2025, 4, 16)  # the JCC met

@@ -16,7 +16,8 @@ from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.traffic import check_traffic
 from crossings.core.validation import parse_date
 
-__all__ = ["PARAMS", "STATUS_CHOICES", "Filters", "parse_query", "shown_value", "to_query", "window_for"]
+__all__ = ["PARAMS", "STATUS_CHOICES", "Filters", "parse_query", "parse_strictly", "shown_value", "to_query",
+           "window_for"]
 
 PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"
 PARAM_TRAFFIC = "traffic"
@@ -68,9 +69,31 @@ def _choices(params: Mapping[str, Sequence[str]], name: str, known: Sequence[str
     return tuple(v for v in known if v in chosen)
 
 
+class _Warnings(list[str]):
+    """Warnings that remember which parameter each is about (the API's 400 names it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.params: list[str] = []
+
+    def append(self, text: str) -> None:
+        super().append(text)
+        # every warning begins "Ignored NAME=" or "Ignored unknown NOUN", NOUN being the parameter
+        words = text.removeprefix("Ignored ").removeprefix("unknown ")
+        self.params.append(words.split("=", 1)[0].split(" ", 1)[0])
+
+
 def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str]) -> tuple[Filters, list[str]]:
     """Filters from URL parameters (each name mapped to all its values), and warnings for bad ones."""
-    warnings: list[str] = []
+    filters, problems = parse_strictly(params, crossing_ids)
+    return filters, [text for _, text in problems]
+
+
+def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str]
+                   ) -> tuple[Filters, list[tuple[str, str]]]:
+    """parse_query's filters, and each bad value as (parameter, warning): the page warns and falls back,
+    the API refuses the request naming the parameter."""
+    warnings = _Warnings()
     crossings = _choices(params, PARAM_CROSSING, crossing_ids, "crossing", warnings)
     statuses = _choices(params, PARAM_STATUS, STATUS_CHOICES, "status", warnings)
     window_from = _date(params, PARAM_FROM, warnings)
@@ -86,7 +109,8 @@ def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str]
     if window_from and window_to and window_from > window_to:
         warnings.append(f"Ignored from={window_from} and to={window_to}: the window starts after it ends.")
         window_from = window_to = None
-    return Filters(crossings, window_from, window_to, as_of, statuses, traffic), warnings
+    return (Filters(crossings, window_from, window_to, as_of, statuses, traffic),
+            list(zip(warnings.params, warnings, strict=True)))
 
 
 def to_query(filters: Filters, crossing_ids: Sequence[str]) -> dict[str, list[str]]:

@@ -97,6 +97,12 @@ class IntervalIndex:
         found = dict(zip(self.crossing_ids[self.crossing[hit]], self.interval_id[hit], strict=True))
         return {cid: found.get(cid) for cid in crossing_ids}
 
+    def newest_starts(self, crossing_ids: Sequence[str], today: date, limit: int) -> np.ndarray:
+        """Positions of the `limit` intervals of these crossings that started last on or before today."""
+        wanted = np.isin(self.crossing_ids, np.asarray(list(crossing_ids), dtype=object))
+        found = np.flatnonzero(wanted[self.crossing] & (self.start <= day_number(today)))
+        return found[np.argsort(-self.start[found], kind="stable")[:limit]]
+
     def of_crossings(self, positions: np.ndarray, crossing_ids: Sequence[str]) -> np.ndarray:
         """The positions that belong to these crossings."""
         wanted = np.isin(self.crossing_ids, np.asarray(list(crossing_ids), dtype=object))

@@ -20,7 +20,7 @@ from crossings.page.indexes import StoreIndexes
 from crossings.page.tables import commitment_table, event_table, interval_table, report_table
 
 __all__ = ["MAX_CARDS", "MAX_TABLE_ROWS", "View", "ViewPlan", "all_interval_ids", "build_view", "cards_page",
-           "interval_rows_table", "plan_view"]
+           "interval_rows_table", "plan_cards", "plan_view"]
 
 # A page of cards stays readable and light with hundreds of crossings selected.
 MAX_CARDS = 50
@@ -115,11 +115,7 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     table_ids = list(indexes.intervals.interval_id[plan.matches[:MAX_TABLE_ROWS]])
     bar_ids = list(indexes.intervals.interval_id[plan.drawn_bars])
     texts = read_rows([*current_ids, *table_ids, *bar_ids])
-    cards = crossing_cards(
-        crossings.set_index("crossing_id").loc[drawn].reset_index(), texts[texts["interval_id"].isin(current_ids)],
-        tables["agreements"], tables["moratoria"], sources, window, as_of, runs=indexes.runs_for(plan.traffic),
-        covering=covering, traffic=plan.traffic, source_dates=indexes.source_dates,
-        commitment_index=indexes.commitments, summary=plan.summary, newest=plan.newest)
+    cards = _cards(plan, tables, indexes, drawn, covering, texts)
     rows = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(table_ids))])
     if len(plan.drawn_bars) or not len(plan.lane_matches):
         bars = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(bar_ids))])
@@ -135,6 +131,26 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
         reports=report_table(reports_in(indexes.source_dates, plan.lane_ids, window.start, window.through(as_of),
                                         MAX_REPORT_TICKS), crossings, sources),
     )
+
+
+def plan_cards(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, crossing_ids: list[str],
+               read_rows: RowReader) -> list[Card]:
+    """The cards of these crossings under the plan (the page's cards, the API's status), reading from
+    the store only the intervals covering the as-of date."""
+    covering = indexes.intervals.covering(crossing_ids, plan.as_of)
+    return _cards(plan, tables, indexes, crossing_ids, covering,
+                  read_rows([i for i in covering.values() if i is not None]))
+
+
+def _cards(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, crossing_ids: list[str],
+           covering: dict[str, str | None], texts: pd.DataFrame) -> list[Card]:
+    current_ids = [i for i in covering.values() if i is not None]
+    return crossing_cards(
+        tables["crossings"].set_index("crossing_id").loc[crossing_ids].reset_index(),
+        texts[texts["interval_id"].isin(current_ids)], tables["agreements"], tables["moratoria"], tables["sources"],
+        plan.window, plan.as_of, runs=indexes.runs_for(plan.traffic), covering=covering, traffic=plan.traffic,
+        source_dates=indexes.source_dates, commitment_index=indexes.commitments, summary=plan.summary,
+        newest=plan.newest)
 
 
 def interval_rows_table(plan: ViewPlan, tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:

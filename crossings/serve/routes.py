@@ -1,0 +1,210 @@
+"""The HTTP routes served beside the page (app.py): a JSON API, the summary CSV by URL and an Atom
+feed. Thin handlers: they parse the parameters as the page's URL does and call the functions the page
+and the CLI call, on the store as the page reads it (the same cached engine and content)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from crossings.core.csvout import summary_csv
+from crossings.core.records import TRAFFIC_KINDS
+from crossings.core.sources import is_stale, newest_source_date
+from crossings.page.filters import Filters, parse_strictly
+from crossings.page.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
+from crossings.page.store import Content, StoreUnreadable, interval_rows, read_store
+from crossings.page.tables import export_file_name
+from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_entries
+
+__all__ = ["ROUTES", "HideMetrics"]
+
+# Clients may keep an answer this long; the ETag lets them ask cheaply whether it changed.
+CACHE_SECONDS = 300
+PUBLIC = {"Access-Control-Allow-Origin": "*"}
+
+# route -> the parameters it takes (names and meanings as in the page's URL)
+PARAMETERS = {
+    "/api/v1/status": ("as_of", "crossing", "traffic"),
+    "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "traffic"),
+    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "status"),
+    "/feed.atom": ("crossing",),
+}
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=PUBLIC)
+
+
+def _filters(request: Request, content: Content) -> Filters:
+    """The request's parameters as the page reads its URL; a bad one is a BadRequest naming it."""
+    allowed = PARAMETERS[request.url.path]
+    unknown = sorted(set(request.query_params) - set(allowed))
+    if unknown:
+        raise BadRequest(f"unknown parameter {unknown[0]!r}; {request.url.path} takes {', '.join(allowed)}")
+    params = {name: request.query_params.getlist(name) for name in request.query_params}
+    filters, problems = parse_strictly(params, list(content.tables["crossings"]["crossing_id"]))
+    if problems:
+        name, text = problems[0]
+        raise BadRequest(f"{name}: {text.removeprefix('Ignored ')}")
+    return filters
+
+
+def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[bytes, str, dict[str, str]]]
+             ) -> Callable[[Request], Response]:
+    """A route: read the store, parse the parameters, answer, with an ETag from the content version."""
+    def handle(request: Request) -> Response:
+        try:
+            content = read_store()
+            filters = _filters(request, content)
+        except StoreUnreadable as exc:
+            return _error(503, exc.message)
+        except BadRequest as exc:
+            return _error(400, str(exc))
+        # the default as-of date is today: an answer without as_of changes with the day too
+        key = f"{content.version}|{request.url.path}|{sorted(request.query_params.multi_items())}|{date.today()}"
+        etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}", **PUBLIC}
+        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers=headers)
+        body, media_type, extra = answer(request, content, filters)
+        return Response(body, media_type=media_type, headers={**headers, **extra})
+    handle.__name__ = kind
+    return handle
+
+
+def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
+    plan = plan_view(content.tables, content.indexes, filters, date.today())
+    cards = plan_cards(plan, content.tables, content.indexes, plan.crossing_ids,
+                       lambda ids: interval_rows(content, ids))
+    updated = newest_source_date(content.tables["sources"])
+    body = {
+        "as_of": plan.as_of.isoformat(),
+        "traffic": plan.traffic,
+        "data_updated": updated.isoformat() if updated else None,
+        "crossings": [{
+            "crossing_id": card.crossing_id, "name": card.name, "status": card.status,
+            "status_since": card.since.isoformat() if card.since else None,
+            "days": card.days if card.since else None,
+            "detail": card.detail,
+            "traffic": {kind: card.traffic.get(kind) for kind in TRAFFIC_KINDS},
+            "newest_source": card.newest_source.isoformat() if card.newest_source else None,
+            "stale": is_stale(card.newest_source, plan.as_of),
+            "commitments": [{"id": c.item_id, "kind": c.label, "title": c.title,
+                             "valid_until": c.until.isoformat() if c.until else None, "days_left": c.days_left}
+                            for c in card.commitments if c.state == "in force"],
+        } for card in cards],
+    }
+    return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
+
+
+def _summary(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
+    plan = plan_view(content.tables, content.indexes, filters, date.today())
+    text = summary_csv(content.tables["crossings"], content.indexes.runs_for(plan.traffic), plan.crossing_ids,
+                       plan.window, plan.as_of)
+    name = export_file_name("summary", plan.window)
+    return text.encode(), "text/csv; charset=utf-8", {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _intervals(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
+    plan = plan_view(content.tables, content.indexes, filters, date.today())
+    rows = interval_rows(content, all_interval_ids(plan, content.indexes))
+    table = interval_rows_table(plan, content.tables, rows)
+    full = rows.set_index("interval_id")
+    sources = content.tables["sources"].set_index("source_id")
+    found = []
+    for row in table.to_dict("records"):
+        cited = full.loc[row["interval_id"], "source_ids"]
+        found.append({
+            "interval_id": row["interval_id"], "crossing_id": row["crossing_id"], "crossing": row["crossing"],
+            "status": row["status"], "start_date": _iso(row["start_date"]),
+            # the as-of date cuts the data: an interval still running then has no end yet
+            "end_date": None if row["ongoing"] else _iso(row["end_date"]),
+            "ongoing": bool(row["ongoing"]), "days": int(row["days"]),
+            "moves": list(full.loc[row["interval_id"], "moves"]),
+            "limited": list(full.loc[row["interval_id"], "limited"]),
+            "barred": list(full.loc[row["interval_id"], "barred"]),
+            "detail": row["detail"], "cause": row["cause"], "notes": row["notes"],
+            "sources": [{"id": s, "publisher": sources.loc[s, "publisher"], "title": sources.loc[s, "title"],
+                         "date": _iso(sources.loc[s, "published_on"]), "url": sources.loc[s, "url"]}
+                        for s in cited if s in sources.index],
+        })
+    body = {"as_of": plan.as_of.isoformat(), "from": plan.window.start.isoformat(),
+            "to": plan.window.end.isoformat(), "intervals": found}
+    return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
+
+
+def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
+    today = date.today()
+    crossings = content.tables["crossings"]
+    chosen = list(filters.crossing_ids) or list(crossings["crossing_id"])
+    index = content.indexes.intervals
+    # the newest interval starts of these crossings: a feed never needs the whole history
+    newest = index.newest_starts(chosen, today, MAX_ENTRIES)
+    intervals = interval_rows(content, list(index.interval_id[newest]))
+    entries = change_entries(crossings, intervals, content.tables["agreements"], content.tables["moratoria"],
+                             content.tables["sources"], chosen, today)
+    base = str(request.base_url).rstrip("/")
+    query = request.url.query
+    body = atom_xml(entries, feed_id=f"{TAG_AUTHORITY}:feed" + (f"?{query}" if query else ""),
+                    title="Border Crossing Status: what changed", self_url=str(request.url), page_url=f"{base}/",
+                    updated=max((e.day for e in entries), default=today))
+    return body, "application/atom+xml; charset=utf-8", {}
+
+
+def _index(request: Request) -> Response:
+    return JSONResponse({
+        "name": "Border Crossing Status",
+        "routes": {path: {"parameters": list(names)} for path, names in PARAMETERS.items()},
+        "parameters": {
+            "as_of": "YYYY-MM-DD, the date the data is cut at; default today",
+            "from": "YYYY-MM-DD, first day of the window; default the first recorded day",
+            "to": "YYYY-MM-DD, last day of the window; default the as-of date",
+            "crossing": "a crossing id, repeatable; default all",
+            "status": "open, closed, restricted or unknown, repeatable; default all",
+            "traffic": f"one of {', '.join(TRAFFIC_KINDS)}; default the crossing as a whole",
+        },
+    }, headers=PUBLIC)
+
+
+def _not_found(request: Request) -> Response:
+    return _error(404, f"no route {request.url.path}; see /api/v1 for the routes")
+
+
+ROUTES: Sequence[Route] = [
+    Route("/api/v1", _index, methods=["GET"]),
+    Route("/api/v1/status", _handler("status", _status), methods=["GET"]),
+    Route("/api/v1/summary.csv", _handler("summary", _summary), methods=["GET"]),
+    Route("/api/v1/intervals.json", _handler("intervals", _intervals), methods=["GET"]),
+    Route("/feed.atom", _handler("feed", _feed), methods=["GET"]),
+    Route("/api/{rest:path}", _not_found),
+]
+
+
+class HideMetrics:
+    """Answers 404 at /_stcore/metrics: a public site does not publish its server's internals."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].rstrip("/") == "/_stcore/metrics":
+            await Response("Not Found", status_code=404)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+

@@ -1,0 +1,176 @@
+"""The HTTP routes served beside the page (app.py), through Starlette's test client on a real store:
+each route's answer, the same numbers as the CLI, a valid Atom feed, errors as JSON, ETags."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from conftest import DATA, run_cli
+from starlette.testclient import TestClient
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("DATABASE_URL", curated_store)
+    st.cache_resource.clear()
+    from app import app
+
+    # Without `with`: the routes need no lifespan, and Streamlit's runtime (which the lifespan starts)
+    # can be started once per process only.
+    yield TestClient(app)
+    st.cache_resource.clear()
+
+
+def cli_status(store: str, as_of: str) -> dict[str, list[str]]:
+    code, out, err = run_cli(["status", "--as-of", as_of, "--db", store])
+    assert code == 0, err
+    return {line.split()[0]: line.split() for line in out.splitlines()[2:]}
+
+
+@pytest.mark.parametrize("as_of", ["2017-03-08", "2021-08-15", "2025-04-01", "2025-12-20", "2026-11-28"])
+def test_status_equals_the_clis(client: TestClient, curated_store: str, as_of: str) -> None:
+    answer = client.get("/api/v1/status", params={"as_of": as_of})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    assert answer.headers["access-control-allow-origin"] == "*"
+    body = answer.json()
+    assert body["as_of"] == as_of and body["data_updated"] == "2026-04-08"
+    expected = cli_status(curated_store, as_of)
+    assert [c["crossing_id"] for c in body["crossings"]] == list(expected)
+    for crossing in body["crossings"]:
+        words = expected[crossing["crossing_id"]]
+        assert crossing["status"] in words
+        if crossing["status_since"]:
+            assert crossing["status_since"] in words and str(crossing["days"]) in words
+        assert set(crossing["traffic"]) == {"trade", "transit", "aid", "travellers", "returnees"}
+
+
+def test_status_answers_can_trade_cross_at_torkham(client: TestClient) -> None:
+    body = client.get("/api/v1/status", params={"crossing": "torkham", "as_of": "2025-12-20"}).json()
+    (torkham,) = body["crossings"]
+    assert torkham["traffic"] == {"trade": "closed", "transit": "closed", "aid": "open", "travellers": "closed",
+                                  "returnees": "open"}
+    assert torkham["status"] == "restricted" and torkham["status_since"] == "2025-11-01"
+    trade = client.get("/api/v1/status", params={"crossing": "torkham", "as_of": "2025-12-20",
+                                                 "traffic": "trade"}).json()["crossings"][0]
+    assert (trade["status"], trade["status_since"]) == ("closed", "2025-10-12")
+    ids = {c["id"] for c in torkham["commitments"]}
+    assert "doha-ceasefire-2025-10-19" in ids and all(c["days_left"] is not None or c["valid_until"] is None
+                                                      for c in torkham["commitments"])
+
+
+@pytest.mark.parametrize("params", [
+    {"crossing": "torkham", "from": "2025-01-01", "to": "2025-03-31", "as_of": "2025-04-01"},
+    {"from": "2020-01-01", "to": "2025-12-31", "as_of": "2026-01-01", "traffic": "returnees"},
+    {"crossing": ["chaman", "kharlachi"], "as_of": "2024-06-01"},
+])
+def test_summary_csv_is_the_clis_bytes(client: TestClient, curated_store: str, params: dict) -> None:
+    answer = client.get("/api/v1/summary.csv", params=params)
+    argv = ["summary", "--db", curated_store]
+    for name, values in params.items():
+        for value in values if isinstance(values, list) else [values]:
+            argv += [{"from": "--from", "to": "--to", "as_of": "--as-of", "crossing": "--crossing",
+                      "traffic": "--traffic"}[name], value]
+    code, out, _ = run_cli(argv)
+    assert code == 0 and answer.status_code == 200
+    assert answer.content == out.encode()
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert "attachment; filename=\"crossing-summary_" in answer.headers["content-disposition"]
+
+
+def test_intervals_are_cut_at_the_as_of_date_with_their_sources(client: TestClient) -> None:
+    body = client.get("/api/v1/intervals.json", params={"crossing": "torkham", "from": "2025-01-01",
+                                                        "to": "2025-06-30", "as_of": "2025-04-01"}).json()
+    rows = {r["interval_id"]: r for r in body["intervals"]}
+    assert "torkham-2025-05-09" not in rows  # starts after the as-of date
+    ongoing = rows["torkham-2025-03-22"]
+    assert ongoing["ongoing"] and ongoing["end_date"] is None and ongoing["days"] == 11  # no end yet on 1 April
+    closure = rows["torkham-2025-02-21"]
+    assert (closure["start_date"], closure["end_date"], closure["days"]) == ("2025-02-21", "2025-03-19", 26)
+    assert any(s["id"] == "pti-theweek-2025-03-19" and s["url"].startswith("https://") and s["date"] == "2025-03-19"
+               for s in closure["sources"])
+    assert rows["torkham-2025-03-19"]["moves"] == ["trade", "transit"]
+
+
+def parse_feed(text: bytes) -> ET.Element:
+    root = ET.fromstring(text)  # noqa: S314 (our own feed, from our own data)
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert root.find(f"{ATOM}{required}") is not None
+    return root
+
+
+def test_the_feed_is_atom_newest_first_with_stable_ids(client: TestClient, curated_store: str) -> None:
+    answer = client.get("/feed.atom")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+    entries = parse_feed(answer.content).findall(f"{ATOM}entry")
+    assert 0 < len(entries) <= 100
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids) and all(i.startswith("tag:") for i in ids)
+    days = [e.findtext(f"{ATOM}updated") for e in entries]
+    assert days == sorted(days, reverse=True)
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}title")
+        link = entry.find(f"{ATOM}link")
+        assert link is not None and link.get("rel") == "alternate" and "as_of=" in link.get("href")
+        assert "Source:" in entry.findtext(f"{ATOM}content")
+    # the same data loaded again gives the same ids
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", curated_store])
+    assert code == 0, err
+    st.cache_resource.clear()
+    again = [e.findtext(f"{ATOM}id") for e in parse_feed(client.get("/feed.atom").content).findall(f"{ATOM}entry")]
+    assert again == ids
+
+
+def test_the_feed_narrows_to_crossings(client: TestClient) -> None:
+    entries = parse_feed(client.get("/feed.atom", params={"crossing": "chaman"}).content).findall(f"{ATOM}entry")
+    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    assert titles and not any(t.startswith(("Torkham:", "Kharlachi:")) for t in titles)
+    assert any(t.startswith("Chaman / Spin Boldak: restricted (aid and returnees move") for t in titles)
+
+
+@pytest.mark.parametrize(("url", "name"), [
+    ("/api/v1/status?as_of=2025-13-01", "as_of"),
+    ("/api/v1/status?crossing=atlantis", "crossing"),
+    ("/api/v1/status?traffic=cars", "traffic"),
+    ("/api/v1/summary.csv?from=2025-03-01&to=2025-01-01", "from"),
+    ("/api/v1/intervals.json?status=shut", "status"),
+    ("/api/v1/status?colour=red", "colour"),
+])
+def test_a_bad_parameter_is_a_400_naming_it(client: TestClient, url: str, name: str) -> None:
+    answer = client.get(url)
+    assert answer.status_code == 400 and answer.headers["content-type"] == "application/json"
+    message = answer.json()["error"]
+    assert name in message and "Traceback" not in message and "\n" not in message
+
+
+def test_unknown_api_paths_are_json_404s(client: TestClient) -> None:
+    for url in ("/api/v2/status", "/api/v1/nothing", "/api/"):
+        answer = client.get(url)
+        assert answer.status_code == 404 and "error" in answer.json()
+    assert client.get("/_stcore/metrics").status_code == 404
+    index = client.get("/api/v1").json()
+    assert set(index["routes"]) == {"/api/v1/status", "/api/v1/summary.csv", "/api/v1/intervals.json", "/feed.atom"}
+
+
+def test_etag_and_304(client: TestClient) -> None:
+    first = client.get("/api/v1/status", params={"as_of": "2025-04-01"})
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"].startswith("public")
+    again = client.get("/api/v1/status", params={"as_of": "2025-04-01"}, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.content
+    other = client.get("/api/v1/status", params={"as_of": "2025-04-02"}, headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["etag"] != etag
+    assert json.loads(other.content)["as_of"] == "2025-04-02"
+
+
+def test_summary_csv_opens_safely_in_a_spreadsheet(client: TestClient) -> None:
+    rows = list(csv.reader(io.StringIO(client.get("/api/v1/summary.csv").text)))
+    assert rows[0][0] == "crossing_id" and all(not r[1].startswith(("=", "+", "-", "@")) for r in rows[1:])
