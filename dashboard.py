@@ -14,6 +14,7 @@ from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.page.cards import Card, coverage_text
 from crossings.page.charts import timeline_figure
 from crossings.page.filters import STATUS_CHOICES, Filters, parse_query, to_query
+from crossings.page.maps import MAP_CONFIG, map_figure
 from crossings.page.plan import (
     MAX_CARDS,
     MAX_TABLE_ROWS,
@@ -23,6 +24,7 @@ from crossings.page.plan import (
     build_view,
     cards_page,
     interval_rows_table,
+    map_points,
     plan_view,
 )
 from crossings.page.store import Content, StoreChanged, StoreUnreadable, interval_rows, read_store
@@ -185,6 +187,26 @@ def draw_cards(cards: list[Card]) -> None:
                 draw_card(card)
 
 
+def select_on_map() -> None:
+    """A marker chosen on the map narrows the page to those crossings, like the crossings filter."""
+    chosen = [p["customdata"][0] for p in st.session_state["map"]["selection"]["points"] if p.get("customdata")]
+    if chosen:
+        st.session_state["f_crossings"] = list(dict.fromkeys(chosen))
+
+
+def draw_map(plan: ViewPlan, content: Content) -> None:
+    st.subheader("Map")
+    points, unplaced = map_points(plan, content.tables, content.indexes)
+    if points.empty:
+        st.info("None of these crossings has sourced coordinates.")
+    else:
+        st.plotly_chart(map_figure(points), key="map", config=MAP_CONFIG, on_select=select_on_map,
+                        selection_mode=("points", "box"))
+        st.caption("Drag a box around markers (or click one) to show only those crossings.")
+    if unplaced:
+        st.caption("Not placed: " + "; ".join(f"{md(name)} ({md(reason)})" for name, reason in unplaced))
+
+
 def draw_timeline(plan: ViewPlan, view: View) -> None:
     # An agreement whose start no source gives has no place on a time axis: it is in the table.
     drawn_commitments = view.commitments[view.commitments["from"].notna()]
@@ -248,6 +270,7 @@ def main() -> None:
     except StoreChanged:
         st.rerun()
     draw_cards(view.cards)
+    draw_map(plan, content)
     draw_timeline(plan, view)
     draw_tables(plan, view)
     draw_downloads(plan, content)

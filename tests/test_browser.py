@@ -31,7 +31,7 @@ HOW_TO_INSTALL = "install Chromium with `apt-get install -y chromium` and `pip i
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", REPO / "test-results"))
 
 try:
-    from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None
 
@@ -331,16 +331,7 @@ def test_page_api_and_feed_answer_from_one_port_and_nothing_leaves_the_machine(a
     browser makes to anywhere but this machine is aborted and recorded, and there must be none."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[str] = []
-
-    def only_local(route: Route) -> None:
-        host = urllib.parse.urlsplit(route.request.url).hostname or ""
-        if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
+    _local_only(context, outside)
     page = context.new_page()
     try:
         visit(page, app)
@@ -351,6 +342,73 @@ def test_page_api_and_feed_answer_from_one_port_and_nothing_leaves_the_machine(a
         assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
         assert b"<feed" in feed.body()
         assert page.request.get(f"{app}/_stcore/metrics").status == 404
+    finally:
+        context.close()
+    assert outside == [], outside
+
+
+def _local_only(context: BrowserContext, outside: list[str]) -> None:
+    """Abort every request to anywhere but this machine, and record it."""
+    def route(route: Route) -> None:
+        host = urllib.parse.urlsplit(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+
+
+def test_the_map_draws_offline_and_a_marker_narrows_the_page(app: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    _local_only(context, outside)
+    page = context.new_page()
+    try:
+        visit(page, f"{app}/?as_of=2025-12-20")
+        geo = page.locator("[data-testid=stPlotlyChart]").filter(has=page.locator(".geo")).first
+        geo.scroll_into_view_if_needed()
+        # the outlines came from the app's own static/ folder: country borders and land are drawn
+        expect(geo.locator(".geo .countries path, .geo .land path").first).to_be_attached(timeout=30_000)
+        assert geo.locator(".geo path").count() >= 2
+        points = geo.locator(".scattergeo .point")
+        expect(points).to_have_count(4)  # Torkham, Chaman, Angoor Adda, Arandu
+        label = geo.locator(".scattergeo text", has_text="Torkham").first.bounding_box()
+        assert label is not None
+        # Torkham's marker: the point nearest under its label
+        boxes = [b for b in (points.nth(i).bounding_box() for i in range(4)) if b]
+        marker = min(boxes, key=lambda b: abs(b["x"] + b["width"] / 2 - label["x"] - label["width"] / 2)
+                     + abs(b["y"] - label["y"] - label["height"]))
+        # a box drawn around it selects it (the map's drag mode is box selection)
+        page.mouse.move(marker["x"] - 12, marker["y"] - 12)
+        page.mouse.down()
+        page.mouse.move(marker["x"] + marker["width"] + 12, marker["y"] + marker["height"] + 12, steps=8)
+        page.mouse.up()
+        page.wait_for_function("() => window.location.search.includes('crossing=torkham')", timeout=30_000)
+        settle(page)
+        badges = page.locator("[data-testid=stMain] .stMarkdownBadge").all_inner_texts()
+        assert len([b for b in badges if not b.strip().startswith(KINDS)]) == 1  # one card: Torkham's
+        assert "crossing=chaman" not in page.url
+    finally:
+        context.close()
+    assert outside == [], outside
+
+
+def test_the_map_fits_a_phone_screen(app: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    outside: list[str] = []
+    _local_only(context, outside)
+    phone = context.new_page()
+    try:
+        visit(phone, f"{app}/?as_of=2025-12-20")
+        geo = phone.locator("[data-testid=stPlotlyChart]").filter(has=phone.locator(".geo")).first
+        geo.scroll_into_view_if_needed()
+        expect(geo.locator(".scattergeo .point")).to_have_count(4)
+        box = geo.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1
+        overflow = phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
     finally:
         context.close()
     assert outside == [], outside

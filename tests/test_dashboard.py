@@ -170,3 +170,20 @@ def test_the_page_does_not_write_to_the_store(page: AppTest, curated_store: str)
     at.multiselect(key="f_crossings").set_value(["chaman"]).run()
     at.date_input(key="f_to").set_value(date(2025, 1, 1)).run()
     assert checksums(curated_store) == before
+
+
+def test_the_map_places_each_sourced_crossing_by_status_with_local_outlines(page: AppTest) -> None:
+    import json
+
+    at = open_page(page, as_of="2025-12-20")
+    (chart,) = [c for c in at.get("plotly_chart") if "scattergeo" in c.proto.spec]
+    figure = json.loads(chart.proto.spec)
+    markers = {cid: trace["name"] for trace in figure["data"] for cid, _ in trace["customdata"]}
+    # one marker per crossing with coordinates in data/crossings.csv, grouped by its status that day
+    assert markers == {"torkham": "restricted", "chaman": "restricted", "angoor-adda": "closed", "arandu": "unknown"}
+    assert all(trace["type"] == "scattergeo" for trace in figure["data"])
+    assert json.loads(chart.proto.config)["topojsonURL"] == "app/static/topojson/"
+    assert (REPO / "static" / "topojson" / "asia_50m.json").stat().st_size > 100_000
+    assert len(chart.proto.spec) < 200_000  # the map stays light
+    captions = " ".join(shown(c.value) for c in at.caption)
+    assert "Not placed: Ghulam Khan (No usable coordinates" in captions and "Nawa Pass (No coordinates" in captions

@@ -97,6 +97,17 @@ class IntervalIndex:
         found = dict(zip(self.crossing_ids[self.crossing[hit]], self.interval_id[hit], strict=True))
         return {cid: found.get(cid) for cid in crossing_ids}
 
+    def traffic_on(self, crossing_ids: Sequence[str], as_of: date) -> dict[str, dict[str, str]]:
+        """Each kind of traffic's status on the as-of date per crossing, from the interval covering it
+        (every kind unknown where none does)."""
+        day = day_number(as_of)
+        hit = np.flatnonzero((self.start <= day) & (self.end > day))
+        words = np.asarray([*STATUSES, UNKNOWN], dtype=object)
+        found = {self.crossing_ids[self.crossing[p]]: {k: words[self.kind_status[k][p]] for k in self.kind_status}
+                 for p in hit}
+        unknown = dict.fromkeys(TRAFFIC_KINDS, UNKNOWN)
+        return {cid: found.get(cid, unknown) for cid in crossing_ids}
+
     def newest_starts(self, crossing_ids: Sequence[str], today: date, limit: int) -> np.ndarray:
         """Positions of the `limit` intervals of these crossings that started last on or before today."""
         wanted = np.isin(self.crossing_ids, np.asarray(list(crossing_ids), dtype=object))

@@ -11,16 +11,17 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crossings.core.days import Window, default_window, summary_table
+from crossings.core.days import Window, current_status, default_window, summary_table
 from crossings.core.sources import newest_source_date, reports_in
 from crossings.page.cards import Card, crossing_cards, urgency_order
 from crossings.page.charts import MAX_REPORT_TICKS, chart_lanes, draws_bars
 from crossings.page.filters import STATUS_CHOICES, Filters, window_for
 from crossings.page.indexes import StoreIndexes
+from crossings.page.maps import MAX_MARKERS, unplaced_reason
 from crossings.page.tables import commitment_table, event_table, interval_table, report_table
 
 __all__ = ["MAX_CARDS", "MAX_TABLE_ROWS", "View", "ViewPlan", "all_interval_ids", "build_view", "cards_page",
-           "interval_rows_table", "plan_cards", "plan_view"]
+           "interval_rows_table", "map_points", "plan_cards", "plan_view"]
 
 # A page of cards stays readable and light with hundreds of crossings selected.
 MAX_CARDS = 50
@@ -131,6 +132,33 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
         reports=report_table(reports_in(indexes.source_dates, plan.lane_ids, window.start, window.through(as_of),
                                         MAX_REPORT_TICKS), crossings, sources),
     )
+
+
+def map_points(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes
+               ) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The map's markers: the crossings the cards show (the status filter applied), most urgent first, at
+    most MAX_MARKERS, those with coordinates; and the others as (name, why it is not placed). Numbers only:
+    no per-interval data goes into the map."""
+    crossings = tables["crossings"].set_index("crossing_id")
+    shown = plan.urgent[:MAX_MARKERS]
+    summary = plan.summary.set_index("crossing_id")
+    runs_now = current_status(indexes.runs_for(plan.traffic), shown, plan.as_of).set_index("crossing_id")
+    traffic = indexes.intervals.traffic_on(shown, plan.as_of)
+    placed = [c for c in shown if pd.notna(crossings.loc[c, "latitude"])]
+    points = pd.DataFrame({
+        "crossing_id": placed,
+        "name": [crossings.loc[c, "name"] for c in placed],
+        "latitude": [float(crossings.loc[c, "latitude"]) for c in placed],
+        "longitude": [float(crossings.loc[c, "longitude"]) for c in placed],
+        "status": [summary.loc[c, "status"] for c in placed],
+        "since": [runs_now.loc[c, "since"] for c in placed],
+        "days": [int(runs_now.loc[c, "days"]) for c in placed],
+        "traffic": [traffic[c] for c in placed],
+        "newest": [plan.newest.get(c) for c in placed],
+    }, dtype=object)
+    unplaced = [(crossings.loc[c, "name"], unplaced_reason(crossings.loc[c, "notes"])) for c in shown
+                if c not in set(placed)]
+    return points, unplaced
 
 
 def plan_cards(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, crossing_ids: list[str],
