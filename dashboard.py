@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from crossings.core.csvout import table_csv
+from crossings.core.days import Window
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
-from crossings.page.cards import Card, coverage_text
+from crossings.page.cards import Card, border_wide, counted, coverage_text, currency_text
 from crossings.page.charts import timeline_figure
 from crossings.page.filters import STATUS_CHOICES, Filters, parse_query, to_query
 from crossings.page.maps import MAP_CONFIG, map_figure
@@ -28,7 +29,7 @@ from crossings.page.plan import (
     plan_view,
 )
 from crossings.page.store import Content, StoreChanged, StoreUnreadable, interval_rows, read_store
-from crossings.page.tables import export_file_name
+from crossings.page.tables import export_file_name, for_display
 from crossings.page.textsafe import markdown_text as md
 
 st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
@@ -116,6 +117,12 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                    tuple(state["f_statuses"]), state["f_traffic"] or None)
 
 
+def draw_window_in_use(plan: ViewPlan) -> None:
+    """The dates the page uses, beside the date inputs: an empty input means a computed default (kept out
+    of the URL, so that a bookmark follows today)."""
+    st.sidebar.caption(f"In use: from {plan.window.start} to {plan.window.end}, as of {plan.as_of}.")
+
+
 def write_url(filters: Filters, crossing_ids: list[str]) -> None:
     wanted = to_query(filters, crossing_ids)
     current = {name: st.query_params.get_all(name) for name in st.query_params}
@@ -129,8 +136,7 @@ def draw_header(plan: ViewPlan, crossings: pd.DataFrame) -> None:
         f"When the land crossings between {md(coverage_text(crossings))} were open, closed or restricted, which "
         "agreements and moratoria applied, and where every fact comes from.  \n"
         f"**As of {plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
-        + f" · window {plan.window.start} to {plan.window.end} · data last updated "
-        f"{plan.updated or 'unknown'} (the newest source in the store)"
+        + f" · window {plan.window.start} to {plan.window.end}  \n" + md(currency_text(plan.updated, plan.as_of))
     )
     for warning in plan.warnings:
         st.warning(md(warning), icon=":material/link_off:")
@@ -150,7 +156,7 @@ def choose_cards(plan: ViewPlan, names: dict[str, str]) -> list[str]:
     return drawn
 
 
-def draw_card(card: Card) -> None:
+def draw_card(card: Card, window: Window) -> None:
     """One bordered card, written as one Markdown element: with 50 cards a page, every element
     a card adds costs the page a visible share of its rerun."""
     title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
@@ -161,7 +167,8 @@ def draw_card(card: Card) -> None:
                                             for kind, status in card.traffic.items()))
     if card.detail:
         lines.append(f"Detail: {md(card.detail)}")
-    lines.append(f"In the window: {card.closures} closure(s), {card.closed_days} closed day(s)")
+    lines.append(f"In the window ({window.start} to {window.end}): {counted(card.closures, 'closure')}, "
+                 f"{counted(card.closed_days, 'closed day')}")
     lines.append(f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record")
     source = md(card.report_text[0].upper() + card.report_text[1:])
     if card.stale:
@@ -176,7 +183,15 @@ def draw_card(card: Card) -> None:
         st.markdown("  \n".join(lines))
 
 
-def draw_cards(cards: list[Card]) -> None:
+def draw_border_wide(plan: ViewPlan, content: Content) -> None:
+    """The agreements and moratoria of the whole border, once, above the cards."""
+    items = border_wide(content.indexes.commitments, plan.as_of)
+    if items:
+        st.markdown(":material/public: Agreements and moratoria of the whole border: " + " · ".join(
+            f":material/handshake: **{md(item.title)}**: {md(item.text)}" for item in items))
+
+
+def draw_cards(cards: list[Card], window: Window) -> None:
     if not cards:
         st.info("No crossing matches these filters.")
         return
@@ -184,7 +199,7 @@ def draw_cards(cards: list[Card]) -> None:
         columns = st.columns(CARDS_PER_ROW)
         for column, card in zip(columns, cards[first:first + CARDS_PER_ROW], strict=False):
             with column:
-                draw_card(card)
+                draw_card(card, window)
 
 
 def select_on_map() -> None:
@@ -231,7 +246,7 @@ def draw_tables(plan: ViewPlan, view: View) -> None:
         if total > MAX_TABLE_ROWS:
             st.caption(f"The first {MAX_TABLE_ROWS:,} of {total:,} rows; narrow the filters to see others"
                        + (", or download them all below." if title == "Status intervals" else "."))
-        st.dataframe(table.head(MAX_TABLE_ROWS).drop(columns=drop), hide_index=True,
+        st.dataframe(for_display(table.head(MAX_TABLE_ROWS).drop(columns=drop)), hide_index=True,
                      column_config={"source_url": LINK})
     with st.expander("How to read this"):
         st.markdown(HOW_TO_READ)
@@ -263,13 +278,15 @@ def main() -> None:
     filters = draw_filters(crossings)
     write_url(filters, crossing_ids)
     plan = plan_view(content.tables, content.indexes, filters, date.today(), warnings)
+    draw_window_in_use(plan)
     draw_header(plan, crossings)
     drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)))
     try:
         view = build_view(plan, content.tables, content.indexes, drawn, lambda ids: interval_rows(content, ids))
     except StoreChanged:
         st.rerun()
-    draw_cards(view.cards)
+    draw_border_wide(plan, content)
+    draw_cards(view.cards, plan.window)
     draw_map(plan, content)
     draw_timeline(plan, view)
     draw_tables(plan, view)

@@ -28,6 +28,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOW_TO_INSTALL = "install Chromium with `apt-get install -y chromium` and `pip install -r requirements-dev.txt`"
+# The timeline chart (the map is a Plotly chart too, without cartesian axes).
+TIMELINE = "[data-testid=stPlotlyChart]:not(:has(.geo))"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", REPO / "test-results"))
 
 try:
@@ -138,7 +140,7 @@ def visit(page: Page, url: str) -> Page:
 
 
 def lane_labels(page: Page) -> list[str]:
-    return page.locator("[data-testid=stPlotlyChart] .ytick text").evaluate_all("els => els.map(e => e.textContent)")
+    return page.locator(f"{TIMELINE} .ytick text").evaluate_all("els => els.map(e => e.textContent)")
 
 
 def point_at(page: Page, element) -> None:
@@ -174,6 +176,10 @@ def test_open_the_page(app: str, page: Page) -> None:
     assert len(kind_badges) == 8 * 5
     assert all(re.fullmatch(r"(trade|transit|aid|travellers|returnees) (open|closed|restricted|unknown)", b)
                for b in kind_badges), kind_badges
+    # the dates in use stand beside the empty date inputs (defaults stay out of the URL)
+    expect(page.locator("[data-testid=stSidebar]").get_by_text(re.compile(r"In use: from \d{4}-\d\d-\d\d to \d{4}"))
+           ).to_be_visible()
+    assert "from=" not in page.url and "as_of=" not in page.url
     chart = page.locator("[data-testid=stPlotlyChart]")
     expect(chart.locator("svg.main-svg").first).to_be_visible()
     assert chart.locator(".barlayer .point path").count() > 40
@@ -238,8 +244,10 @@ def test_date_window_matches_the_cli(app: str, page: Page, curated_url: str) -> 
     row = cli_summary(curated_url, "--crossing", "torkham", "--from", "2025-02-01", "--to", "2025-03-31",
                       "--as-of", "2025-04-01").splitlines()[1].split(",")
     closures, closed_days = row[4], row[5]
+    plural = "" if closures == "1" else "s"
     expect(page.locator("[data-testid=stMain]").get_by_text(
-        f"In the window: {closures} closure(s), {closed_days} closed day(s)")).to_be_visible()
+        f"In the window (2025-02-01 to 2025-03-31): {closures} closure{plural}, {closed_days} closed days")
+    ).to_be_visible()
     assert closed_days == "26"
 
 
@@ -257,11 +265,11 @@ def test_download_summary_equals_the_cli(app: str, page: Page, curated_url: str)
 def test_hover_a_closure_bar(app: str, page: Page) -> None:
     visit(page, f"{app}/?crossing=torkham&from=2025-02-01&to=2025-03-31&as_of=2025-04-01")
     # the closed bar is the one in the "closed" colour (#D55E00)
-    bars = page.locator("[data-testid=stPlotlyChart] .barlayer .point path")
+    bars = page.locator(f"{TIMELINE} .barlayer .point path")
     closed = [bars.nth(i) for i in range(bars.count()) if "213, 94, 0" in (bars.nth(i).get_attribute("style") or "")]
     assert len(closed) == 1
     point_at(page, closed[0])
-    tooltip = page.locator("[data-testid=stPlotlyChart] .hoverlayer")
+    tooltip = page.locator(f"{TIMELINE} .hoverlayer")
     expect(tooltip).to_contain_text("2025-02-21")
     expect(tooltip).to_contain_text("2025-03-19")
     expect(tooltip).to_contain_text("26 days")
@@ -295,7 +303,7 @@ def test_hostile_data_stays_text(hostile_app: str, page: Page) -> None:
     expect(main.get_by_text("[click](javascript:alert(1))", exact=False).first).to_be_visible()
     assert main.locator("a[href^='javascript']").count() == 0
     assert page.locator("img[src=x]").count() == 0
-    bars = page.locator("[data-testid=stPlotlyChart] .barlayer .point path")
+    bars = page.locator(f"{TIMELINE} .barlayer .point path")
     for i in range(min(bars.count(), 12)):
         point_at(page, bars.nth(i))
     page.wait_for_timeout(500)

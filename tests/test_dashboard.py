@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import streamlit as st
@@ -18,6 +18,11 @@ PAGE = str(REPO / "dashboard.py")
 def shown(markdown: str) -> str:
     """What a reader sees of a Markdown source: backslash escapes removed."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def timelines(at: AppTest) -> list:
+    """The page's timeline charts (the map is a chart too)."""
+    return [c for c in at.get("plotly_chart") if "scattergeo" not in c.proto.spec]
 
 
 def page_text(at: AppTest) -> str:
@@ -50,9 +55,9 @@ def card_titles(at: AppTest) -> list[str]:
 def test_page_runs_on_curated_data_with_default_filters(page: AppTest) -> None:
     at = open_page(page)
     assert len(card_titles(at)) == 8
-    assert len(at.get("plotly_chart")) == 1
+    assert len(timelines(at)) == 1
     assert not at.warning
-    assert "data last updated 2026-04-08" in page_text(at)
+    assert "Newest report 2026-04-08" in page_text(at)
 
 
 def test_torkham_card_shows_the_curated_facts(page: AppTest) -> None:
@@ -85,7 +90,7 @@ def test_unknown_is_not_open(page: AppTest) -> None:
     [
         ("f_crossings", ["torkham"], {"crossing": "torkham"}, lambda at: card_titles(at) == ["Torkham"]),
         ("f_from", date(2025, 2, 1), {"from": "2025-02-01"},
-         lambda at: at.dataframe[0].value["start_date"].min() <= date(2025, 2, 1) < at.dataframe[0].value[
+         lambda at: at.dataframe[0].value["start_date"].min() <= "2025-02-01" < at.dataframe[0].value[
              "start_date"].max()),
         ("f_as_of", date(2025, 3, 1), {"as_of": "2025-03-01"},
          lambda at: "closed since 2025-02-21 (9 days)" in page_text(at)),
@@ -112,7 +117,7 @@ def test_query_parameters_restore_a_view(page: AppTest) -> None:
     assert at.multiselect(key="f_crossings").value == ["torkham"]
     assert at.date_input(key="f_from").value == date(2025, 2, 1)
     assert "window 2025-02-01 to 2025-03-31" in page_text(at)
-    assert "In the window: 1 closure(s), 26 closed day(s)" in page_text(at)
+    assert "In the window (2025-02-01 to 2025-03-31): 1 closure, 26 closed days" in page_text(at)
     intervals = at.dataframe[0].value
     assert list(intervals["status"]) == ["open", "closed", "restricted", "open"]
 
@@ -140,7 +145,7 @@ def test_bad_parameters_warn_and_fall_back(page: AppTest, params: dict, warning:
 def test_empty_window_shows_an_empty_state(page: AppTest) -> None:
     at = open_page(page, **{"from": "2009-01-01", "to": "2009-12-31", "as_of": "2025-04-01"})
     assert any("Nothing is recorded" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 0
+    assert len(timelines(at)) == 0
 
 
 def test_summary_download_equals_the_cli(page: AppTest, curated_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,3 +192,51 @@ def test_the_map_places_each_sourced_crossing_by_status_with_local_outlines(page
     assert len(chart.proto.spec) < 200_000  # the map stays light
     captions = " ".join(shown(c.value) for c in at.caption)
     assert "Not placed: Ghulam Khan (No usable coordinates" in captions and "Nawa Pass (No coordinates" in captions
+
+
+def test_nothing_after_the_as_of_date_leaks_onto_the_page(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The newcomer's case: Torkham, the first half of 2025, as of 1 April. No date after 1 April may show
+    anywhere (cards, tables, chart hovers, downloads), except the window's end the reader asked for and an
+    agreement's valid_until, a term known when it was agreed."""
+    import json
+
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    offered: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        data = path_or_data() if callable(path_or_data) else path_or_data
+        offered[filename] = data.encode() if isinstance(data, str) else data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    at = open_page(page, crossing="torkham", **{"from": "2025-01-01", "to": "2025-06-30", "as_of": "2025-04-01"})
+    terms = {d for v in at.dataframe[1].value["until"] if v for d in (v, (date.fromisoformat(v)
+                                                                        + timedelta(days=1)).isoformat())}
+    allowed = {"2025-06-30", "2025-07-01", *terms}  # the window's end (and the axis a day past it)
+    texts = [page_text(at), *(shown(c.value) for c in at.caption)]
+    texts += [frame.value.to_csv() for frame in at.dataframe]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        texts += [json.dumps(trace.get("customdata", "")) for trace in spec["data"]]
+    texts += [data.decode() for data in offered.values()]
+    found = {d for text in texts for d in re.findall(r"\b20\d\d-\d\d-\d\d\b", text)}
+    assert {d for d in found if d > "2025-04-01"} <= allowed, sorted(d for d in found if d > "2025-04-01")
+    intervals = at.dataframe[0].value.set_index("interval_id")
+    assert intervals.loc["torkham-2025-03-22", "end_date"] == ""  # still running on 1 April: no end yet
+    assert intervals.loc["torkham-2025-03-22", "days"] == 11
+
+
+def test_empty_values_show_as_empty_cells_and_border_wide_commitments_once(page: AppTest) -> None:
+    at = open_page(page, as_of="2025-12-20")
+    for frame in at.dataframe:
+        assert not (frame.value.astype(str) == "None").any().any()
+        assert not frame.value.isna().any().any()
+    text = page_text(at)
+    # the Doha ceasefire names no crossing: it is shown once, above the cards, not on each card
+    assert text.count("Doha ceasefire") == 1
+    assert "Agreements and moratoria of the whole border" in text
+    assert "Newest report 2025-12-07, 13 days before the as-of date." in text
+    assert "1 closure," in text or "closures," in text
+    assert "closure(s)" not in text and "day(s)" not in text

@@ -27,8 +27,20 @@ from crossings.core.records import UNKNOWN
 from crossings.core.sources import SourceDates, carried_forward_days, is_stale
 from crossings.core.traffic import access_by_kind, for_traffic, traffic_statuses, with_access
 
-__all__ = ["COUNTRY_NAMES", "Card", "closure_text", "coverage_text", "crossing_cards", "places_text", "sides_text",
-           "soonest_first", "urgency_order"]
+__all__ = [
+    "COUNTRY_NAMES",
+    "Card",
+    "border_wide",
+    "closure_text",
+    "counted",
+    "coverage_text",
+    "crossing_cards",
+    "currency_text",
+    "places_text",
+    "sides_text",
+    "soonest_first",
+    "urgency_order",
+]
 
 # The names of the countries whose crossings the data covers, for sentences; any other code is shown as is.
 COUNTRY_NAMES = {"AF": "Afghanistan", "PK": "Pakistan", "IR": "Iran", "TM": "Turkmenistan", "UZ": "Uzbekistan",
@@ -88,6 +100,25 @@ def urgency_order(crossing_ids: list[str], statuses: list[str], newest: dict[str
 def soonest_first(items: list[Commitment]) -> list[Commitment]:
     """In force first, by nearest end (what a convoy planner needs first), then the rest."""
     return sorted(items, key=lambda c: (c.state != "in force", c.days_left is None, c.days_left or 0))
+
+
+def border_wide(index: CommitmentIndex, as_of: date) -> list[Commitment]:
+    """The agreements and moratoria of the whole border standing on the as-of date, soonest end first."""
+    return soonest_first([c for c in index.standing_on(as_of, []) if not c.crossing_ids])
+
+
+def currency_text(newest: date | None, as_of: date) -> str:
+    """How current the record is: 'Newest report 2026-04-08, 234 days before the as-of date'."""
+    if newest is None:
+        return "No dated report on or before the as-of date."
+    gap = (as_of - newest).days
+    return (f"Newest report {newest}, " + ("the as-of date." if gap == 0 else f"{days_text(gap)} before the as-of "
+                                          "date."))
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 closure', '4 closures', '1 closed day', '26 closed days'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def closure_text(run: Mapping[str, Any]) -> str:
@@ -163,6 +194,7 @@ def crossing_cards(
     commitment_index: CommitmentIndex | None = None,
     summary: pd.DataFrame | None = None,
     newest: dict[str, date | None] | None = None,
+    border_wide_apart: bool = False,
 ) -> list[Card]:
     """One card per crossing of `crossings`, in their order.
 
@@ -174,7 +206,8 @@ def crossing_cards(
 
     With a kind of traffic, `runs` are that kind's runs (status, since, days and closures are the
     kind's). `covering` names the interval covering the as-of date per crossing (its detail, cause
-    and traffic lists are shown); without it, it is found in `intervals`.
+    and traffic lists are shown); without it, it is found in `intervals`. With `border_wide_apart`, a
+    card lists only the commitments that name its crossing (the page shows the border-wide ones once).
     """
     ids = list(crossings["crossing_id"])
     if runs is None:
@@ -220,7 +253,7 @@ def crossing_cards(
             newest_source=source_day,
             stale=is_stale(source_day, as_of),
             carried_forward=carried_forward_days(source_day, as_of),
-            commitments=soonest_first([*by_crossing.get(cid, []), *whole_border]),
+            commitments=soonest_first(by_crossing.get(cid, []) + ([] if border_wide_apart else whole_border)),
             traffic=traffic_statuses(None if interval is None else interval["status"],
                                      {} if interval is None else access_by_kind(interval)),
             kind=traffic,

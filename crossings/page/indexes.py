@@ -132,7 +132,7 @@ class IntervalIndex:
             "status": np.asarray([*STATUSES, UNKNOWN], dtype=object)[self.status_of(traffic)[positions]],
             "interval_status": np.asarray(STATUSES, dtype=object)[self.status[positions]],
             "start_date": [from_day_number(d) for d in start],
-            "end_date": [None if d == NO_END else from_day_number(d) for d in end],
+            "end_date": [None if d == NO_END or d > day_number(as_of) else from_day_number(d) for d in end],
             "ongoing": end > day_number(as_of),
             "days": days_cut(start, end, as_of),
         }, dtype=object)

@@ -45,7 +45,7 @@ class ViewPlan:
     summary: pd.DataFrame  # summary_table of the chosen crossings: the cards' numbers and the download
     newest: dict[str, date | None]
     urgent: list[str]  # chosen crossings whose status is shown, most urgent first
-    updated: date | None  # the newest source in the store
+    updated: date | None  # the newest source on or before the as-of date
     matches: np.ndarray  # positions (IntervalIndex) of the interval rows the filters show
     lane_ids: list[str]
     lane_note: str | None
@@ -74,7 +74,7 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
     return ViewPlan(
         as_of=as_of, window=window, warnings=[*warnings, *([window_warning] if window_warning else [])],
         crossing_ids=selected, statuses=statuses, traffic=filters.traffic, summary=summary, newest=newest,
-        urgent=[c for c in urgent if shown_status[c] in statuses], updated=newest_source_date(tables["sources"]),
+        urgent=[c for c in urgent if shown_status[c] in statuses], updated=newest_source_date(tables["sources"], as_of),
         matches=matches, lane_ids=lane_ids, lane_note=lane_note, lane_matches=lane_matches,
         drawn_bars=lane_matches if draws_bars(len(lane_matches)) else lane_matches[:0],
     )
@@ -178,7 +178,7 @@ def _cards(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexe
         texts[texts["interval_id"].isin(current_ids)], tables["agreements"], tables["moratoria"], tables["sources"],
         plan.window, plan.as_of, runs=indexes.runs_for(plan.traffic), covering=covering, traffic=plan.traffic,
         source_dates=indexes.source_dates, commitment_index=indexes.commitments, summary=plan.summary,
-        newest=plan.newest)
+        newest=plan.newest, border_wide_apart=True)
 
 
 def interval_rows_table(plan: ViewPlan, tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:

@@ -18,12 +18,14 @@ __all__ = [
     "commitment_table",
     "event_table",
     "export_file_name",
+    "for_display",
     "interval_table",
     "report_table",
     "source_labels",
 ]
 
-PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%B %Y", "year": "%Y"}
+# ISO throughout: a month is 2025-11, a year 2025
+PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
 def export_file_name(kind: str, window: Window) -> str:
@@ -96,8 +98,25 @@ def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd
     )
     table["days"] = table["days"].astype("int64")
     table["ongoing"] = table["ongoing"].astype(bool)
+    # the as-of date cuts the data: an interval still running then has no end yet, whatever the store knows
+    table["end_date"] = table["end_date"].where(~table["ongoing"], None)
     table["_order"] = table["crossing_id"].map(order)
     return table.sort_values(["_order", "start_date"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A table as the page shows it: missing values as empty cells, never 'None'; dates in ISO form."""
+    shown = table.copy()
+    for name in shown.columns:
+        if shown[name].dtype == object:
+            shown[name] = shown[name].map(_cell)
+    return shown
+
+
+def _cell(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def report_table(found: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

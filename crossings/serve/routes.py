@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
 from crossings.core.sources import is_stale, newest_source_date
+from crossings.page.cards import border_wide
 from crossings.page.filters import Filters, parse_strictly
 from crossings.page.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
 from crossings.page.store import Content, StoreUnreadable, interval_rows, read_store
@@ -89,6 +90,7 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
     cards = plan_cards(plan, content.tables, content.indexes, plan.crossing_ids,
                        lambda ids: interval_rows(content, ids))
     updated = newest_source_date(content.tables["sources"])
+    whole_border = border_wide(content.indexes.commitments, plan.as_of)
     body = {
         "as_of": plan.as_of.isoformat(),
         "traffic": plan.traffic,
@@ -103,7 +105,7 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
             "stale": is_stale(card.newest_source, plan.as_of),
             "commitments": [{"id": c.item_id, "kind": c.label, "title": c.title,
                              "valid_until": c.until.isoformat() if c.until else None, "days_left": c.days_left}
-                            for c in card.commitments if c.state == "in force"],
+                            for c in [*card.commitments, *whole_border] if c.state == "in force"],
         } for card in cards],
     }
     return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
