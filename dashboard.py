@@ -8,11 +8,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from crossings.core.borders import countries_of
 from crossings.core.csvout import table_csv
 from crossings.core.days import Window
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
-from crossings.page.cards import Card, border_wide, counted, coverage_text, currency_text
+from crossings.page.cards import COUNTRY_NAMES, Card, border_wide, counted, coverage_text, currency_text
 from crossings.page.charts import timeline_figure
 from crossings.page.filters import STATUS_CHOICES, Filters, parse_query, to_query
 from crossings.page.maps import MAP_CONFIG, map_figure
@@ -82,12 +83,13 @@ def load_content() -> Content:
     raise AssertionError("unreachable")
 
 
-def read_url_once(crossing_ids: list[str]) -> list[str]:
+def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
     """On a session's first run, put the URL's filters into the widgets; returns warnings."""
     if "f_crossings" in st.session_state:
         return []
     params = {name: st.query_params.get_all(name) for name in st.query_params}
-    filters, warnings = parse_query(params, crossing_ids)
+    filters, warnings = parse_query(params, crossing_ids, countries)
+    st.session_state["f_countries"] = list(filters.countries)
     st.session_state["f_crossings"] = list(filters.crossing_ids or crossing_ids)
     st.session_state["f_from"] = filters.window_from
     st.session_state["f_to"] = filters.window_to
@@ -101,6 +103,9 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     with st.sidebar:
         st.header("Filters")
+        st.multiselect("Borders", options=countries_of(crossings), key="f_countries",
+                       format_func=lambda c: f"{COUNTRY_NAMES.get(c, c)} ({c})",
+                       help="Only the crossings with one of these countries on a side. Empty means every border.")
         st.multiselect("Crossings", options=list(names), format_func=lambda c: names[c], key="f_crossings",
                        help="Empty means all crossings.")
         st.date_input("From", key="f_from", help="Empty: the first recorded day.", **DATE_LIMITS)
@@ -114,7 +119,7 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                           "travellers or returnees (see How to read this).")
     state = st.session_state
     return Filters(tuple(state["f_crossings"]), state["f_from"], state["f_to"], state["f_as_of"],
-                   tuple(state["f_statuses"]), state["f_traffic"] or None)
+                   tuple(state["f_statuses"]), state["f_traffic"] or None, tuple(state["f_countries"]))
 
 
 def draw_window_in_use(plan: ViewPlan) -> None:
@@ -274,7 +279,7 @@ def main() -> None:
     content = load_content()
     crossings = content.tables["crossings"]
     crossing_ids = list(crossings["crossing_id"])
-    warnings = read_url_once(crossing_ids)
+    warnings = read_url_once(crossing_ids, countries_of(crossings))
     filters = draw_filters(crossings)
     write_url(filters, crossing_ids)
     plan = plan_view(content.tables, content.indexes, filters, date.today(), warnings)

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from crossings.core.borders import countries_of, on_borders
 from crossings.core.csvout import data_file_text, summary_csv
 from crossings.core.days import Window, covering_intervals, current_status, default_window
 from crossings.core.records import TABLES, TRAFFIC_KINDS
@@ -73,6 +74,10 @@ class TrafficKind(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+COUNTRY_OPTION = click.option(
+    "--country", "countries", multiple=True, metavar="CODE",
+    help="Only the crossings with this country (ISO code, e.g. IR) on a side (repeatable); default: every border.",
+)
 TRAFFIC_OPTION = click.option(
     "--traffic", type=TrafficKind(), default=None,
     help=f"Count for one kind of traffic ({', '.join(TRAFFIC_KINDS)}); default: the crossing as a whole.",
@@ -143,12 +148,18 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _check_crossings(requested: Sequence[str], crossings: pd.DataFrame) -> list[str]:
+def _check_crossings(requested: Sequence[str], crossings: pd.DataFrame, countries: Sequence[str] = ()) -> list[str]:
+    """The crossings asked for (all when none), narrowed to those on the borders asked for."""
     known = list(crossings["crossing_id"])
     unknown = [c for c in requested if c not in known]
     if unknown:
         _fail(f"unknown crossing id {', '.join(map(repr, unknown))}; known: {', '.join(known)}", 2)
-    return [c for c in known if c in requested] if requested else known
+    borders = countries_of(crossings)
+    strange = [c for c in countries if c not in borders]
+    if strange:
+        _fail(f"no crossing has country {', '.join(map(repr, strange))} on a side; known: {', '.join(borders)}", 2)
+    on_border = set(on_borders(crossings, countries))
+    return [c for c in known if (c in requested or not requested) and c in on_border]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -207,9 +218,10 @@ def validate(data_dir: Path) -> None:
 
 @cli.command()
 @AS_OF_OPTION
+@COUNTRY_OPTION
 @TRAFFIC_OPTION
 @DB_OPTION
-def status(as_of: date | None, traffic: str | None, db_url: str | None) -> None:
+def status(as_of: date | None, countries: tuple[str, ...], traffic: str | None, db_url: str | None) -> None:
     """Each crossing's status on the as-of date, since when, what moves, and its newest source."""
     as_of = as_of or date.today()
     # Only what the table needs: the intervals that reach the as-of date (with the chains of
@@ -217,7 +229,8 @@ def status(as_of: date | None, traffic: str | None, db_url: str | None) -> None:
     # and which sources each crossing cites; not the whole store.
     with _reading(database_url(db_url)) as connection:
         crossings = crossing_names(connection)
-        ids = list(crossings["crossing_id"])
+        ids = _check_crossings((), crossings, countries)
+        crossings = crossings[crossings["crossing_id"].isin(ids)]
         spans = interval_spans(connection, as_of, as_of, traffic=[traffic] if traffic else [])
         now = current_status(for_traffic(spans, traffic), ids, as_of).set_index("crossing_id")
         # what moves comes from the interval covering the as-of date, whatever kind is counted
@@ -254,11 +267,12 @@ def status(as_of: date | None, traffic: str | None, db_url: str | None) -> None:
               help="Last day of the window (inclusive); default: the as-of date.")
 @click.option("--crossing", "crossing_ids", multiple=True, metavar="ID",
               help="Only this crossing (repeatable); default: all.")
+@COUNTRY_OPTION
 @AS_OF_OPTION
 @TRAFFIC_OPTION
 @DB_OPTION
 def summary(window_from: date | None, window_to: date | None, crossing_ids: tuple[str, ...],
-            as_of: date | None, traffic: str | None, db_url: str | None) -> None:
+            countries: tuple[str, ...], as_of: date | None, traffic: str | None, db_url: str | None) -> None:
     """CSV on stdout: per crossing, status on the as-of date and day counts in the window
     (for one kind of traffic with --traffic)."""
     as_of = as_of or date.today()
@@ -267,7 +281,7 @@ def summary(window_from: date | None, window_to: date | None, crossing_ids: tupl
     # Everything before the window matters only through runs that reach into it, and nothing
     # after the as-of date counts: read just that.
     crossings, spans = _read_spans(db_url, since=window_from, until=as_of, traffic=traffic)
-    selected = _check_crossings(crossing_ids, crossings)
+    selected = _check_crossings(crossing_ids, crossings, countries)
     start = window_from or default_window(spans, as_of).start
     end = window_to or as_of
     if end < start:

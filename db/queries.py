@@ -54,10 +54,12 @@ def content_version(connection: Connection) -> str:
 
 
 def crossing_names(connection: Connection) -> pd.DataFrame:
-    """crossing_id and name of every crossing, in file order (all that `summary` needs of them)."""
-    rows = connection.execute(text("SELECT crossing_id, name FROM crossings ORDER BY position")).all()
-    return pd.DataFrame({"crossing_id": pd.Series([r[0] for r in rows], dtype=object),
-                         "name": pd.Series([r[1] for r in rows], dtype=object)})
+    """crossing_id, name and both countries of every crossing, in file order (all that `summary` and
+    `status` need of them)."""
+    rows = connection.execute(
+        text("SELECT crossing_id, name, country_a, country_b FROM crossings ORDER BY position")).all()
+    return pd.DataFrame({name: pd.Series([r[i] for r in rows], dtype=object)
+                         for i, name in enumerate(["crossing_id", "name", "country_a", "country_b"])})
 
 
 

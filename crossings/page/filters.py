@@ -1,4 +1,4 @@
-"""The page's filters and their URL form: parameters crossing, from, to, as_of, status, traffic.
+"""The page's filters and their URL form: parameters crossing, from, to, as_of, status, traffic, country.
 
 The parameter names are part of the product (people bookmark and share these URLs), so they
 never change. Parsing is pure and forgiving: a bad value gives a short warning and falls back
@@ -20,8 +20,8 @@ __all__ = ["PARAMS", "STATUS_CHOICES", "Filters", "parse_query", "parse_strictly
            "window_for"]
 
 PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"
-PARAM_TRAFFIC = "traffic"
-PARAMS = (PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS, PARAM_TRAFFIC)
+PARAM_TRAFFIC, PARAM_COUNTRY = "traffic", "country"
+PARAMS = (PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS, PARAM_TRAFFIC, PARAM_COUNTRY)
 STATUS_CHOICES = (*STATUSES, UNKNOWN)
 # A warning quotes at most this much of a bad value: enough to recognise it, never a wall of text.
 SHOWN_CHARS = 40
@@ -39,6 +39,7 @@ class Filters:
     as_of: date | None = None  # None: today
     statuses: tuple[str, ...] = ()  # empty: every status
     traffic: str | None = None  # None: the crossing as a whole; else one kind of traffic
+    countries: tuple[str, ...] = ()  # empty: every border; else the crossings with one of these on a side
 
 
 def shown_value(value: str) -> str:
@@ -83,19 +84,22 @@ class _Warnings(list[str]):
         self.params.append(words.split("=", 1)[0].split(" ", 1)[0])
 
 
-def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str]) -> tuple[Filters, list[str]]:
-    """Filters from URL parameters (each name mapped to all its values), and warnings for bad ones."""
-    filters, problems = parse_strictly(params, crossing_ids)
+def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str], countries: Sequence[str] = ()
+                ) -> tuple[Filters, list[str]]:
+    """Filters from URL parameters (each name mapped to all its values), and warnings for bad ones.
+    `countries` are those the data has (a country filter names one of them)."""
+    filters, problems = parse_strictly(params, crossing_ids, countries)
     return filters, [text for _, text in problems]
 
 
-def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str]
+def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str], countries: Sequence[str] = ()
                    ) -> tuple[Filters, list[tuple[str, str]]]:
     """parse_query's filters, and each bad value as (parameter, warning): the page warns and falls back,
     the API refuses the request naming the parameter."""
     warnings = _Warnings()
     crossings = _choices(params, PARAM_CROSSING, crossing_ids, "crossing", warnings)
     statuses = _choices(params, PARAM_STATUS, STATUS_CHOICES, "status", warnings)
+    chosen_countries = _choices(params, PARAM_COUNTRY, list(countries), "country", warnings)
     window_from = _date(params, PARAM_FROM, warnings)
     window_to = _date(params, PARAM_TO, warnings)
     as_of = _date(params, PARAM_AS_OF, warnings)
@@ -109,7 +113,7 @@ def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[s
     if window_from and window_to and window_from > window_to:
         warnings.append(f"Ignored from={window_from} and to={window_to}: the window starts after it ends.")
         window_from = window_to = None
-    return (Filters(crossings, window_from, window_to, as_of, statuses, traffic),
+    return (Filters(crossings, window_from, window_to, as_of, statuses, traffic, chosen_countries),
             list(zip(warnings.params, warnings, strict=True)))
 
 
@@ -128,6 +132,8 @@ def to_query(filters: Filters, crossing_ids: Sequence[str]) -> dict[str, list[st
         query[PARAM_STATUS] = list(filters.statuses)
     if filters.traffic:
         query[PARAM_TRAFFIC] = [filters.traffic]
+    if filters.countries:
+        query[PARAM_COUNTRY] = list(filters.countries)
     return query
 
 

@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from crossings.core.borders import on_borders
 from crossings.core.days import Window, current_status, default_window, summary_table
 from crossings.core.sources import newest_source_date, reports_in
 from crossings.page.cards import Card, crossing_cards, urgency_order
@@ -59,7 +60,8 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
     crossings = tables["crossings"]
     all_ids = list(crossings["crossing_id"])
     as_of = filters.as_of or today
-    selected = list(filters.crossing_ids) or all_ids
+    on_border = set(on_borders(crossings, filters.countries))
+    selected = [c for c in (list(filters.crossing_ids) or all_ids) if c in on_border]
     statuses = list(filters.statuses) or list(STATUS_CHOICES)
     runs = indexes.runs_for(filters.traffic)
     window, window_warning = window_for(filters, default_window(runs, as_of).start, as_of)

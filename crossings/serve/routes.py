@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from crossings.core.borders import countries_of, on_borders
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
 from crossings.core.sources import is_stale, newest_source_date
@@ -33,10 +34,10 @@ PUBLIC = {"Access-Control-Allow-Origin": "*"}
 
 # route -> the parameters it takes (names and meanings as in the page's URL)
 PARAMETERS = {
-    "/api/v1/status": ("as_of", "crossing", "traffic"),
-    "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "traffic"),
-    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "status"),
-    "/feed.atom": ("crossing",),
+    "/api/v1/status": ("as_of", "crossing", "country", "traffic"),
+    "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "country", "traffic"),
+    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status"),
+    "/feed.atom": ("crossing", "country"),
 }
 
 
@@ -55,7 +56,8 @@ def _filters(request: Request, content: Content) -> Filters:
     if unknown:
         raise BadRequest(f"unknown parameter {unknown[0]!r}; {request.url.path} takes {', '.join(allowed)}")
     params = {name: request.query_params.getlist(name) for name in request.query_params}
-    filters, problems = parse_strictly(params, list(content.tables["crossings"]["crossing_id"]))
+    crossings = content.tables["crossings"]
+    filters, problems = parse_strictly(params, list(crossings["crossing_id"]), countries_of(crossings))
     if problems:
         name, text = problems[0]
         raise BadRequest(f"{name}: {text.removeprefix('Ignored ')}")
@@ -154,7 +156,8 @@ def _intervals(request: Request, content: Content, filters: Filters) -> tuple[by
 def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
     today = date.today()
     crossings = content.tables["crossings"]
-    chosen = list(filters.crossing_ids) or list(crossings["crossing_id"])
+    on_border = set(on_borders(crossings, filters.countries))
+    chosen = [c for c in (list(filters.crossing_ids) or list(crossings["crossing_id"])) if c in on_border]
     index = content.indexes.intervals
     # the newest interval starts of these crossings: a feed never needs the whole history
     newest = index.newest_starts(chosen, today, MAX_ENTRIES)
@@ -178,6 +181,7 @@ def _index(request: Request) -> Response:
             "from": "YYYY-MM-DD, first day of the window; default the first recorded day",
             "to": "YYYY-MM-DD, last day of the window; default the as-of date",
             "crossing": "a crossing id, repeatable; default all",
+            "country": "an ISO country code, repeatable: the crossings with it on a side; default every border",
             "status": "open, closed, restricted or unknown, repeatable; default all",
             "traffic": f"one of {', '.join(TRAFFIC_KINDS)}; default the crossing as a whole",
         },
