@@ -103,11 +103,11 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     with st.sidebar:
         st.header("Filters")
+        st.multiselect("Crossings", options=list(names), format_func=lambda c: names[c], key="f_crossings",
+                       help="Empty means all crossings.")
         st.multiselect("Borders", options=countries_of(crossings), key="f_countries",
                        format_func=lambda c: f"{COUNTRY_NAMES.get(c, c)} ({c})",
                        help="Only the crossings with one of these countries on a side. Empty means every border.")
-        st.multiselect("Crossings", options=list(names), format_func=lambda c: names[c], key="f_crossings",
-                       help="Empty means all crossings.")
         st.date_input("From", key="f_from", help="Empty: the first recorded day.", **DATE_LIMITS)
         st.date_input("To", key="f_to", help="Empty: the as-of date.", **DATE_LIMITS)
         st.date_input("As of", key="f_as_of", help="The data is cut at this date. Empty: today.", **DATE_LIMITS)
