@@ -169,3 +169,19 @@ def append_row(data_dir: Path, table_name: str, values: dict[str, str]) -> int:
 
 
 Mutation = Callable[[Path], int | None]
+
+
+def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Record what an AppTest run offers for download, by file name (written lazily or at once)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    offered: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        data = path_or_data() if callable(path_or_data) else path_or_data
+        offered[filename] = data.encode() if isinstance(data, str) else data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return offered

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import REPO, append_row, run_cli
+from conftest import REPO, append_row, record_downloads, run_cli
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
@@ -62,16 +62,7 @@ def page(two_borders: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]
 
 def test_country_in_the_url_restores_the_view_and_the_download_equals_the_cli(
         page: AppTest, two_borders: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    offered: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        offered[filename] = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    offered = record_downloads(monkeypatch)
     for name, value in {"country": "IR", "from": "2025-03-01", "to": "2025-03-31", "as_of": "2025-04-01"}.items():
         page.query_params[name] = value
     page.run()

@@ -8,8 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import streamlit as st
-from conftest import REPO, run_cli
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from conftest import REPO, record_downloads, run_cli
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(REPO / "dashboard.py")
@@ -149,14 +148,7 @@ def test_empty_window_shows_an_empty_state(page: AppTest) -> None:
 
 
 def test_summary_download_equals_the_cli(page: AppTest, curated_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    offered: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        offered[filename] = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    offered = record_downloads(monkeypatch)
     at = open_page(page, crossing=["torkham", "chaman"], **{"from": "2025-02-01", "to": "2025-03-31",
                                                              "as_of": "2025-04-01"})
     code, out, _ = run_cli(["summary", "--crossing", "torkham", "--crossing", "chaman", "--from", "2025-02-01",
@@ -200,17 +192,7 @@ def test_nothing_after_the_as_of_date_leaks_onto_the_page(page: AppTest, monkeyp
     agreement's valid_until, a term known when it was agreed."""
     import json
 
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    offered: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        data = path_or_data() if callable(path_or_data) else path_or_data
-        offered[filename] = data.encode() if isinstance(data, str) else data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    offered = record_downloads(monkeypatch)
     at = open_page(page, crossing="torkham", **{"from": "2025-01-01", "to": "2025-06-30", "as_of": "2025-04-01"})
     terms = {d for v in at.dataframe[1].value["until"] if v for d in (v, (date.fromisoformat(v)
                                                                         + timedelta(days=1)).isoformat())}

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 import streamlit as st
-from conftest import REPO, run_cli
+from conftest import REPO, record_downloads, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest
@@ -154,17 +154,7 @@ def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTes
 
 def test_traffic_in_the_url_restores_the_view_and_the_download_equals_the_cli(
         page: AppTest, curated_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    downloads: dict[str, bytes] = {}
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        if filename:
-            downloads[filename] = path_or_data if isinstance(path_or_data, bytes) else str(path_or_data).encode()
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    downloads = record_downloads(monkeypatch)
     for name, value in {"traffic": "trade", "crossing": "torkham", "from": "2025-02-21", "to": "2025-03-31",
                         "as_of": "2025-03-31"}.items():
         page.query_params[name] = value
@@ -177,7 +167,7 @@ def test_traffic_in_the_url_restores_the_view_and_the_download_equals_the_cli(
     assert ":red-badge[travellers closed]" not in card  # on 31 March everything moves
     code, expected, _ = run_cli(["summary", "--from", "2025-02-21", "--to", "2025-03-31", "--crossing", "torkham",
                                  "--as-of", "2025-03-31", "--traffic", "trade", "--db", curated_store])
-    summary = next(data for name, data in downloads.items() if name.startswith("crossing-summary"))
+    summary = next(data for name, data in downloads.items() if name and name.startswith("crossing-summary"))
     assert code == 0 and summary.decode() == expected
 
 
