@@ -35,7 +35,9 @@ FACTS = [
     # Angoor Adda: closed by the Afghan side from May 2016; no report of it operating in 2017-2020
     ("angoor-adda", "2016-06-01", None, "closed"),
     ("angoor-adda", "2018-01-01", None, "unknown"),
-    ("angoor-adda", "2021-01-01", "trade", "open"),  # customs trade from 23 September 2020
+    ("angoor-adda", "2020-09-23", "trade", "open"),  # customs trade from 23 September 2020
+    ("angoor-adda", "2021-06-01", None, "unknown"),  # not carried forward: a closure of unreported start followed
+    ("kharlachi", "2016-10-15", None, "unknown"),  # closed in October 2016 on a day no source gives: an event only
     # the 2017 general reopening was on 21 March, the order on 20 March
     ("torkham", "2017-03-20", None, "closed"),
     ("torkham", "2017-03-22", None, "open"),

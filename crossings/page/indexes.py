@@ -90,18 +90,21 @@ class IntervalIndex:
             mask &= wanted[self.crossing]
         return np.flatnonzero(mask)
 
+    def _covering_positions(self, as_of: date) -> np.ndarray:
+        """Positions of the intervals whose days include the as-of date (one per crossing at most)."""
+        day = day_number(as_of)
+        return np.flatnonzero((self.start <= day) & (self.end > day))
+
     def covering(self, crossing_ids: Sequence[str], as_of: date) -> dict[str, str | None]:
         """The interval covering the as-of date per crossing (core.days.covering_intervals, on arrays)."""
-        day = day_number(as_of)
-        hit = np.flatnonzero((self.start <= day) & (self.end > day))
+        hit = self._covering_positions(as_of)
         found = dict(zip(self.crossing_ids[self.crossing[hit]], self.interval_id[hit], strict=True))
         return {cid: found.get(cid) for cid in crossing_ids}
 
     def traffic_on(self, crossing_ids: Sequence[str], as_of: date) -> dict[str, dict[str, str]]:
         """Each kind of traffic's status on the as-of date per crossing, from the interval covering it
         (every kind unknown where none does)."""
-        day = day_number(as_of)
-        hit = np.flatnonzero((self.start <= day) & (self.end > day))
+        hit = self._covering_positions(as_of)
         words = np.asarray([*STATUSES, UNKNOWN], dtype=object)
         found = {self.crossing_ids[self.crossing[p]]: {k: words[self.kind_status[k][p]] for k in self.kind_status}
                  for p in hit}

@@ -51,19 +51,16 @@ def interval_title(name: str, status: str, lists: Mapping[str, Sequence[str]], s
     return f"{name}: restricted ({'; '.join(parts) or 'what moves not reported'}), from {start}"
 
 
-def _source_texts(source_ids: Sequence[str], sources: pd.DataFrame) -> list[str]:
-    by_id = sources.set_index("source_id")
-    texts = []
-    for sid in source_ids:
-        if sid not in by_id.index:
-            continue
-        row = by_id.loc[sid]
+def _source_texts(sources: pd.DataFrame) -> dict[str, str]:
+    """Each source as an entry cites it: 'Publisher: Title (date) URL'."""
+    texts = {}
+    for row in sources.to_dict("records"):
         text = f"{row['publisher']}: {row['title']}" if row["publisher"] else str(row["title"])
         if row["published_on"] is not None:
             text += f" ({row['published_on']})"
         if row["url"]:
             text += f" {row['url']}"
-        texts.append(text)
+        texts[row["source_id"]] = text
     return texts
 
 
@@ -73,6 +70,7 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, agreements:
     """The newest `limit` changes on or before today that concern these crossings (agreements and
     moratoria naming no crossing concern every one). `intervals` are full rows (lists and sources)."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    texts = _source_texts(sources)  # once, not per entry
     chosen = set(crossing_ids)
     entries = []
     for row in intervals.to_dict("records"):
@@ -81,7 +79,7 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, agreements:
         entries.append(FeedEntry(
             f"{TAG_AUTHORITY}:interval/{row['interval_id']}",
             interval_title(names[row["crossing_id"]], row["status"], row, row["start_date"]),
-            row["start_date"], [row["crossing_id"]], _source_texts(row["source_ids"], sources),
+            row["start_date"], [row["crossing_id"]], [texts[s] for s in row["source_ids"] if s in texts],
             " ".join(t for t in (row["detail"], row["cause"]) if t)))
     items = [(row, "agreement", row["agreement_id"], row["title"], row["effective_from"] or row["signed_on"],
               row["valid_until"], row["kind"]) for row in agreements.to_dict("records")]
@@ -92,7 +90,7 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, agreements:
         if covered and chosen.isdisjoint(covered):
             continue
         where = _join([names.get(c, c) for c in covered]) if covered else "the whole border"
-        cited = _source_texts(row["source_ids"], sources)
+        cited = [texts[s] for s in row["source_ids"] if s in texts]
         if start is not None and start <= today:
             entries.append(FeedEntry(f"{TAG_AUTHORITY}:{table}/{item_id}/start",
                                      f"In force: {title} ({kind}, {where}), from {start}", start, covered, cited,
