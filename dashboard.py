@@ -189,11 +189,12 @@ def draw_card(card: Card, window: Window) -> None:
 
 
 def draw_border_wide(plan: ViewPlan, content: Content) -> None:
-    """The agreements and moratoria of the whole border, once, above the cards."""
-    items = border_wide(content.indexes.commitments, plan.as_of)
+    """The agreements and moratoria of a whole border (naming no crossing), once, above the cards: those
+    covering a crossing in view."""
+    items = border_wide(content.indexes.commitments, plan.as_of, plan.crossing_ids)
     if items:
-        st.markdown(":material/public: Agreements and moratoria of the whole border: " + " · ".join(
-            f":material/handshake: **{md(item.title)}**: {md(item.text)}" for item in items))
+        st.markdown(":material/public: Agreements and moratoria of a whole border: " + " · ".join(
+            f":material/handshake: **{md(item.title)}** ({md(item.scope)}): {md(item.text)}" for item in items))
 
 
 def draw_cards(cards: list[Card], window: Window) -> None:

@@ -1,33 +1,19 @@
 """A country filter narrows the crossings to one border: the same crossings on the page, in its URL,
-in `summary --country`, in `status --country` and in the API."""
+in `summary --country`, in `status --country` and in the API, on the curated data of five borders.
+An agreement naming no crossing covers the border between its parties, not every border."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from datetime import date
 
 import pytest
 import streamlit as st
-from conftest import REPO, append_row, record_downloads, run_cli
+from conftest import REPO, record_downloads, run_cli
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
 from crossings.core.borders import countries_of, on_borders
-
-
-@pytest.fixture
-def two_borders(data_copy: Path, tmp_path: Path) -> str:
-    """The curated data plus one crossing on another border (test data, in tmp_path only)."""
-    append_row(data_copy, "crossings", {"crossing_id": "test-iran-gate", "name": "Test Iran gate",
-                                        "country_a": "IR", "side_a_name": "West", "country_b": "AF",
-                                        "side_b_name": "East", "source_ids": "seed-article"})
-    append_row(data_copy, "status_intervals", {"interval_id": "test-iran-gate-2025", "crossing_id": "test-iran-gate",
-                                               "status": "closed", "start_date": "2025-03-01",
-                                               "end_date": "2025-03-11", "source_ids": "seed-article"})
-    url = f"sqlite:///{tmp_path / 'two.db'}"
-    code, _, err = run_cli(["load", "--data", str(data_copy), "--db", url])
-    assert code == 0, err
-    return url
 
 
 def test_on_borders_keeps_either_side() -> None:
@@ -42,42 +28,82 @@ def test_on_borders_keeps_either_side() -> None:
     assert on_borders(crossings, []) == ["a", "b", "c"]
 
 
-def test_summary_and_status_take_a_country(two_borders: str) -> None:
-    code, out, _ = run_cli(["summary", "--country", "IR", "--from", "2025-03-01", "--to", "2025-03-31",
-                            "--as-of", "2025-04-01", "--db", two_borders])
-    assert code == 0 and out.splitlines()[1:] == ["test-iran-gate,Test Iran gate,unknown,,1,10,0,0,21,10"]
-    code, out, _ = run_cli(["status", "--country", "IR", "--as-of", "2025-03-05", "--db", two_borders])
-    assert code == 0 and [line.split()[0] for line in out.splitlines()[2:]] == ["test-iran-gate"]
-    code, _, err = run_cli(["summary", "--country", "TM", "--db", two_borders])
-    assert code == 2 and "no crossing has country 'TM'" in err and "known: AF, IR, PK" in err
+IRAN = ["islam-qala", "zaranj-milak", "abu-nasr-farahi", "khaf-herat-railway"]
+
+
+def test_summary_and_status_take_a_country(curated_store: str) -> None:
+    code, out, _ = run_cli(["summary", "--country", "IR", "--from", "2021-07-01", "--to", "2021-07-31",
+                            "--as-of", "2021-08-01", "--db", curated_store])
+    rows = {line.split(",")[0]: line.split(",") for line in out.splitlines()[1:]}
+    assert code == 0 and list(rows) == IRAN
+    # Islam Qala, July 2021: closed for Eid 19-23 July (5 days); trade halted 8-12 July and trade only
+    # from 24 July (5 + 8 restricted days)
+    assert out.splitlines()[0].split(",")[4:7] == ["closures", "closed_days", "restricted_days"]
+    assert rows["islam-qala"][4:7] == ["1", "5", "13"]
+    code, out, _ = run_cli(["status", "--country", "UZ", "--as-of", "2023-06-01", "--db", curated_store])
+    assert code == 0 and [line.split()[0] for line in out.splitlines()[2:]] == ["hairatan"]
+    code, out, _ = run_cli(["status", "--country", "TM", "--country", "TJ", "--as-of", "2023-06-01",
+                            "--db", curated_store])
+    assert [line.split()[0] for line in out.splitlines()[2:]] == [
+        "torghundi", "aqina", "sher-khan-bandar", "kokul", "shohon", "ruzvai", "tem", "ishkashim", "khumrogi"]
+    code, _, err = run_cli(["summary", "--country", "XX", "--db", curated_store])
+    assert code == 2 and "no crossing has country 'XX'" in err and "known: AF, IR, PK, TJ, TM, UZ" in err
+
+
+def test_an_agreement_naming_no_crossing_covers_its_parties_border_only(curated_store: str) -> None:
+    from crossings.core.commitments import CommitmentIndex
+    from db.engine import make_engine
+    from db.queries import read_all
+
+    with make_engine(curated_store).connect() as connection:
+        store = read_all(connection)
+    index = CommitmentIndex(store["agreements"], store["moratoria"], store["crossings"])
+    on = date(2025, 10, 20)
+    # the Doha ceasefire (Pakistan;Afghanistan) names no crossing: every Pakistan crossing, no Iran one
+    assert "doha-ceasefire-2025-10-19" in {c.item_id for c in index.standing_on(on, ["nawa-pass"])}
+    assert "doha-ceasefire-2025-10-19" not in {c.item_id for c in index.standing_on(on, IRAN)}
+    # Chabahar (Iran;India;Afghanistan) covers the Iran border; Lapis Lazuli the Turkmen border only
+    chabahar = next(c for c in index.standing_on(on, ["zaranj-milak"]) if c.item_id == "chabahar-agreement-2016")
+    assert sorted(chabahar.covered) == sorted(IRAN) and chabahar.scope == "the whole Afghanistan–Iran border"
+    lapis = next(c for c in index.standing_on(on, ["aqina"]) if c.item_id == "lapis-lazuli-2017")
+    assert lapis.covered == ["torghundi", "aqina"]
+    assert "lapis-lazuli-2017" not in {c.item_id for c in index.standing_on(on, ["hairatan", "torkham"])}
+    # a one-party agreement covers that country's crossings; a moratorium its agreement's border
+    one_document = next(c for c in index.all_on(on) if c.item_id == "one-document-regime")
+    assert one_document.scope == "the whole Afghanistan–Pakistan border" and len(one_document.covered) == 8
+    moratorium = next(c for c in index.all_on(on) if c.item_id == "new-checkposts-2025-03-19")
+    assert moratorium.covered == one_document.covered
 
 
 @pytest.fixture
-def page(two_borders: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setenv("DATABASE_URL", two_borders)
+def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setenv("DATABASE_URL", curated_store)
     st.cache_resource.clear()
     yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
     st.cache_resource.clear()
 
 
 def test_country_in_the_url_restores_the_view_and_the_download_equals_the_cli(
-        page: AppTest, two_borders: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        page: AppTest, curated_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     offered = record_downloads(monkeypatch)
-    for name, value in {"country": "IR", "from": "2025-03-01", "to": "2025-03-31", "as_of": "2025-04-01"}.items():
+    view = {"country": "IR", "from": "2022-01-01", "to": "2022-12-31", "as_of": "2023-01-01"}
+    for name, value in view.items():
         page.query_params[name] = value
     page.run()
     assert not page.exception
     assert page.session_state["f_countries"] == ["IR"]
-    titles = [m.value.split("**")[1] for m in page.markdown if m.value.startswith("**") and "badge" in m.value]
-    assert titles == ["Test Iran gate: West \\/ East"]  # Markdown-escaped
-    code, expected, _ = run_cli(["summary", "--country", "IR", "--from", "2025-03-01", "--to", "2025-03-31",
-                                 "--as-of", "2025-04-01", "--db", two_borders])
+    titles = {m.value.split("**")[1].split(":")[0] for m in page.markdown
+              if m.value.startswith("**") and "badge" in m.value}
+    assert titles == {"Islam Qala \\/ Dogharoun", "Zaranj \\(Silk Bridge\\) \\/ Milak", "Abu Nasr Farahi \\/ Mahirud",
+                      "Khaf–Herat railway \\(Rozanak \\/ Shamtigh\\)"}  # Markdown-escaped
+    assert dict(page.query_params) == view  # nothing else creeps into the URL
+    code, expected, _ = run_cli(["summary", "--country", "IR", "--from", "2022-01-01", "--to", "2022-12-31",
+                                 "--as-of", "2023-01-01", "--db", curated_store])
     summary = next(data for name, data in offered.items() if name and name.startswith("crossing-summary"))
     assert code == 0 and summary.decode() == expected
 
 
-def test_a_bad_country_warns_on_the_page_and_is_a_400_in_the_api(page: AppTest, two_borders: str,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_country_warns_on_the_page_and_is_a_400_in_the_api(page: AppTest) -> None:
     page.query_params["country"] = "XX"
     page.run()
     assert any("Ignored unknown country" in w.value for w in page.warning)
@@ -86,5 +112,9 @@ def test_a_bad_country_warns_on_the_page_and_is_a_400_in_the_api(page: AppTest, 
     client = TestClient(app)
     answer = client.get("/api/v1/status", params={"country": "XX"})
     assert answer.status_code == 400 and "country" in answer.json()["error"]
-    body = client.get("/api/v1/status", params={"country": "IR", "as_of": "2025-03-05"}).json()
-    assert [c["crossing_id"] for c in body["crossings"]] == ["test-iran-gate"]
+    body = client.get("/api/v1/status", params={"country": "UZ", "as_of": "2023-06-01"}).json()
+    assert [c["crossing_id"] for c in body["crossings"]] == ["hairatan"]
+    (hairatan,) = body["crossings"]
+    assert hairatan["traffic"]["travellers"] == "closed" and hairatan["traffic"]["trade"] == "open"
+    # the Pakistan border's agreements are not Hairatan's
+    assert "one-document-regime" not in {c["id"] for c in hairatan["commitments"]}

@@ -63,14 +63,18 @@ def test_ongoing_closure_and_unreported_reopening(store: dict) -> None:
         "closed 2021-08-06, last reported closed 2021-08-06 (1 day on record; reopening not reported)")
 
 
-def test_whole_border_agreements_cover_every_crossing(store: dict) -> None:
+def test_whole_border_agreements_cover_every_crossing_of_their_border(store: dict) -> None:
     cards = cards_on(store, "2025-10-16", start="2025-10-01")
-    for card in cards.values():
-        assert "ceasefire in force until 2025-10-18, 2 days left" in [c.text for c in card.commitments]
+    pakistan = set(store["crossings"].query("country_a == 'PK' or country_b == 'PK'")["crossing_id"])
+    assert len(pakistan) == 8 and len(cards) > 8
+    for cid, card in cards.items():
+        has = "ceasefire in force until 2025-10-18, 2 days left" in [c.text for c in card.commitments]
+        assert has == (cid in pakistan), cid  # the truce's parties are Pakistan and Afghanistan
 
 
 def test_commitment_states(store: dict) -> None:
-    states = {c.item_id: c.state for c in commitments(store["agreements"], store["moratoria"], D("2025-04-01"))}
+    states = {c.item_id: c.state for c in commitments(store["agreements"], store["moratoria"], store["crossings"],
+                                                      D("2025-04-01"))}
     assert states["aptta"] == "expired"
     assert states["torkham-round-the-clock"] == "in force"
     assert states["joint-jirga-2025-03-17"] == "in force"
@@ -101,7 +105,7 @@ def test_cards_from_the_page_indexes_equal_cards_from_the_whole_store(store: dic
     newest = source_dates.newest(list(store["crossings"]["crossing_id"]), day)
     cards = crossing_cards(drawn, texts, store["agreements"], store["moratoria"], store["sources"], window, day,
                            runs=runs, source_dates=source_dates,
-                           commitment_index=CommitmentIndex(store["agreements"], store["moratoria"]),
+                           commitment_index=CommitmentIndex(store["agreements"], store["moratoria"], store["crossings"]),
                            summary=summary, newest=newest)
     by_id = {c.crossing_id: c for c in expected}
     assert cards == [by_id[c] for c in drawn["crossing_id"]]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 import streamlit as st
-from conftest import REPO, record_downloads, run_cli
+from conftest import DATA, REPO, record_downloads, run_cli
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(REPO / "dashboard.py")
@@ -46,6 +46,9 @@ def open_page(at: AppTest, **params: str | list[str]) -> AppTest:
     return at
 
 
+CROSSINGS = (DATA / "crossings.csv").read_text(encoding="utf-8").count("\n") - 1  # every crossing in data/
+
+
 def card_titles(at: AppTest) -> list[str]:
     return [shown(m.value).split("\n")[0].strip("* ") for m in at.markdown if m.value.startswith("**")
             and "·" in m.value]
@@ -53,7 +56,11 @@ def card_titles(at: AppTest) -> list[str]:
 
 def test_page_runs_on_curated_data_with_default_filters(page: AppTest) -> None:
     at = open_page(page)
-    assert len(card_titles(at)) == 8
+    titles = card_titles(at)
+    assert len(titles) == CROSSINGS == 22  # every land crossing of Afghanistan, most urgent first
+    assert titles[:4] == ["Ghulam Khan", "Angoor Adda", "Kharlachi", "Nawa Pass"]  # closed, stale, fresh first
+    assert {"Torkham", "Islam Qala / Dogharoun"} <= set(titles)
+    assert any(t.startswith("Hairatan / Termez (Friendship Bridge): ") for t in titles)  # name: both sides
     assert len(timelines(at)) == 1
     assert not at.warning
     assert "Newest report 2026-04-08" in page_text(at)
@@ -138,7 +145,7 @@ def test_bad_parameters_warn_and_fall_back(page: AppTest, params: dict, warning:
     warnings = [shown(w.value) for w in at.warning]
     assert any(warning in w for w in warnings), warnings
     assert all(len(w) < 300 for w in warnings)
-    assert len(card_titles(at)) == 8  # defaults: every crossing
+    assert len(card_titles(at)) == CROSSINGS  # defaults: every crossing
 
 
 def test_empty_window_shows_an_empty_state(page: AppTest) -> None:
@@ -177,7 +184,9 @@ def test_the_map_places_each_sourced_crossing_by_status_with_local_outlines(page
     figure = json.loads(chart.proto.spec)
     markers = {cid: trace["name"] for trace in figure["data"] for cid, _ in trace["customdata"]}
     # one marker per crossing with coordinates in data/crossings.csv, grouped by its status that day
-    assert markers == {"torkham": "restricted", "chaman": "restricted", "angoor-adda": "closed", "arandu": "unknown"}
+    assert markers == {"torkham": "restricted", "chaman": "restricted", "angoor-adda": "closed", "arandu": "unknown",
+                       "islam-qala": "unknown", "zaranj-milak": "restricted", "torghundi": "unknown",
+                       "aqina": "unknown", "hairatan": "open", "sher-khan-bandar": "unknown"}
     assert all(trace["type"] == "scattergeo" for trace in figure["data"])
     assert json.loads(chart.proto.config)["topojsonURL"] == "app/static/topojson/"
     assert (REPO / "static" / "topojson" / "asia_50m.json").stat().st_size > 100_000
@@ -218,7 +227,8 @@ def test_empty_values_show_as_empty_cells_and_border_wide_commitments_once(page:
     text = page_text(at)
     # the Doha ceasefire names no crossing: it is shown once, above the cards, not on each card
     assert text.count("Doha ceasefire") == 1
-    assert "Agreements and moratoria of the whole border" in text
+    assert "Agreements and moratoria of a whole border" in text
+    assert "(the whole Afghanistan–Pakistan border)" in text
     assert "Newest report 2025-12-07, 13 days before the as-of date." in text
     assert "1 closure," in text or "closures," in text
     assert "closure(s)" not in text and "day(s)" not in text

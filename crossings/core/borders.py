@@ -1,13 +1,29 @@
 """Which crossings are on which borders: a crossing joins two countries (ISO codes), and a country
-filter keeps the crossings with that country on either side."""
+filter keeps the crossings with that country on either side.
+
+An agreement or moratorium that names no crossing covers a whole border: the border between its
+parties. It covers every crossing both of whose countries are among its parties (with one party,
+every crossing of that country); parties that name no known country leave it covering every crossing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["countries_of", "on_borders"]
+__all__ = ["COUNTRY_NAMES", "border_text", "countries_of", "country_name", "on_borders", "party_countries",
+           "whole_border"]
+
+# Country names for sentences and for reading an agreement's parties; any other code is shown as is.
+COUNTRY_NAMES = {"AF": "Afghanistan", "PK": "Pakistan", "IR": "Iran", "TM": "Turkmenistan", "UZ": "Uzbekistan",
+                 "TJ": "Tajikistan", "CN": "China", "IN": "India", "AZ": "Azerbaijan", "GE": "Georgia",
+                 "TR": "Turkey"}
+_CODES = {name.lower(): code for code, name in COUNTRY_NAMES.items()}
+
+
+def country_name(code: str) -> str:
+    return COUNTRY_NAMES.get(code, code)
 
 
 def countries_of(crossings: pd.DataFrame) -> list[str]:
@@ -23,3 +39,36 @@ def on_borders(crossings: pd.DataFrame, countries: Sequence[str]) -> list[str]:
     wanted = set(countries)
     return [cid for cid, a, b in zip(crossings["crossing_id"], crossings["country_a"], crossings["country_b"],
                                     strict=True) if a in wanted or b in wanted]
+
+
+def party_countries(parties: str | Iterable[str] | None) -> set[str]:
+    """The ISO codes of the parties ('Pakistan;Afghanistan', as stored, or a list) that name a known country
+    ('Pakistan' → PK); others are left out."""
+    names = (parties or "").split(";") if isinstance(parties, str) or parties is None else parties
+    return {_CODES[p.strip().lower()] for p in names if p.strip().lower() in _CODES}
+
+
+def whole_border(crossings: pd.DataFrame, parties: str | Iterable[str] | None) -> list[str]:
+    """The crossings a row naming no crossing covers: those between two of its parties' countries (with one
+    known party, every crossing of that country; with none, every crossing), in file order."""
+    codes = party_countries(parties)
+    pairs = zip(crossings["crossing_id"], crossings["country_a"], crossings["country_b"], strict=True)
+    if not codes:
+        return list(crossings["crossing_id"])
+    if len(codes) == 1:
+        return [cid for cid, a, b in pairs if a in codes or b in codes]
+    return [cid for cid, a, b in pairs if a in codes and b in codes]
+
+
+def border_text(crossings: pd.DataFrame, crossing_ids: Iterable[str]) -> str:
+    """The borders these crossings are on, for a row that names no crossing: 'the whole Afghanistan–Iran
+    border'; 'no crossing in the data' when there are none."""
+    wanted = set(crossing_ids)
+    pairs = sorted({" and ".join(sorted(map(country_name, (a, b)))).replace(" and ", "–")
+                    for cid, a, b in zip(crossings["crossing_id"], crossings["country_a"], crossings["country_b"],
+                                         strict=True) if cid in wanted})
+    if not pairs:
+        return "no crossing in the data"
+    if len(pairs) == 1:
+        return f"the whole {pairs[0]} border"
+    return "the whole " + ", ".join(pairs[:-1]) + f" and {pairs[-1]} borders"

@@ -9,18 +9,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from crossings.core.borders import border_text, whole_border
 from crossings.core.days import NEVER, NO_END, Window, day_number, days_text
 
-__all__ = ["RECENTLY_EXPIRED_DAYS", "Commitment", "CommitmentIndex", "commitments", "covers"]
+__all__ = ["RECENTLY_EXPIRED_DAYS", "Commitment", "CommitmentIndex", "commitments"]
 
 # A card keeps an expired agreement for this long, so that "expired 2025-04-15" is seen
 # in the days after; older ones are in the agreements table only.
 RECENTLY_EXPIRED_DAYS = 30
-
-
-def covers(crossing_ids: list[str], crossing_id: str) -> bool:
-    """An empty list of crossings means the whole border."""
-    return not crossing_ids or crossing_id in crossing_ids
 
 
 @dataclass(frozen=True)
@@ -38,6 +34,9 @@ class Commitment:
     days_left: int | None
     text: str
     source_ids: list[str] = field(default_factory=list)
+    # the crossings it covers: crossing_ids, or for a row naming none, those of its whole border
+    covered: list[str] = field(default_factory=list)
+    scope: str = ""  # for a row naming no crossing, its border in words ("the whole Afghanistan–Iran border")
 
 
 def _commitment_state(start: date | None, until: date | None, as_of: date) -> tuple[str, int | None]:
@@ -69,7 +68,7 @@ class CommitmentIndex:
     """Agreements and moratoria as arrays, built once per store version, so that finding
     those in force on a date is a vectorised filter rather than a loop over every row."""
 
-    def __init__(self, agreements: pd.DataFrame, moratoria: pd.DataFrame) -> None:
+    def __init__(self, agreements: pd.DataFrame, moratoria: pd.DataFrame, crossings: pd.DataFrame) -> None:
         starts = [a if a is not None else b for a, b in zip(agreements["effective_from"], agreements["signed_on"],
                                                             strict=True)]
         self.frame = pd.DataFrame({
@@ -82,18 +81,23 @@ class CommitmentIndex:
             "until": [*agreements["valid_until"], *moratoria["valid_until"]],
             "source_ids": [*agreements["source_ids"], *moratoria["source_ids"]],
         }, dtype=object)
+        # a row naming no crossing covers the border between its parties (a moratorium: its agreement's)
+        parties = dict(zip(agreements["agreement_id"], agreements["parties"], strict=True))
+        row_parties = [*agreements["parties"], *([parties.get(a, []) for a in moratoria["agreement_id"]])]
+        covered = [list(ids) if ids else whole_border(crossings, who)
+                   for ids, who in zip(self.frame["crossing_ids"], row_parties, strict=True)]
+        self.frame["covered"] = pd.Series(covered, dtype=object)
+        self.frame["scope"] = ["" if ids else border_text(crossings, cov)
+                               for ids, cov in zip(self.frame["crossing_ids"], covered, strict=True)]
         self.start_day = np.array([day_number(d) if d is not None else NEVER for d in self.frame["start"]],
                                   dtype="int64")
         self.until_day = np.array([day_number(d) if d is not None else NO_END for d in self.frame["until"]],
                                   dtype="int64")
-        # which rows cover each crossing; a row naming no crossing covers the whole border
-        covering: dict[str, list[int]] = {}
-        for row, ids in enumerate(self.frame["crossing_ids"]):
+        covering: dict[str, list[int]] = {}  # which rows cover each crossing
+        for row, ids in enumerate(covered):
             for cid in ids:
                 covering.setdefault(cid, []).append(row)
         self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
-        self._whole_border = np.array([row for row, ids in enumerate(self.frame["crossing_ids"]) if not ids],
-                                      dtype="int64")
 
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []
@@ -102,7 +106,7 @@ class CommitmentIndex:
             found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
                                     row.start, row.until, state, left,
                                     _commitment_text(row.label, state, row.start, row.until, left),
-                                    list(row.source_ids)))
+                                    list(row.source_ids), list(row.covered), row.scope))
         return found
 
     def all_on(self, as_of: date) -> list[Commitment]:
@@ -110,16 +114,15 @@ class CommitmentIndex:
 
     def standing_on(self, as_of: date, crossing_ids: list[str] | None = None) -> list[Commitment]:
         """In force on the as-of date, or expired within RECENTLY_EXPIRED_DAYS before it; with
-        crossing_ids, only those covering one of these crossings or the whole border."""
+        crossing_ids, only those covering one of these crossings (naming it, or naming none on its border)."""
         day = day_number(as_of)
         in_force = (self.start_day <= day) & (self.until_day >= day) & (self.start_day != NEVER)
         recently = (self.until_day < day) & (self.until_day >= day - RECENTLY_EXPIRED_DAYS)
         mask = in_force | recently
         if crossing_ids is not None:
             near = np.zeros(len(self.frame), dtype=bool)
-            near[self._whole_border] = True
             for cid in crossing_ids:
-                near[self._covering.get(cid, self._whole_border[:0])] = True
+                near[self._covering.get(cid, np.zeros(0, dtype="int64"))] = True
             mask &= near
         return self.select(mask, as_of)
 
@@ -131,11 +134,12 @@ class CommitmentIndex:
         return self.select(mask, as_of, limit)
 
 
-def commitments(agreements: pd.DataFrame, moratoria: pd.DataFrame, as_of: date) -> list[Commitment]:
+def commitments(agreements: pd.DataFrame, moratoria: pd.DataFrame, crossings: pd.DataFrame,
+                as_of: date) -> list[Commitment]:
     """Every agreement and moratorium with its state and countdown on the as-of date.
 
     valid_until is the last day in force, so days left = valid_until - as_of.
     """
-    return CommitmentIndex(agreements, moratoria).all_on(as_of)
+    return CommitmentIndex(agreements, moratoria, crossings).all_on(as_of)
 
 

@@ -6,13 +6,14 @@ card, the `status` command and the summary CSV can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
+from crossings.core.borders import COUNTRY_NAMES, country_name
 from crossings.core.commitments import Commitment, CommitmentIndex
 from crossings.core.days import (
     StatusRuns,
@@ -42,9 +43,6 @@ __all__ = [
     "urgency_order",
 ]
 
-# The names of the countries whose crossings the data covers, for sentences; any other code is shown as is.
-COUNTRY_NAMES = {"AF": "Afghanistan", "PK": "Pakistan", "IR": "Iran", "TM": "Turkmenistan", "UZ": "Uzbekistan",
-                 "TJ": "Tajikistan", "CN": "China"}
 
 
 def coverage_text(crossings: pd.DataFrame) -> str:
@@ -55,8 +53,7 @@ def coverage_text(crossings: pd.DataFrame) -> str:
         return "no border yet"
     countries = list(dict.fromkeys(code for pair in pairs for code in pair))
     common = [c for c in countries if all(c in pair for pair in pairs)]
-    def name(code: str) -> str:
-        return COUNTRY_NAMES.get(code, code)
+    name = country_name
     if common:
         others = sorted(name(c) for c in countries if c != common[0])
         if len(others) == 1:
@@ -102,9 +99,10 @@ def soonest_first(items: list[Commitment]) -> list[Commitment]:
     return sorted(items, key=lambda c: (c.state != "in force", c.days_left is None, c.days_left or 0))
 
 
-def border_wide(index: CommitmentIndex, as_of: date) -> list[Commitment]:
-    """The agreements and moratoria of the whole border standing on the as-of date, soonest end first."""
-    return soonest_first([c for c in index.standing_on(as_of, []) if not c.crossing_ids])
+def border_wide(index: CommitmentIndex, as_of: date, crossing_ids: Sequence[str]) -> list[Commitment]:
+    """The agreements and moratoria naming no crossing (a whole border's) that stand on the as-of date and
+    cover one of these crossings, soonest end first."""
+    return soonest_first([c for c in index.standing_on(as_of, list(crossing_ids)) if not c.crossing_ids])
 
 
 def currency_text(newest: date | None, as_of: date) -> str:
@@ -224,12 +222,12 @@ def crossing_cards(
     closures = {row["crossing_id"]: row for row in last_closures_from_runs(cut).to_dict("records")}
     if newest is None:
         newest = (source_dates or SourceDates.of_intervals(intervals, sources)).newest(ids, as_of)
-    standing = (commitment_index or CommitmentIndex(agreements, moratoria)).standing_on(as_of, ids)
-    whole_border = [c for c in standing if not c.crossing_ids]
+    standing = (commitment_index or CommitmentIndex(agreements, moratoria, crossings)).standing_on(as_of, ids)
     by_crossing: dict[str, list[Commitment]] = {}
     for item in standing:
-        for cid in item.crossing_ids:
-            by_crossing.setdefault(cid, []).append(item)
+        if item.crossing_ids or not border_wide_apart:  # a whole border's row is shown apart, once, if asked
+            for cid in item.covered:
+                by_crossing.setdefault(cid, []).append(item)
     cards = []
     for crossing in crossings.to_dict("records"):
         cid = crossing["crossing_id"]
@@ -253,7 +251,7 @@ def crossing_cards(
             newest_source=source_day,
             stale=is_stale(source_day, as_of),
             carried_forward=carried_forward_days(source_day, as_of),
-            commitments=soonest_first(by_crossing.get(cid, []) + ([] if border_wide_apart else whole_border)),
+            commitments=soonest_first(by_crossing.get(cid, [])),
             traffic=traffic_statuses(None if interval is None else interval["status"],
                                      {} if interval is None else access_by_kind(interval)),
             kind=traffic,

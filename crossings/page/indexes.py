@@ -181,6 +181,6 @@ def build_indexes(store: dict[str, pd.DataFrame], spans: pd.DataFrame, cited: pd
     return StoreIndexes(
         runs=StatusRuns(spans),
         source_dates=SourceDates(cited, store["sources"]),
-        commitments=CommitmentIndex(store["agreements"], store["moratoria"]),
+        commitments=CommitmentIndex(store["agreements"], store["moratoria"], store["crossings"]),
         intervals=IntervalIndex(spans, store["crossings"]),
     )

@@ -140,7 +140,7 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
     rows = []
     selected = set(crossing_ids)
     for item in found:
-        if item.crossing_ids and selected.isdisjoint(item.crossing_ids):
+        if selected.isdisjoint(item.covered):
             continue
         if (item.start is not None and item.start > last) or (item.until is not None and item.until < window.start):
             continue
@@ -148,7 +148,7 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
         rows.append({
             "id": item.item_id, "kind": item.label, "title": item.title, "state": item.text,
             "from": item.start, "until": item.until,
-            "crossings": ", ".join(names.get(c, c) for c in item.crossing_ids) or "whole border",
+            "crossings": ", ".join(names.get(c, c) for c in item.crossing_ids) or item.scope,
             "sources": cited, "source_url": link,
         })
     return pd.DataFrame(rows, columns=["id", "kind", "title", "state", "from", "until", "crossings", "sources",
@@ -157,7 +157,8 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
 
 def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window, as_of: date,
                 crossing_ids: Sequence[str]) -> pd.DataFrame:
-    """Events in the window (up to as-of) that concern a chosen crossing or the whole border."""
+    """Events in the window (up to as-of) that concern a chosen crossing or name none (talks, strikes: dated
+    context, shown whatever crossings are chosen)."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     labels = source_labels(sources)
     last = window.through(as_of)
@@ -171,7 +172,7 @@ def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataF
         rows.append({
             "id": row.event_id, "date": row.date, "when": row.date.strftime(PRECISION_FORMAT[row.date_precision]),
             "kind": row.kind, "title": row.title, "place": row.place,
-            "crossings": ", ".join(names.get(c, c) for c in row.crossing_ids) or "whole border",
+            "crossings": ", ".join(names.get(c, c) for c in row.crossing_ids) or "no crossing named",
             "sources": cited, "source_url": link, "notes": row.notes,
         })
     return pd.DataFrame(rows, columns=["id", "date", "when", "kind", "title", "place", "crossings", "sources",

@@ -92,7 +92,7 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
     cards = plan_cards(plan, content.tables, content.indexes, plan.crossing_ids,
                        lambda ids: interval_rows(content, ids))
     updated = newest_source_date(content.tables["sources"])
-    whole_border = border_wide(content.indexes.commitments, plan.as_of)
+    whole_border = border_wide(content.indexes.commitments, plan.as_of, plan.crossing_ids)
     body = {
         "as_of": plan.as_of.isoformat(),
         "traffic": plan.traffic,
@@ -107,7 +107,8 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
             "stale": is_stale(card.newest_source, plan.as_of),
             "commitments": [{"id": c.item_id, "kind": c.label, "title": c.title,
                              "valid_until": c.until.isoformat() if c.until else None, "days_left": c.days_left}
-                            for c in [*card.commitments, *whole_border] if c.state == "in force"],
+                            for c in [*card.commitments, *whole_border]
+                            if c.state == "in force" and card.crossing_id in c.covered],
         } for card in cards],
     }
     return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
