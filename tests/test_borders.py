@@ -94,8 +94,8 @@ def test_country_in_the_url_restores_the_view_and_the_download_equals_the_cli(
     assert page.session_state["f_countries"] == ["IR"]
     titles = {m.value.split("**")[1].split(":")[0] for m in page.markdown
               if m.value.startswith("**") and "badge" in m.value}
-    assert titles == {"Islam Qala \\/ Dogharoun", "Zaranj \\(Silk Bridge\\) \\/ Milak", "Abu Nasr Farahi \\/ Mahirud",
-                      "Khaf–Herat railway \\(Rozanak \\/ Shamtigh\\)"}  # Markdown-escaped
+    assert titles == {"Islam Qala \\/ Dogharoun", "Zaranj \\/ Milak", "Abu Nasr Farahi \\/ Mahirud",
+                      "Khaf–Herat railway"}  # Markdown-escaped; a name then its sides when they differ
     assert dict(page.query_params) == view  # nothing else creeps into the URL
     code, expected, _ = run_cli(["summary", "--country", "IR", "--from", "2022-01-01", "--to", "2022-12-31",
                                  "--as-of", "2023-01-01", "--db", curated_store])
@@ -118,3 +118,48 @@ def test_a_bad_country_warns_on_the_page_and_is_a_400_in_the_api(page: AppTest) 
     assert hairatan["traffic"]["travellers"] == "closed" and hairatan["traffic"]["trade"] == "open"
     # the Pakistan border's agreements are not Hairatan's
     assert "one-document-regime" not in {c["id"] for c in hairatan["commitments"]}
+
+
+def markdown_table(text: str, heading: str, first_column: str) -> list[list[str]]:
+    """The rows of the Markdown table under a heading whose header starts with first_column."""
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows, inside = [], False
+    for line in section.splitlines():
+        if line.startswith(f"| {first_column} |"):
+            inside = True
+        elif inside and line.startswith("|") and not line.startswith("|---"):
+            rows.append([cell.strip() for cell in line.strip("|").split("|")])
+        elif inside and not line.startswith("|"):
+            break
+    return rows
+
+
+def test_the_coverage_tables_say_what_the_data_holds(curated_store: str) -> None:
+    """data/README.md's coverage tables, per border and per crossing, are what the store computes: the
+    intervals and the first and newest dated report the page uses (SourceDates)."""
+    from crossings.core.borders import coverage
+    from crossings.core.days import from_day_number
+    from crossings.core.sources import SourceDates
+    from db.engine import make_engine
+    from db.queries import read_all
+
+    with make_engine(curated_store).connect() as connection:
+        store = read_all(connection)
+    dates = SourceDates.of_intervals(store["status_intervals"], store["sources"])
+    reports = dates.reports.assign(date=[from_day_number(d) for d in dates.reports["day"]])
+    per_crossing, per_border = coverage(store["crossings"], store["status_intervals"], reports)
+
+    def text(day: date | None) -> str:
+        return day.isoformat() if day is not None else "—"
+
+    readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    assert markdown_table(readme, "Coverage", "border") == [
+        [r["border"], str(r["crossings"]), str(r["intervals"]), text(r["first_report"]), text(r["newest_report"])]
+        for r in per_border.to_dict("records")]
+    assert markdown_table(readme, "Coverage", "crossing") == [
+        [f"`{r['crossing_id']}` {r['crossing']}", r["border"], str(r["intervals"]), text(r["first_report"]),
+         text(r["newest_report"])] for r in per_crossing.to_dict("records")]
+    # each crossing's newest report is the one its card shows
+    newest = dates.newest(list(store["crossings"]["crossing_id"]), date(2026, 11, 28))
+    assert {r["crossing_id"]: r["newest_report"] for r in per_crossing.to_dict("records")} == newest
+    assert len(per_border) == 5 and per_border["crossings"].sum() == 22

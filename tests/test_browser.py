@@ -159,21 +159,23 @@ def cli_summary(db: str, *args: str) -> str:
 
 
 KINDS = ("trade", "transit", "aid", "travellers", "returnees")
+CROSSINGS = (DATA / "crossings.csv").read_text(encoding="utf-8").count("\n") - 1  # 22: every land crossing
+PLACED = 10  # crossings with sourced coordinates (the others are listed under the map)
 
 
 def test_open_the_page(app: str, page: Page) -> None:
     visit(page, app)
     main = page.locator("[data-testid=stMain]")
     for name in ["Torkham", "Chaman / Spin Boldak", "Ghulam Khan", "Angoor Adda", "Kharlachi", "Badini", "Arandu",
-                 "Nawa Pass"]:
+                 "Nawa Pass", "Islam Qala / Dogharoun", "Aqina / Imamnazar", "Ishkashim"]:
         expect(main.get_by_text(name, exact=True).first).to_be_visible()
     badges = main.locator(".stMarkdownBadge").all_inner_texts()
     status_badges = [b for b in badges if not b.strip().startswith(KINDS)]
     words = [re.search(r"(open|closed|restricted|unknown)$", b.strip()) for b in status_badges]
-    assert len(status_badges) == 8 and all(words), badges
+    assert len(status_badges) == CROSSINGS and all(words), badges
     # and each card's five kinds of traffic, each a word with its status
     kind_badges = [b.strip() for b in badges if b.strip().startswith(KINDS)]
-    assert len(kind_badges) == 8 * 5
+    assert len(kind_badges) == CROSSINGS * 5
     assert all(re.fullmatch(r"(trade|transit|aid|travellers|returnees) (open|closed|restricted|unknown)", b)
                for b in kind_badges), kind_badges
     # the dates in use stand beside the empty date inputs (defaults stay out of the URL)
@@ -323,11 +325,11 @@ def test_phone_screen_stacks_cards_without_overflow(app: str, browser: Browser) 
         badges = phone.locator("[data-testid=stMain] .stMarkdownBadge")
         boxes = [badges.nth(i).bounding_box() for i in range(badges.count())
                  if not badges.nth(i).inner_text().strip().startswith(KINDS)]
-        assert len(boxes) == 8 and all(boxes)
+        assert len(boxes) == CROSSINGS and all(boxes)
         lefts = {round(b["x"]) for b in boxes if b}
         assert len(lefts) == 1, f"cards side by side on a phone: {boxes}"
         tops = [b["y"] for b in boxes if b]
-        assert tops == sorted(tops) and len(set(tops)) == 8  # one above the other
+        assert tops == sorted(tops) and len(set(tops)) == CROSSINGS  # one above the other
         SCREENSHOTS.mkdir(exist_ok=True)
         full_page_screenshot(phone, SCREENSHOTS / "dashboard-phone.png")
     finally:
@@ -381,11 +383,11 @@ def test_the_map_draws_offline_and_a_marker_narrows_the_page(app: str, browser: 
         expect(geo.locator(".geo .countries path, .geo .land path").first).to_be_attached(timeout=30_000)
         assert geo.locator(".geo path").count() >= 2
         points = geo.locator(".scattergeo .point")
-        expect(points).to_have_count(4)  # Torkham, Chaman, Angoor Adda, Arandu
+        expect(points).to_have_count(PLACED)  # Torkham, Chaman, Angoor Adda, Arandu, Islam Qala, Milak, ...
         label = geo.locator(".scattergeo text", has_text="Torkham").first.bounding_box()
         assert label is not None
         # Torkham's marker: the point nearest under its label
-        boxes = [b for b in (points.nth(i).bounding_box() for i in range(4)) if b]
+        boxes = [b for b in (points.nth(i).bounding_box() for i in range(PLACED)) if b]
         marker = min(boxes, key=lambda b: abs(b["x"] + b["width"] / 2 - label["x"] - label["width"] / 2)
                      + abs(b["y"] - label["y"] - label["height"]))
         # a box drawn around it selects it (the map's drag mode is box selection)
@@ -412,7 +414,7 @@ def test_the_map_fits_a_phone_screen(app: str, browser: Browser) -> None:
         visit(phone, f"{app}/?as_of=2025-12-20")
         geo = phone.locator("[data-testid=stPlotlyChart]").filter(has=phone.locator(".geo")).first
         geo.scroll_into_view_if_needed()
-        expect(geo.locator(".scattergeo .point")).to_have_count(4)
+        expect(geo.locator(".scattergeo .point")).to_have_count(PLACED)
         box = geo.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1
         overflow = phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")

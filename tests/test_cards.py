@@ -105,7 +105,8 @@ def test_cards_from_the_page_indexes_equal_cards_from_the_whole_store(store: dic
     newest = source_dates.newest(list(store["crossings"]["crossing_id"]), day)
     cards = crossing_cards(drawn, texts, store["agreements"], store["moratoria"], store["sources"], window, day,
                            runs=runs, source_dates=source_dates,
-                           commitment_index=CommitmentIndex(store["agreements"], store["moratoria"], store["crossings"]),
+                           commitment_index=CommitmentIndex(store["agreements"], store["moratoria"],
+                                                            store["crossings"]),
                            summary=summary, newest=newest)
     by_id = {c.crossing_id: c for c in expected}
     assert cards == [by_id[c] for c in drawn["crossing_id"]]

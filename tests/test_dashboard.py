@@ -59,8 +59,8 @@ def test_page_runs_on_curated_data_with_default_filters(page: AppTest) -> None:
     titles = card_titles(at)
     assert len(titles) == CROSSINGS == 22  # every land crossing of Afghanistan, most urgent first
     assert titles[:4] == ["Ghulam Khan", "Angoor Adda", "Kharlachi", "Nawa Pass"]  # closed, stale, fresh first
-    assert {"Torkham", "Islam Qala / Dogharoun"} <= set(titles)
-    assert any(t.startswith("Hairatan / Termez (Friendship Bridge): ") for t in titles)  # name: both sides
+    assert {"Torkham", "Islam Qala / Dogharoun", "Hairatan / Termez"} <= set(titles)
+    assert "Khaf–Herat railway: Rozanak / Shamtigh" in titles  # a name, then both sides when they differ
     assert len(timelines(at)) == 1
     assert not at.warning
     assert "Newest report 2026-04-08" in page_text(at)

@@ -72,6 +72,47 @@ FACTS = [
     ("arandu", "2022-01-01", None, "unknown"),  # announced openings, none reported
 ]
 
+# Afghanistan's other borders (shared/research/afghanistan-other-borders.md): two or three dated facts each.
+OTHER_BORDERS = [
+    # Iran. COVID-19: Afghanistan stopped passenger travel on 23 February 2020, reopened on the 25th
+    ("islam-qala", "2020-02-24", "travellers", "closed"),
+    ("islam-qala", "2020-02-25", "travellers", "open"),
+    ("islam-qala", "2022-04-23", None, "closed"),  # clash over road-building at the zero point
+    ("islam-qala", "2021-07-20", None, "closed"),  # Eid al-Adha, until 07:00 on 24 July 2021
+    ("islam-qala", "2025-06-26", "returnees", "open"),  # 36,000 in a day after the Israel-Iran war
+    ("islam-qala", "2025-06-26", "trade", "unknown"),  # not reported either way
+    ("zaranj-milak", "2023-05-27", "trade", "closed"),  # one day, after the Sasuli firefight
+    ("zaranj-milak", "2022-06-30", "travellers", "closed"),  # closed to people and goods by the Afghan side
+    ("zaranj-milak", "2022-06-30", "returnees", "unknown"),  # ...but 4,500 returnees entered (disputed)
+    ("abu-nasr-farahi", "2021-07-09", "trade", "closed"),  # the Taliban took the customs post
+    ("khaf-herat-railway", "2023-07-11", None, "unknown"),  # milestones only, no status reported
+    # Turkmenistan
+    ("torghundi", "2020-02-25", None, "closed"),  # Turkmenistan stopped traffic: first COVID-19 case in Herat
+    ("aqina", "2018-07-10", None, "closed"),  # protesters blocked the only road, 5-23 July 2018
+    ("aqina", "2021-08-20", "trade", "open"),  # 70 railcars and 160 trucks a day (Turkmen MFA)
+    ("torghundi", "2023-06-01", None, "unknown"),  # no report after 2021 but the 2024 bridge
+    # Uzbekistan: people closed, cargo open from 30 August 2021 to the passenger reopening of 2 December 2025
+    ("hairatan", "2023-06-01", "travellers", "closed"),
+    ("hairatan", "2023-06-01", "trade", "open"),
+    ("hairatan", "2023-02-05", "trade", "restricted"),  # rail freight suspended, road freight moving
+    ("hairatan", "2021-08-16", None, "closed"),  # fleeing troops on the bridge, 14-19 August 2021
+    ("hairatan", "2026-01-15", "travellers", "open"),
+    # Tajikistan
+    ("sher-khan-bandar", "2022-05-11", None, "closed"),  # after fire from Takhar landed in Tajikistan
+    ("sher-khan-bandar", "2021-07-13", "travellers", "closed"),  # shut to ordinary travel, trucks crossing
+    ("sher-khan-bandar", "2021-07-13", "trade", "open"),
+    ("shohon", "2019-02-18", "trade", "open"),  # reopened for trucks of food
+    ("shohon", "2018-10-01", None, "unknown"),  # closed from about August 2018, day not reported: an event
+    ("ishkashim", "2023-09-02", None, "unknown"),  # the market reopened, not a reported crossing status
+]
+
+
+@pytest.mark.parametrize(("crossing", "day", "traffic", "expected"), OTHER_BORDERS,
+                         ids=[f"{c}-{d}-{t or 'all'}" for c, d, t, _ in OTHER_BORDERS])
+def test_the_store_answers_the_other_borders_facts(store: dict, crossing: str, day: str, traffic: str | None,
+                                                   expected: str) -> None:
+    assert status(store, crossing, day, traffic) == expected
+
 
 @pytest.mark.parametrize(("crossing", "day", "traffic", "expected"), FACTS,
                          ids=[f"{c}-{d}-{t or 'all'}" for c, d, t, _ in FACTS])
