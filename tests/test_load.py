@@ -71,3 +71,28 @@ def test_first_load_of_a_missing_sqlite_file_with_bad_data_leaves_no_file(tmp_pa
     assert code != 0 and "status" in err
     assert not target.exists()
     assert list(tmp_path.glob("new.db*")) == []
+
+
+def test_a_load_leaves_the_schema_the_migrations_made(tmp_path: Path) -> None:
+    """A SQLite load drops the secondary indexes and triggers and creates them again after the rows:
+    afterwards the catalogue is what the migrations made, and the triggers refuse a raw overlap."""
+    import sqlite3
+
+    import pytest
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    code, _, err = run_cli(["db", "upgrade", "--db", url])
+    assert code == 0, err
+
+    def catalogue() -> list[tuple[str, str, str]]:
+        with sqlite3.connect(tmp_path / "store.db") as connection:
+            return sorted(connection.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+
+    migrated = catalogue()
+    assert any(kind == "trigger" for kind, _, _ in migrated) and any(kind == "index" for kind, _, _ in migrated)
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
+    assert code == 0, err
+    assert catalogue() == migrated
+    with sqlite3.connect(tmp_path / "store.db") as connection, pytest.raises(sqlite3.IntegrityError, match="overlaps"):
+        connection.execute("INSERT INTO status_intervals (interval_id, crossing_id, status, start_date, position) "
+                           "VALUES ('raw', 'torkham', 'closed', '2025-03-01', 9999)")

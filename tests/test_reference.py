@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
+import pytest
 from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -88,6 +90,72 @@ def test_the_overlap_detector_equals_a_pairwise_check(rows: list[tuple[str, int,
     reported = {p.line for p in problems if p.column == "start_date" and "overlaps" in p.message}
     assert {p.column for p in problems} <= {"start_date"}, problems
     assert reported == overlapping_lines(rows, first_line=2)
+
+
+# --- the load's set-based guard (db.load.rule_breaches), with the triggers deferred ----------------
+
+_TEMPLATE: dict[str, bytes] = {}
+
+
+def _empty_store_without_triggers(folder: Path) -> str:
+    """A migrated SQLite store whose deferred indexes and triggers are dropped, as during a load."""
+    from db.engine import make_engine
+    from db.load import deferred_schema
+    from db.migrate import upgrade
+
+    path = folder / "guard.db"
+    if "db" not in _TEMPLATE:
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        with engine.begin() as connection:
+            for drop, _ in deferred_schema(connection):
+                connection.exec_driver_sql(drop)
+        engine.dispose()
+        _TEMPLATE["db"] = path.read_bytes()
+    path.write_bytes(_TEMPLATE["db"])
+    return f"sqlite:///{path}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=spans())
+def test_the_loads_set_based_guard_finds_the_overlaps_the_row_checks_find(
+        rows: list[tuple[str, int, int | None]], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With the triggers dropped during a load, rule_breaches is what stands for them: it finds an
+    overlap in exactly the crossings where the row-by-row check (the FILE:LINE messages) finds one."""
+    from db.engine import make_engine
+    from db.load import rule_breaches
+
+    url = _empty_store_without_triggers(tmp_path_factory.mktemp("guard"))
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO crossings (crossing_id, name, country_a, side_a_name, country_b, "
+                                   "side_b_name, position) VALUES ('torkham', 'T', 'PK', 'T', 'AF', 'T', 0), "
+                                   "('chaman', 'C', 'PK', 'C', 'AF', 'C', 1)")
+        connection.exec_driver_sql(
+            "INSERT INTO status_intervals (interval_id, crossing_id, status, start_date, end_date, position) "
+            "VALUES (?, ?, 'closed', ?, ?, ?)",
+            [(f"r{n}", crossing, (BASE + timedelta(start)).isoformat(),
+              None if end is None else (BASE + timedelta(end)).isoformat(), n)
+             for n, (crossing, start, end) in enumerate(rows)])
+        found = rule_breaches(connection)
+    engine.dispose()
+    row_checks = {rows[line - 2][0] for line in overlapping_lines(rows, first_line=2)}
+    assert {line.split(":")[0] for line in found} == row_checks, found
+    assert all("overlaps" in line for line in found)
+
+
+def test_a_restricted_row_naming_nothing_is_a_breach(tmp_path: Path) -> None:
+    from db.engine import make_engine
+    from db.load import rule_breaches
+
+    engine = make_engine(_empty_store_without_triggers(tmp_path))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO crossings (crossing_id, name, country_a, side_a_name, country_b, "
+                                   "side_b_name, position) VALUES ('torkham', 'T', 'PK', 'T', 'AF', 'T', 0)")
+        connection.exec_driver_sql("INSERT INTO status_intervals (interval_id, crossing_id, status, start_date, "
+                                   "position, trade) VALUES ('a', 'torkham', 'restricted', '2020-01-01', 0, NULL)")
+        assert rule_breaches(connection) == ["restricted interval 'a' names no kind of traffic"]
+    engine.dispose()
 
 
 # --- IntervalIndex.bare_table (the chart's rows past MAX_BARS) --------------------------------
