@@ -11,11 +11,6 @@ import contextlib
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -24,12 +19,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO, append_row, edit_cell, run_cli
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from bench import serve
+
+CHROMIUM, CHROMIUM_FLAGS, TIMELINE = serve.CHROMIUM, serve.CHROMIUM_FLAGS, serve.TIMELINE
 HOW_TO_INSTALL = "install Chromium with `apt-get install -y chromium` and `pip install -r requirements-dev.txt`"
-# The timeline chart (the map is a Plotly chart too, without cartesian axes).
-TIMELINE = "[data-testid=stPlotlyChart]:not(:has(.geo))"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", REPO / "test-results"))
 
 try:
@@ -51,47 +44,11 @@ def _require_browser() -> None:
         pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(database_url: str) -> Iterator[str]:
-    """`streamlit run app.py` (the README's command: the page and the routes) on a free port against
-    `database_url`; stopped on exit."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
-    log = open(Path(database_url.removeprefix("sqlite:///")).with_suffix(".log"), "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:  # noqa: S310 (localhost)
-                    if answer.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.2)
+    """The README's `streamlit run app.py` against `database_url`, its log beside the store."""
+    with serve.streamlit_server(database_url, Path(database_url.removeprefix("sqlite:///")).with_suffix(".log")) as url:
         yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
-        log.close()
 
 
 @pytest.fixture(scope="module")

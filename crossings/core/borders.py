@@ -64,9 +64,8 @@ def border_text(crossings: pd.DataFrame, crossing_ids: Iterable[str]) -> str:
     """The borders these crossings are on, for a row that names no crossing: 'the whole Afghanistan–Iran
     border'; 'no crossing in the data' when there are none."""
     wanted = set(crossing_ids)
-    pairs = sorted({" and ".join(sorted(map(country_name, (a, b)))).replace(" and ", "–")
-                    for cid, a, b in zip(crossings["crossing_id"], crossings["country_a"], crossings["country_b"],
-                                         strict=True) if cid in wanted})
+    pairs = sorted({border_of(c) for c in crossings[["crossing_id", "country_a", "country_b"]].to_dict("records")
+                    if c["crossing_id"] in wanted})
     if not pairs:
         return "no crossing in the data"
     if len(pairs) == 1:

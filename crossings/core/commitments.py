@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crossings.core.borders import border_text, whole_border
+from crossings.core.borders import border_text, party_countries, whole_border
 from crossings.core.days import NEVER, NO_END, Window, day_number, days_text
 
 __all__ = ["RECENTLY_EXPIRED_DAYS", "Commitment", "CommitmentIndex", "commitments"]
@@ -81,23 +81,37 @@ class CommitmentIndex:
             "until": [*agreements["valid_until"], *moratoria["valid_until"]],
             "source_ids": [*agreements["source_ids"], *moratoria["source_ids"]],
         }, dtype=object)
-        # a row naming no crossing covers the border between its parties (a moratorium: its agreement's)
+        # A row naming no crossing covers the border between its parties (a moratorium: its agreement's);
+        # rows with the same parties share one border, worked out once.
         parties = dict(zip(agreements["agreement_id"], agreements["parties"], strict=True))
-        row_parties = [*agreements["parties"], *([parties.get(a, []) for a in moratoria["agreement_id"]])]
-        covered = [list(ids) if ids else whole_border(crossings, who)
-                   for ids, who in zip(self.frame["crossing_ids"], row_parties, strict=True)]
+        row_parties = [*agreements["parties"], *([parties.get(a) for a in moratoria["agreement_id"]])]
+        borders: dict[str, tuple[list[str], str]] = {}
+        border_rows: dict[str, list[int]] = {}
+        covered: list[list[str]] = []
+        scopes: list[str] = []
+        covering: dict[str, list[int]] = {}  # which rows name each crossing
+        for row, (ids, who) in enumerate(zip(self.frame["crossing_ids"], row_parties, strict=True)):
+            if ids:
+                covered.append(list(ids))
+                scopes.append("")
+                for cid in ids:
+                    covering.setdefault(cid, []).append(row)
+                continue
+            key = ";".join(sorted(party_countries(who)))
+            if key not in borders:
+                found = whole_border(crossings, who)
+                borders[key] = (found, border_text(crossings, found))
+            covered.append(borders[key][0])
+            scopes.append(borders[key][1])
+            border_rows.setdefault(key, []).append(row)
         self.frame["covered"] = pd.Series(covered, dtype=object)
-        self.frame["scope"] = ["" if ids else border_text(crossings, cov)
-                               for ids, cov in zip(self.frame["crossing_ids"], covered, strict=True)]
+        self.frame["scope"] = scopes
         self.start_day = np.array([day_number(d) if d is not None else NEVER for d in self.frame["start"]],
                                   dtype="int64")
         self.until_day = np.array([day_number(d) if d is not None else NO_END for d in self.frame["until"]],
                                   dtype="int64")
-        covering: dict[str, list[int]] = {}  # which rows cover each crossing
-        for row, ids in enumerate(covered):
-            for cid in ids:
-                covering.setdefault(cid, []).append(row)
         self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
+        self._borders = [(set(borders[key][0]), np.array(rows, dtype="int64")) for key, rows in border_rows.items()]
 
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []
@@ -106,7 +120,7 @@ class CommitmentIndex:
             found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
                                     row.start, row.until, state, left,
                                     _commitment_text(row.label, state, row.start, row.until, left),
-                                    list(row.source_ids), list(row.covered), row.scope))
+                                    list(row.source_ids), row.covered, row.scope))
         return found
 
     def all_on(self, as_of: date) -> list[Commitment]:
@@ -123,6 +137,10 @@ class CommitmentIndex:
             near = np.zeros(len(self.frame), dtype=bool)
             for cid in crossing_ids:
                 near[self._covering.get(cid, np.zeros(0, dtype="int64"))] = True
+            wanted = set(crossing_ids)
+            for border, rows in self._borders:
+                if not border.isdisjoint(wanted):
+                    near[rows] = True
             mask &= near
         return self.select(mask, as_of)
 
