@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from crossings.core.records import DATE, TABLES, TRAFFIC_KINDS, TableSpec
 from crossings.core.traffic import access_by_kind
 from crossings.core.validation import LoadRejected, Opener, check_dataset
-from db.models import LINK_TABLES, Base, Meta
+from db.derived import SPANS, SpanCollector
+from db.models import LINK_TABLES, Base, Derived, Meta
 
 __all__ = ["LoadRejected", "StoreRuleBroken", "data_size", "deferred_schema", "directory_opener", "load_directory",
            "replace_content", "rule_breaches"]
@@ -76,6 +77,7 @@ class _Writer:
         self.digest = hashlib.sha256()
         self.error: IntegrityError | None = None
         self._sql: dict[str, str] = {}
+        self.spans = SpanCollector()  # what readers derive from the intervals, gathered as they go in
 
     def _statement(self, key: str, table: str, columns: list[str]) -> str:
         if key not in self._sql:
@@ -97,7 +99,9 @@ class _Writer:
             self.digest.update("\x1f".join(raw.values()).encode() + b"\x1e")
             values = [(raw[name] or None) if is_date else record[name] for name, is_date in getters]
             if traffic:
-                values.extend(access_by_kind(record).values())
+                access = access_by_kind(record)
+                values.extend(access.values())
+                self.spans.add(record, access)
             rows.append((*values, position))
             position += 1
             owner = record[spec.id_column]
@@ -179,6 +183,7 @@ def replace_content(
         for spec in reversed(TABLES):
             connection.execute(delete(Base.metadata.tables[spec.name]))
         connection.execute(delete(Meta))
+        connection.execute(delete(Derived))
         writer = _Writer(connection)
         problems, total = check_dataset(open_file, display, sink=writer.write)
         if problems:
@@ -190,6 +195,7 @@ def replace_content(
         breaches = rule_breaches(connection)
         if breaches:
             raise StoreRuleBroken("; ".join(breaches[:5]))
+        connection.execute(insert(Derived), [{"name": SPANS, "content": writer.spans.packed()}])
         connection.execute(insert(Meta), [{"key": "content_hash", "value": writer.digest.hexdigest()}])
     return writer.counts
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -29,6 +30,7 @@ __all__ = [
     "Agreement",
     "Base",
     "Crossing",
+    "Derived",
     "Event",
     "Meta",
     "Moratorium",
@@ -49,6 +51,14 @@ class Meta(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Derived(Base):
+    """What the load derives from the content for readers (db.derived), replaced with it."""
+
+    __tablename__ = "derived"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Source(Base):

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, Select, select, text
 
-from crossings.core.records import ACCESS_LISTS, TABLES, TRAFFIC_KINDS, TableSpec, table
+from crossings.core.records import ACCESS_LISTS, DATE, TABLES, TRAFFIC_KINDS, TableSpec, table
 from crossings.core.traffic import check_traffic, kind_status, lists_of
 from db.packed import packed_spans_sql, unpack_spans
 
@@ -88,6 +88,20 @@ def read_table(
 ROW_IDS_PER_QUERY = 5_000
 
 
+def _all_rows(connection: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """A query without parameters, run on the driver's own cursor inside the connection's transaction:
+    plain tuples, without a Row object per row (a whole table's read for the page)."""
+    sql = str(query.compile(dialect=connection.dialect))
+    if not connection.in_transaction():
+        connection.begin()  # one snapshot with the other reads (see db.engine)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _read_rows(connection: Connection, spec: TableSpec, crossing_ids: Sequence[str] | None,
                row_ids: list[str] | None) -> pd.DataFrame:
     from db.models import LINK_TABLES, Base
@@ -103,8 +117,14 @@ def _read_rows(connection: Connection, spec: TableSpec, crossing_ids: Sequence[s
     if row_ids is not None:
         chosen.append(key.in_(row_ids))  # an expanding bound parameter: the ids are never SQL text
     query = query.where(*chosen)
-    rows = connection.execute(query).all()
+    raw = not chosen  # a whole table: the driver's tuples, dates as the driver gives them
+    rows = _all_rows(connection, query) if raw else connection.execute(query).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=[*plain, *kinds], dtype=object)
+    if raw:
+        for column in spec.columns:
+            if column.kind == DATE:  # SQLite gives ISO text (SQLAlchemy's Date would parse it), PostgreSQL dates
+                frame[column.name] = pd.Series([date.fromisoformat(v) if isinstance(v, str) else v
+                                                for v in frame[column.name]], dtype=object)
     if kinds:  # the lists back from one column per kind, in vocabulary order (as the files have them)
         traffic = [lists_of(dict(zip(kinds, r, strict=True))) for r in frame[kinds].itertuples(index=False)]
         for name in ACCESS_LISTS:
@@ -115,7 +135,7 @@ def _read_rows(connection: Connection, spec: TableSpec, crossing_ids: Sequence[s
         if chosen:
             link_query = link_query.where(link.c.owner_id.in_(select(key).where(*chosen)))
         lists: dict[Any, list[str]] = {}
-        for owner, target in connection.execute(link_query):
+        for owner, target in (_all_rows(connection, link_query) if not chosen else connection.execute(link_query)):
             lists.setdefault(owner, []).append(target)
         frame[column.name] = [lists.get(owner, []) for owner in frame[spec.id_column]]
     return frame[spec.header]

@@ -211,3 +211,22 @@ def test_a_string_dtype_frame_with_missing_values_downloads_as_empty_cells() -> 
 def test_pandas_default_text_dtype_with_none_downloads() -> None:
     rows = list(csv.reader(io.StringIO(table_csv(pd.DataFrame({"a": ["x", None], "b": ["-2", "ok"]})))))
     assert rows == [["a", "b"], ["x", "'-2"], ["", "ok"]]
+
+
+# --- IntervalIndex's kind statuses (vectorised) against core.traffic.kind_statuses ----------------
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["open", "closed", "restricted"]),
+                               st.sampled_from([None, "moves", "limited", "barred"])), max_size=40))
+def test_kind_status_codes_equal_kind_statuses(rows: list[tuple[str, str | None]]) -> None:
+    import numpy as np
+
+    from crossings.core.days import status_codes
+    from crossings.core.records import STATUSES, UNKNOWN
+    from crossings.core.traffic import kind_statuses
+    from crossings.page.indexes import kind_status_codes
+
+    words = np.array([status for status, _ in rows], dtype=object)
+    access = np.array([a for _, a in rows], dtype=object)
+    codes = kind_status_codes(status_codes(pd.Series(words, dtype=object)), access)
+    assert [[*STATUSES, UNKNOWN][c] for c in codes] == list(kind_statuses(words, access))

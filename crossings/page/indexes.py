@@ -24,7 +24,7 @@ from crossings.core.days import (
 )
 from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import SourceDates
-from crossings.core.traffic import kind_statuses
+from crossings.core.traffic import ACCESS_STATUS
 from crossings.page.tables import INTERVAL_TABLE_COLUMNS
 
 __all__ = ["IntervalIndex", "StoreIndexes", "build_indexes"]
@@ -38,8 +38,8 @@ class IntervalIndex:
 
     def __init__(self, spans: pd.DataFrame, crossings: pd.DataFrame) -> None:
         self.crossing_ids = crossings["crossing_id"].to_numpy(dtype=object)
-        rank = {cid: n for n, cid in enumerate(self.crossing_ids)}
-        crossing = np.fromiter((rank[c] for c in spans["crossing_id"]), dtype="int64", count=len(spans))
+        # each interval's crossing as its place in file order (every crossing_id is a known crossing)
+        crossing = pd.Categorical(spans["crossing_id"], categories=self.crossing_ids).codes.astype("int64")
         start = day_numbers(spans["start_date"], NO_END)
         order = np.lexsort((start, crossing))
         self.interval_id = spans["interval_id"].to_numpy(dtype=object)[order]
@@ -49,11 +49,9 @@ class IntervalIndex:
         self.end = day_numbers(spans["end_date"], NO_END)[order]
         # each kind's status per interval (index into STATUSES, UNKNOWN_CODE where the row does not
         # name the kind), when the spans carry the traffic columns
-        words = spans["status"].to_numpy(dtype=object)
-        self.kind_status = {
-            kind: _codes(kind_statuses(words, spans[kind].to_numpy(dtype=object)))[order]
-            for kind in TRAFFIC_KINDS if kind in spans
-        }
+        status = status_codes(spans["status"])
+        self.kind_status = {kind: kind_status_codes(status, spans[kind].to_numpy(dtype=object))[order]
+                            for kind in TRAFFIC_KINDS if kind in spans}
 
     def status_of(self, traffic: str | None) -> np.ndarray:
         """Each interval's status code, crossing-wide or for one kind of traffic."""
@@ -146,14 +144,18 @@ class IntervalIndex:
         return table[INTERVAL_TABLE_COLUMNS]
 
 
-
-
 UNKNOWN_CODE = len(STATUSES)  # a kind's status where the row does not name it
 
 
-def _codes(words: np.ndarray) -> np.ndarray:
-    lookup = {w: n for n, w in enumerate([*STATUSES, UNKNOWN])}
-    return np.fromiter((lookup[w] for w in words), dtype="int8", count=len(words))
+def kind_status_codes(status: np.ndarray, access: np.ndarray) -> np.ndarray:
+    """kind_statuses as codes (index into STATUSES, UNKNOWN_CODE), vectorised: a restricted row gives
+    the status of the list the kind is in, any other row its own status. Equal to core.traffic's
+    kind_statuses, word for word (tests/test_reference.py)."""
+    codes, lists = pd.factorize(np.asarray(access, dtype=object))  # None is -1
+    by_list = np.array([[*STATUSES, UNKNOWN].index(ACCESS_STATUS.get(name, UNKNOWN)) for name in lists]
+                       + [UNKNOWN_CODE], dtype="int8")  # the last: not named
+    named = by_list[codes]  # codes == -1 picks the last entry
+    return np.where(status == STATUSES.index("restricted"), named, status).astype("int8")
 
 
 @dataclass(frozen=True)

@@ -141,25 +141,27 @@ def map_points(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     """The map's markers: the crossings the cards show (the status filter applied), most urgent first, at
     most MAX_MARKERS, those with coordinates; and the others as (name, why it is not placed). Numbers only:
     no per-interval data goes into the map."""
-    crossings = tables["crossings"].set_index("crossing_id")
     shown = plan.urgent[:MAX_MARKERS]
-    summary = plan.summary.set_index("crossing_id")
-    runs_now = current_status(indexes.runs_for(plan.traffic), shown, plan.as_of).set_index("crossing_id")
+    # plain dicts: up to MAX_MARKERS lookups each, where .loc would cost a pandas call apiece
+    about = tables["crossings"].set_index("crossing_id")[["name", "latitude", "longitude", "notes"]].to_dict("index")
+    status = dict(zip(plan.summary["crossing_id"], plan.summary["status"], strict=True))
+    now = {r["crossing_id"]: r for r in current_status(indexes.runs_for(plan.traffic), shown, plan.as_of)
+           .to_dict("records")}
     traffic = indexes.intervals.traffic_on(shown, plan.as_of)
-    placed = [c for c in shown if pd.notna(crossings.loc[c, "latitude"])]
+    placed = [c for c in shown if pd.notna(about[c]["latitude"])]
     points = pd.DataFrame({
         "crossing_id": placed,
-        "name": [crossings.loc[c, "name"] for c in placed],
-        "latitude": [float(crossings.loc[c, "latitude"]) for c in placed],
-        "longitude": [float(crossings.loc[c, "longitude"]) for c in placed],
-        "status": [summary.loc[c, "status"] for c in placed],
-        "since": [runs_now.loc[c, "since"] for c in placed],
-        "days": [int(runs_now.loc[c, "days"]) for c in placed],
+        "name": [about[c]["name"] for c in placed],
+        "latitude": [float(about[c]["latitude"]) for c in placed],
+        "longitude": [float(about[c]["longitude"]) for c in placed],
+        "status": [status[c] for c in placed],
+        "since": [now[c]["since"] for c in placed],
+        "days": [int(now[c]["days"]) for c in placed],
         "traffic": [traffic[c] for c in placed],
         "newest": [plan.newest.get(c) for c in placed],
     }, dtype=object)
-    unplaced = [(crossings.loc[c, "name"], unplaced_reason(crossings.loc[c, "notes"])) for c in shown
-                if c not in set(placed)]
+    placed_set = set(placed)
+    unplaced = [(about[c]["name"], unplaced_reason(about[c]["notes"])) for c in shown if c not in placed_set]
     return points, unplaced
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.validation import LoadRejected
 from crossings.page.indexes import StoreIndexes, build_indexes
+from db.derived import read_spans
 from db.engine import database_url, open_store
 from db.migrate import SchemaMismatch
 from db.queries import StoreEmpty, content_version, interval_sources, interval_spans, read_table
@@ -63,7 +64,9 @@ def store_content(url: str, version: str) -> Content:
         if content_version(connection) != version:
             raise StoreChanged  # never cache one version's rows under another's key
         tables = {spec.name: read_table(connection, spec) for spec in TABLES if spec.name != "status_intervals"}
-        spans, cited = interval_spans(connection, traffic=TRAFFIC_KINDS), interval_sources(connection)
+        # packed by the load (db.derived); a store without it is read row by row, to the same frames
+        spans, cited = read_spans(connection) or (interval_spans(connection, traffic=TRAFFIC_KINDS),
+                                                  interval_sources(connection))
     return Content(url, version, tables, build_indexes(tables, spans, cited))
 
 

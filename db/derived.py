@@ -1,0 +1,152 @@
+"""What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
+arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
+sources each crossing's intervals cite. The page's first view of a new content then reads one value
+instead of a million rows (`interval_spans` and `interval_sources` read the same from the rows, and stay
+the plain path: a store without this value, or one written by other means, is read that way).
+
+The packing is NumPy's .npz without pickles: text as one UTF-8 string of values joined by a separator
+that no checked field holds (the contract refuses control characters), categories as codes.
+"""
+
+from __future__ import annotations
+
+import io
+from array import array
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from crossings.core.records import TRAFFIC_KINDS
+from db.models import Derived
+
+__all__ = ["SPANS", "SpanCollector", "pack_spans", "read_spans", "unpack_spans"]
+
+SPANS = "spans"  # the name of the packed value in the derived table
+_SEPARATOR = "\x1f"
+
+
+def _text(values: list[str] | np.ndarray) -> np.ndarray:
+    return np.frombuffer(_SEPARATOR.join(values).encode(), dtype=np.uint8)
+
+
+def _untext(packed: np.ndarray, count: int) -> np.ndarray:
+    if count == 0:
+        return np.array([], dtype=object)
+    return np.array(packed.tobytes().decode().split(_SEPARATOR), dtype=object)
+
+
+def _category(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """codes (-1 for None), and the categories as packed text with their count."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return codes.astype("int32"), _text([str(u) for u in uniques]), np.array([len(uniques)])
+
+
+def _uncategory(codes: np.ndarray, packed: np.ndarray, count: np.ndarray) -> np.ndarray:
+    uniques = np.empty(int(count[0]) + 1, dtype=object)  # the last, None, is what code -1 picks
+    uniques[:-1] = _untext(packed, int(count[0]))
+    return uniques[codes]
+
+
+def pack_spans(spans: pd.DataFrame, cited: pd.DataFrame) -> bytes:
+    """spans as interval_spans(traffic=TRAFFIC_KINDS) gives them, and cited as interval_sources does."""
+    arrays: dict[str, np.ndarray] = {
+        "interval_id": _text(list(spans["interval_id"])), "count": np.array([len(spans)]),
+        "start_date": spans["start_date"].to_numpy(dtype="datetime64[D]").astype("int64"),
+        "end_date": spans["end_date"].to_numpy(dtype="datetime64[D]").astype("int64"),
+    }
+    for name in ("crossing_id", "status", *TRAFFIC_KINDS):
+        arrays[f"{name}.codes"], arrays[f"{name}.values"], arrays[f"{name}.count"] = _category(spans[name])
+    for name in ("crossing_id", "source_id"):
+        arrays[f"cited.{name}.codes"], arrays[f"cited.{name}.values"], arrays[f"cited.{name}.count"] = \
+            _category(cited[name])
+    return _save(arrays)
+
+
+def _save(arrays: dict[str, np.ndarray]) -> bytes:
+    out = io.BytesIO()
+    np.savez(out, allow_pickle=False, **arrays)
+    return out.getvalue()
+
+
+def unpack_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The (spans, cited) frames that pack_spans packed, equal to what the plain reads give."""
+    with np.load(io.BytesIO(packed), allow_pickle=False) as arrays:
+        count = int(arrays["count"][0])
+        nat = np.datetime64("NaT", "D").astype("int64")
+
+        def dates(name: str) -> pd.Series:
+            days = arrays[name]
+            return pd.Series(np.where(days == nat, nat, days).astype("datetime64[D]").astype("datetime64[s]"))
+
+        def category(prefix: str) -> pd.Series:
+            return pd.Series(_uncategory(arrays[f"{prefix}.codes"], arrays[f"{prefix}.values"],
+                                         arrays[f"{prefix}.count"]), dtype=object)
+
+        spans = pd.DataFrame({"interval_id": pd.Series(_untext(arrays["interval_id"], count), dtype=object),
+                              "crossing_id": category("crossing_id"), "status": category("status"),
+                              "start_date": dates("start_date"), "end_date": dates("end_date"),
+                              **{kind: category(kind) for kind in TRAFFIC_KINDS}})
+        cited = pd.DataFrame({"crossing_id": category("cited.crossing_id"),
+                              "source_id": category("cited.source_id")})
+    return spans, cited
+
+
+def read_spans(connection: Connection) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The packed spans of the content in this connection's snapshot, or None when the store has none."""
+    packed = connection.execute(select(Derived.content).where(Derived.name == SPANS)).scalar()
+    return None if packed is None else unpack_spans(packed)
+
+
+class SpanCollector:
+    """Gathers the spans of the intervals as the load writes them (no second read), compactly: ids are
+    the records' own strings, categories small codes, dates day numbers."""
+
+    _EPOCH = 719_163  # date(1970, 1, 1).toordinal(): day numbers as datetime64[D] counts them
+    _NAT = int(np.datetime64("NaT", "D").astype("int64"))
+
+    def __init__(self) -> None:
+        self.interval_id: list[str] = []
+        self.start = array("q")
+        self.end = array("q")
+        self.categories: dict[str, dict[str | None, int]] = {
+            name: {} for name in ("crossing_id", "status", *TRAFFIC_KINDS)}
+        self.codes = {name: array("i") for name in self.categories}
+        self.cited: set[tuple[str, str]] = set()
+
+    def add(self, record: dict[str, Any], access: dict[str, str | None]) -> None:
+        self.interval_id.append(record["interval_id"])
+        self.start.append(record["start_date"].toordinal() - self._EPOCH)
+        end = record["end_date"]
+        self.end.append(self._NAT if end is None else end.toordinal() - self._EPOCH)
+        values = {"crossing_id": record["crossing_id"], "status": record["status"], **access}
+        for name, seen in self.categories.items():
+            self.codes[name].append(seen.setdefault(values[name], len(seen)))
+        self.cited.update((record["crossing_id"], source) for source in record["source_ids"])
+
+    def packed(self) -> bytes:
+        """Packed as pack_spans packs interval_spans' frame: crossing, then start order."""
+        crossings = sorted(c for c in self.categories["crossing_id"] if c is not None)
+        rank = {c: n for n, c in enumerate(crossings)}
+        by_code = np.array([rank[str(c)] for c in self.categories["crossing_id"]], dtype="int64")
+        start = np.frombuffer(self.start, dtype="int64")
+        crossing = by_code[np.frombuffer(self.codes["crossing_id"], dtype="int32")]
+        order = np.lexsort((start, crossing))
+        arrays: dict[str, np.ndarray] = {
+            "interval_id": _text(np.asarray(self.interval_id, dtype=object)[order]),
+            "count": np.array([len(order)]),
+            "start_date": start[order], "end_date": np.frombuffer(self.end, dtype="int64")[order]}
+        for name, seen in self.categories.items():
+            # codes -1 for None, the categories in first-seen order (as pandas.factorize numbers them)
+            values = [v for v in seen if v is not None]
+            remap = np.array([values.index(v) if v is not None else -1 for v in seen], dtype="int32")
+            codes = remap[np.frombuffer(self.codes[name], dtype="int32")[order]] if len(order) else \
+                np.array([], dtype="int32")
+            arrays[f"{name}.codes"], arrays[f"{name}.values"] = codes, _text([str(v) for v in values])
+            arrays[f"{name}.count"] = np.array([len(values)])
+        pairs = sorted(self.cited)
+        for n, name in enumerate(("crossing_id", "source_id")):
+            arrays[f"cited.{name}.codes"], arrays[f"cited.{name}.values"], arrays[f"cited.{name}.count"] = \
+                _category([p[n] for p in pairs])
+        return _save(arrays)

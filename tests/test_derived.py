@@ -1,0 +1,84 @@
+"""The load packs what the page derives from the intervals (db.derived); the packed value must equal
+the plain reads it stands for, and a store without it must show the same page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from conftest import REPO, run_cli
+from streamlit.testing.v1 import AppTest
+
+from crossings.core.records import TRAFFIC_KINDS
+from db.derived import pack_spans, read_spans, unpack_spans
+from db.engine import make_engine
+from db.queries import interval_sources, interval_spans
+
+
+def plain_and_packed(url: str) -> tuple[tuple[pd.DataFrame, pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            plain = interval_spans(connection, traffic=TRAFFIC_KINDS), interval_sources(connection)
+            packed = read_spans(connection)
+    finally:
+        engine.dispose()
+    assert packed is not None
+    return plain, packed
+
+
+def by_pair(cited: pd.DataFrame) -> pd.DataFrame:
+    return cited.sort_values(["crossing_id", "source_id"]).reset_index(drop=True)
+
+
+def test_the_packed_spans_equal_the_plain_reads(curated_store: str) -> None:
+    (spans, cited), (packed_spans, packed_cited) = plain_and_packed(curated_store)
+    assert len(spans) == 187
+    pd.testing.assert_frame_equal(packed_spans, spans)
+    pd.testing.assert_frame_equal(by_pair(packed_cited), by_pair(cited))
+    # and packing the plain frames gives them back
+    again_spans, again_cited = unpack_spans(pack_spans(spans, cited))
+    pd.testing.assert_frame_equal(again_spans, spans)
+    pd.testing.assert_frame_equal(again_cited, cited)
+
+
+def test_the_packed_spans_equal_the_plain_reads_on_synthetic_data(tmp_path: Path) -> None:
+    from bench.synthetic import write_synthetic
+
+    write_synthetic(tmp_path / "data", crossings=40, intervals=3000, agreements=50, moratoria=20, events=100)
+    url = f"sqlite:///{tmp_path / 'syn.db'}"
+    code, _, err = run_cli(["load", "--data", str(tmp_path / "data"), "--db", url])
+    assert code == 0, err
+    (spans, cited), (packed_spans, packed_cited) = plain_and_packed(url)
+    assert spans["end_date"].isna().any() and spans["trade"].notna().any()  # ongoing rows, traffic lists
+    pd.testing.assert_frame_equal(packed_spans, spans)
+    pd.testing.assert_frame_equal(by_pair(packed_cited), by_pair(cited))
+
+
+def test_a_store_without_the_packed_spans_shows_the_same_page(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import DATA
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
+    assert code == 0, err
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    def page() -> tuple[str, list[str]]:
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+        at.query_params["as_of"] = "2025-12-20"
+        at.run()
+        assert not at.exception, at.exception
+        return "\n".join(m.value for m in at.markdown), [c.proto.spec for c in at.get("plotly_chart")]
+
+    packed = page()
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM derived")
+    engine.dispose()
+    plain = page()
+    st.cache_resource.clear()
+    assert plain == packed
