@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from crossings.core.borders import countries_of
@@ -16,7 +17,7 @@ from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.page.cards import COUNTRY_NAMES, Card, border_wide, counted, coverage_text, currency_text
 from crossings.page.charts import timeline_figure
 from crossings.page.filters import STATUS_CHOICES, Filters, parse_query, to_query
-from crossings.page.maps import MAP_CONFIG, map_figure
+from crossings.page.maps import MAP_CONFIG, MAX_MARKERS, map_figure
 from crossings.page.plan import (
     MAX_CARDS,
     MAX_TABLE_ROWS,
@@ -215,13 +216,23 @@ def select_on_map() -> None:
         st.session_state["f_crossings"] = list(dict.fromkeys(chosen))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def map_of(_plan: ViewPlan, _content: Content, version: str, as_of: date, traffic: str | None,
+           urgent: tuple[str, ...]) -> tuple[go.Figure | None, list[tuple[str, str]]]:
+    """The map and the crossings not placed, built once per store version, as-of date, kind of traffic and
+    crossings shown (most urgent first): what the markers depend on. A filter change of the window reuses it."""
+    points, unplaced = map_points(_plan, _content.tables, _content.indexes)
+    return (None if points.empty else map_figure(points)), unplaced
+
+
 def draw_map(plan: ViewPlan, content: Content) -> None:
     st.subheader("Map")
-    points, unplaced = map_points(plan, content.tables, content.indexes)
-    if points.empty:
+    figure, unplaced = map_of(plan, content, content.version, plan.as_of, plan.traffic,
+                              tuple(plan.urgent[:MAX_MARKERS]))
+    if figure is None:
         st.info("None of these crossings has sourced coordinates.")
     else:
-        st.plotly_chart(map_figure(points), key="map", config=MAP_CONFIG, on_select=select_on_map,
+        st.plotly_chart(figure, key="map", config=MAP_CONFIG, on_select=select_on_map,
                         selection_mode=("points", "box"))
         st.caption("Drag a box around markers (or click one) to show only those crossings.")
     if unplaced:

@@ -111,6 +111,7 @@ class CommitmentIndex:
         self.until_day = np.array([day_number(d) if d is not None else NO_END for d in self.frame["until"]],
                                   dtype="int64")
         self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
+        self._names_none = np.array([not ids for ids in self.frame["crossing_ids"]], dtype=bool)
         self._borders = [(set(borders[key][0]), np.array(rows, dtype="int64")) for key, rows in border_rows.items()]
 
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
@@ -126,9 +127,11 @@ class CommitmentIndex:
     def all_on(self, as_of: date) -> list[Commitment]:
         return self.select(np.ones(len(self.frame), dtype=bool), as_of)
 
-    def standing_on(self, as_of: date, crossing_ids: list[str] | None = None) -> list[Commitment]:
+    def standing_on(self, as_of: date, crossing_ids: list[str] | None = None, whole_border_only: bool = False
+                    ) -> list[Commitment]:
         """In force on the as-of date, or expired within RECENTLY_EXPIRED_DAYS before it; with
-        crossing_ids, only those covering one of these crossings (naming it, or naming none on its border)."""
+        crossing_ids, only those covering one of these crossings (naming it, or naming none on its border);
+        with whole_border_only, only those naming no crossing."""
         day = day_number(as_of)
         in_force = (self.start_day <= day) & (self.until_day >= day) & (self.start_day != NEVER)
         recently = (self.until_day < day) & (self.until_day >= day - RECENTLY_EXPIRED_DAYS)
@@ -142,6 +145,8 @@ class CommitmentIndex:
                 if not border.isdisjoint(wanted):
                     near[rows] = True
             mask &= near
+        if whole_border_only:
+            mask &= self._names_none
         return self.select(mask, as_of)
 
     def overlapping(self, window: Window, as_of: date, limit: int | None = None) -> list[Commitment]:

@@ -102,7 +102,7 @@ def soonest_first(items: list[Commitment]) -> list[Commitment]:
 def border_wide(index: CommitmentIndex, as_of: date, crossing_ids: Sequence[str]) -> list[Commitment]:
     """The agreements and moratoria naming no crossing (a whole border's) that stand on the as-of date and
     cover one of these crossings, soonest end first."""
-    return soonest_first([c for c in index.standing_on(as_of, list(crossing_ids)) if not c.crossing_ids])
+    return soonest_first(index.standing_on(as_of, list(crossing_ids), whole_border_only=True))
 
 
 def currency_text(newest: date | None, as_of: date) -> str:
