@@ -74,11 +74,8 @@ def unpack_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The (spans, cited) frames that pack_spans packed, equal to what the plain reads give."""
     with np.load(io.BytesIO(packed), allow_pickle=False) as arrays:
         count = int(arrays["count"][0])
-        nat = np.datetime64("NaT", "D").astype("int64")
-
-        def dates(name: str) -> pd.Series:
-            days = arrays[name]
-            return pd.Series(np.where(days == nat, nat, days).astype("datetime64[D]").astype("datetime64[s]"))
+        def dates(name: str) -> pd.Series:  # day numbers; NaT's own number stays NaT
+            return pd.Series(arrays[name].astype("datetime64[D]").astype("datetime64[s]"))
 
         def category(prefix: str) -> pd.Series:
             return pd.Series(_uncategory(arrays[f"{prefix}.codes"], arrays[f"{prefix}.values"],

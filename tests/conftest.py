@@ -6,8 +6,9 @@ import csv
 import io
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -17,6 +18,9 @@ from crossings.cli import main
 from crossings.core.records import table
 from db.engine import make_engine
 from db.queries import table_checksums
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -185,3 +189,18 @@ def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
     return offered
+
+
+@pytest.fixture
+def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """dashboard.py under AppTest against the module's curated store, with Streamlit's caches cleared
+    before and after (they are per process)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", curated_store)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -4,11 +4,9 @@ An agreement naming no crossing covers the border between its parties, not every
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import streamlit as st
 from conftest import REPO, record_downloads, run_cli
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
@@ -73,14 +71,6 @@ def test_an_agreement_naming_no_crossing_covers_its_parties_border_only(curated_
     assert one_document.scope == "the whole Afghanistan–Pakistan border" and len(one_document.covered) == 8
     moratorium = next(c for c in index.all_on(on) if c.item_id == "new-checkposts-2025-03-19")
     assert moratorium.covered == one_document.covered
-
-
-@pytest.fixture
-def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setenv("DATABASE_URL", curated_store)
-    st.cache_resource.clear()
-    yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    st.cache_resource.clear()
 
 
 def test_country_in_the_url_restores_the_view_and_the_download_equals_the_cli(

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-import streamlit as st
 from conftest import DATA, REPO, record_downloads, run_cli
 from streamlit.testing.v1 import AppTest
-
-PAGE = str(REPO / "dashboard.py")
 
 
 def shown(markdown: str) -> str:
@@ -26,16 +22,6 @@ def timelines(at: AppTest) -> list:
 
 def page_text(at: AppTest) -> str:
     return "\n".join(shown(m.value) for m in at.markdown)
-
-
-@pytest.fixture
-def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setenv("DATABASE_URL", curated_store)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield AppTest.from_file(PAGE, default_timeout=60)
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def open_page(at: AppTest, **params: str | list[str]) -> AppTest:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-import streamlit as st
-from conftest import REPO, record_downloads, run_cli
+from conftest import record_downloads, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest
@@ -142,14 +140,6 @@ def test_without_traffic_the_summary_is_unchanged(curated_store: str) -> None:
     code, out, _ = run_cli(["summary", "--from", "2025-01-01", "--to", "2025-03-31", "--crossing", "torkham",
                             "--as-of", "2025-04-01", "--db", curated_store])
     assert code == 0 and out.splitlines()[1] == "torkham,Torkham,open,2025-03-22,1,26,3,61,0,26"
-
-
-@pytest.fixture
-def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setenv("DATABASE_URL", curated_store)
-    st.cache_resource.clear()
-    yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    st.cache_resource.clear()
 
 
 def test_traffic_in_the_url_restores_the_view_and_the_download_equals_the_cli(

@@ -12,8 +12,18 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-__all__ = ["COUNTRY_NAMES", "border_of", "border_text", "countries_of", "country_name", "coverage", "on_borders",
-           "party_countries", "whole_border"]
+__all__ = [
+    "COUNTRY_NAMES",
+    "WholeBorders",
+    "border_of",
+    "border_text",
+    "countries_of",
+    "country_name",
+    "coverage",
+    "on_borders",
+    "party_countries",
+    "whole_border",
+]
 
 # Country names for sentences and for reading an agreement's parties; any other code is shown as is.
 COUNTRY_NAMES = {"AF": "Afghanistan", "PK": "Pakistan", "IR": "Iran", "TM": "Turkmenistan", "UZ": "Uzbekistan",
@@ -58,6 +68,23 @@ def whole_border(crossings: pd.DataFrame, parties: str | Iterable[str] | None) -
     if len(codes) == 1:
         return [cid for cid, a, b in pairs if a in codes or b in codes]
     return [cid for cid, a, b in pairs if a in codes and b in codes]
+
+
+class WholeBorders:
+    """whole_border and border_text for many rows of one data set: each set of parties worked out once
+    (thousands of agreements name a handful of borders)."""
+
+    def __init__(self, crossings: pd.DataFrame) -> None:
+        self.crossings = crossings
+        self._found: dict[str, tuple[list[str], str]] = {}
+
+    def of(self, parties: str | Iterable[str] | None) -> tuple[list[str], str]:
+        """The crossings a row naming no crossing covers, and that border in words."""
+        key = ";".join(sorted(party_countries(parties)))
+        if key not in self._found:
+            covered = whole_border(self.crossings, parties)
+            self._found[key] = (covered, border_text(self.crossings, covered))
+        return self._found[key]
 
 
 def border_text(crossings: pd.DataFrame, crossing_ids: Iterable[str]) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crossings.core.borders import border_text, party_countries, whole_border
+from crossings.core.borders import WholeBorders, party_countries
 from crossings.core.days import NEVER, NO_END, Window, day_number, days_text
 
 __all__ = ["RECENTLY_EXPIRED_DAYS", "Commitment", "CommitmentIndex", "commitments"]
@@ -85,7 +85,7 @@ class CommitmentIndex:
         # rows with the same parties share one border, worked out once.
         parties = dict(zip(agreements["agreement_id"], agreements["parties"], strict=True))
         row_parties = [*agreements["parties"], *([parties.get(a) for a in moratoria["agreement_id"]])]
-        borders: dict[str, tuple[list[str], str]] = {}
+        whole = WholeBorders(crossings)
         border_rows: dict[str, list[int]] = {}
         covered: list[list[str]] = []
         scopes: list[str] = []
@@ -97,13 +97,10 @@ class CommitmentIndex:
                 for cid in ids:
                     covering.setdefault(cid, []).append(row)
                 continue
-            key = ";".join(sorted(party_countries(who)))
-            if key not in borders:
-                found = whole_border(crossings, who)
-                borders[key] = (found, border_text(crossings, found))
-            covered.append(borders[key][0])
-            scopes.append(borders[key][1])
-            border_rows.setdefault(key, []).append(row)
+            found, scope = whole.of(who)
+            covered.append(found)
+            scopes.append(scope)
+            border_rows.setdefault(";".join(sorted(party_countries(who))), []).append(row)
         self.frame["covered"] = pd.Series(covered, dtype=object)
         self.frame["scope"] = scopes
         self.start_day = np.array([day_number(d) if d is not None else NEVER for d in self.frame["start"]],
@@ -112,7 +109,7 @@ class CommitmentIndex:
                                   dtype="int64")
         self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
         self._names_none = np.array([not ids for ids in self.frame["crossing_ids"]], dtype=bool)
-        self._borders = [(set(borders[key][0]), np.array(rows, dtype="int64")) for key, rows in border_rows.items()]
+        self._borders = [(set(covered[rows[0]]), np.array(rows, dtype="int64")) for rows in border_rows.values()]
 
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []

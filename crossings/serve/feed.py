@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from crossings.core.borders import border_text, whole_border
+from crossings.core.borders import WholeBorders
 from crossings.core.records import ACCESS_LISTS, TRAFFIC_KINDS
 
 __all__ = ["MAX_ENTRIES", "TAG_AUTHORITY", "FeedEntry", "atom_xml", "change_entries", "interval_title"]
@@ -84,17 +84,18 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, agreements:
             row["start_date"], [row["crossing_id"]], [texts[s] for s in row["source_ids"] if s in texts],
             " ".join(t for t in (row["detail"], row["cause"]) if t)))
     parties = dict(zip(agreements["agreement_id"], agreements["parties"], strict=True))
+    whole = WholeBorders(crossings)  # each border worked out once
     items = [(row, "agreement", row["agreement_id"], row["title"], row["effective_from"] or row["signed_on"],
               row["valid_until"], row["kind"]) for row in agreements.to_dict("records")]
     items += [(row, "moratorium", row["moratorium_id"], row["subject"], row["start_date"], row["valid_until"],
                "moratorium") for row in moratoria.to_dict("records")]
     for row, table, item_id, title, start, until, kind in items:
         covered = list(row["crossing_ids"])
-        border = covered or whole_border(crossings, row["parties"] if table == "agreement"
-                                         else parties.get(row["agreement_id"], []))
+        border, scope = ((covered, "") if covered else
+                         whole.of(row["parties"] if table == "agreement" else parties.get(row["agreement_id"])))
         if chosen.isdisjoint(border):
             continue
-        where = _join([names.get(c, c) for c in covered]) if covered else border_text(crossings, border)
+        where = _join([names.get(c, c) for c in covered]) if covered else scope
         cited = [texts[s] for s in row["source_ids"] if s in texts]
         if start is not None and start <= today:
             entries.append(FeedEntry(f"{TAG_AUTHORITY}:{table}/{item_id}/start",
