@@ -112,15 +112,21 @@ class SpanCollector:
         self.codes = {name: array("i") for name in self.categories}
         self.cited: set[tuple[str, str]] = set()
 
-    def add(self, record: dict[str, Any], access: dict[str, str | None]) -> None:
-        self.interval_id.append(record["interval_id"])
-        self.start.append(record["start_date"].toordinal() - self._EPOCH)
-        end = record["end_date"]
-        self.end.append(self._NAT if end is None else end.toordinal() - self._EPOCH)
-        values = {"crossing_id": record["crossing_id"], "status": record["status"], **access}
-        for name, seen in self.categories.items():
-            self.codes[name].append(seen.setdefault(values[name], len(seen)))
-        self.cited.update((record["crossing_id"], source) for source in record["source_ids"])
+    def add(self, values: dict[str, list[Any]], access: list[tuple[str | None, ...]]) -> None:
+        """A batch of intervals: their typed values by column, and each one's access tuple (TRAFFIC_KINDS order)."""
+        epoch, nat = self._EPOCH, self._NAT
+        self.interval_id.extend(values["interval_id"])
+        self.start.extend([day.toordinal() - epoch for day in values["start_date"]])
+        self.end.extend([nat if day is None else day.toordinal() - epoch for day in values["end_date"]])
+        by_kind = list(zip(*access, strict=True)) if access else [() for _ in TRAFFIC_KINDS]
+        for name, column in (("crossing_id", values["crossing_id"]), ("status", values["status"]),
+                             *zip(TRAFFIC_KINDS, by_kind, strict=True)):
+            seen = self.categories[name]
+            for value in dict.fromkeys(column):
+                seen.setdefault(value, len(seen))
+            self.codes[name].extend(map(seen.__getitem__, column))
+        self.cited.update((crossing, source) for crossing, sources in
+                          zip(values["crossing_id"], values["source_ids"], strict=True) for source in sources)
 
     def packed(self) -> bytes:
         """Packed as pack_spans packs interval_spans' frame: crossing, then start order."""

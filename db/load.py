@@ -13,17 +13,19 @@ rules once more, set-based, before the commit.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 
 from sqlalchemy import Connection, Engine, delete, insert, text
 from sqlalchemy.exc import IntegrityError
 
-from crossings.core.records import DATE, TABLES, TRAFFIC_KINDS, TableSpec
+from crossings.core.records import ACCESS_LISTS, DATE, TABLES, TRAFFIC_KINDS, TableSpec
 from crossings.core.traffic import access_by_kind
-from crossings.core.validation import LoadRejected, Opener, check_dataset
+from crossings.core.validation import Batch, LoadRejected, Opener, check_dataset
 from db.derived import SPANS, SpanCollector
 from db.models import LINK_TABLES, Base, Derived, Meta
 
@@ -78,47 +80,55 @@ class _Writer:
         self.error: IntegrityError | None = None
         self._sql: dict[str, str] = {}
         self.spans = SpanCollector()  # what readers derive from the intervals, gathered as they go in
+        self._access_of: dict[tuple[str, ...], tuple[str | None, ...]] = {}
 
     def _statement(self, key: str, table: str, columns: list[str]) -> str:
         if key not in self._sql:
             self._sql[key] = _insert_sql(self.connection, table, columns)
         return self._sql[key]
 
-    def write(self, spec: TableSpec, batch: list[tuple[dict[str, Any], dict[str, str]]]) -> None:
+    def write(self, spec: TableSpec, batch: Batch) -> None:
         if self.error is not None:
             return
-        lists = [c.name for c in spec.list_columns]
+        size = len(batch.rows)
+        # the content hash: each row's fields as read, joined by unit separators, rows ended by record separators
+        self.digest.update(("\x1e".join(map("\x1f".join, batch.rows)) + "\x1e").encode())
         plain = [c for c in spec.columns if c.kind not in ("refs", "kinds")]
         # Dates go in as their checked ISO text: the driver binds it to a DATE column on both stores.
-        getters = [(c.name, c.kind == DATE) for c in plain]
-        traffic = bool(spec.traffic_columns)  # the moves, limited and barred lists: a column per kind
+        columns: list[Sequence[Any]] = [[text or None for text in batch.texts[c.name]] if c.kind == DATE
+                                        else batch.values[c.name] for c in plain]
+        if spec.traffic_columns:  # the moves, limited and barred lists: a column per kind
+            access = self._access(batch)
+            columns.extend(zip(*access, strict=True) if size else [[] for _ in TRAFFIC_KINDS])
+            self.spans.add(batch.values, access)
         position = self.counts[spec.name]
-        rows: list[tuple[Any, ...]] = []
-        links: dict[str, list[tuple[Any, str, int]]] = {name: [] for name in lists}
-        for record, raw in batch:
-            self.digest.update("\x1f".join(raw.values()).encode() + b"\x1e")
-            values = [(raw[name] or None) if is_date else record[name] for name, is_date in getters]
-            if traffic:
-                access = access_by_kind(record)
-                values.extend(access.values())
-                self.spans.add(record, access)
-            rows.append((*values, position))
-            position += 1
-            owner = record[spec.id_column]
-            for name in lists:
-                links[name].extend((owner, target, i) for i, target in enumerate(record[name]))
+        rows = list(zip(*columns, range(position, position + size), strict=True))
+        owners = batch.values[spec.id_column]
+        links = {name: [(owner, target, i) for owner, items in zip(owners, batch.values[name], strict=True)
+                        for i, target in enumerate(items)] for name in (c.name for c in spec.list_columns)}
         try:
-            columns = [c.name for c in plain] + (list(TRAFFIC_KINDS) if traffic else []) + ["position"]
-            self.connection.exec_driver_sql(self._statement(spec.name, spec.name, columns), rows)
-            for name in lists:
-                if links[name]:
+            names = [c.name for c in plain] + (list(TRAFFIC_KINDS) if spec.traffic_columns else []) + ["position"]
+            self.connection.exec_driver_sql(self._statement(spec.name, spec.name, names), rows)
+            for name, pairs in links.items():
+                if pairs:
                     link = LINK_TABLES[(spec.name, name)]
                     self.connection.exec_driver_sql(
-                        self._statement(link.name, link.name, ["owner_id", "target_id", "position"]), links[name])
+                        self._statement(link.name, link.name, ["owner_id", "target_id", "position"]), pairs)
         except IntegrityError as exc:
             self.error = exc
             return
-        self.counts[spec.name] = position
+        self.counts[spec.name] = position + size
+
+    def _access(self, batch: Batch) -> list[tuple[str | None, ...]]:
+        """Each row's {kind: list naming it} as a tuple in TRAFFIC_KINDS order, worked out once per distinct
+        moves, limited and barred texts."""
+        keys = list(zip(*(batch.texts[name] for name in ACCESS_LISTS), strict=True))
+        one_row_each = dict(zip(keys, range(len(keys))))
+        for key in one_row_each.keys() - self._access_of.keys():
+            row = one_row_each[key]
+            self._access_of[key] = tuple(access_by_kind({name: batch.values[name][row] for name in ACCESS_LISTS})
+                                         .values())
+        return list(map(self._access_of.__getitem__, keys))
 
 
 class StoreRuleBroken(RuntimeError):
@@ -139,17 +149,26 @@ def deferred_schema(connection: Connection) -> list[tuple[str, str]]:
     return []
 
 
-# The triggers' rules, set-based: an interval starting before the previous one of its crossing ends (the
-# first overlap in start order always shows against its predecessor), and a restricted interval naming no
-# kind of traffic. Both are constants.
+# The triggers' rules, set-based. Overlaps: an interval starting before the previous one of its crossing
+# ends (the first overlap in start order always shows against its predecessor). The first pass reads only
+# the runs index (crossing, start, end), so it never touches the table; the second names the intervals, and
+# runs only for a crossing the first pass found, which a correct load never has. Then a restricted interval
+# naming no kind of traffic. All are constants.
+_OVERLAPPING_CROSSINGS = """
+SELECT DISTINCT crossing_id FROM (
+  SELECT crossing_id, start_date, ROW_NUMBER() OVER w AS n, LAG(end_date) OVER w AS previous_end
+  FROM status_intervals WINDOW w AS (PARTITION BY crossing_id ORDER BY start_date)
+) AS ordered
+WHERE n > 1 AND (previous_end IS NULL OR previous_end > start_date)
+ORDER BY crossing_id"""
 _OVERLAPS = """
-SELECT crossing_id, previous_id, interval_id FROM (
-  SELECT crossing_id, interval_id, start_date,
+SELECT previous_id, interval_id FROM (
+  SELECT interval_id, start_date,
          LAG(interval_id) OVER w AS previous_id, LAG(end_date) OVER w AS previous_end
-  FROM status_intervals WINDOW w AS (PARTITION BY crossing_id ORDER BY start_date, interval_id)
+  FROM status_intervals WHERE crossing_id = :crossing WINDOW w AS (ORDER BY start_date, interval_id)
 ) AS ordered
 WHERE previous_id IS NOT NULL AND (previous_end IS NULL OR previous_end > start_date)
-ORDER BY crossing_id, start_date"""
+ORDER BY start_date"""
 _RESTRICTED_NAMING_NOTHING = """
 SELECT interval_id FROM status_intervals WHERE status = 'restricted' AND """ + " AND ".join(
     f"{kind} IS NULL" for kind in TRAFFIC_KINDS) + " ORDER BY interval_id"
@@ -158,10 +177,25 @@ SELECT interval_id FROM status_intervals WHERE status = 'restricted' AND """ + "
 def rule_breaches(connection: Connection) -> list[str]:
     """The store's trigger rules that the rows break, one line each (none after a correct load)."""
     found = [f"{crossing}: interval {later!r} overlaps {earlier!r}"
-             for crossing, earlier, later in connection.execute(text(_OVERLAPS))]
+             for (crossing,) in connection.execute(text(_OVERLAPPING_CROSSINGS))
+             for earlier, later in connection.execute(text(_OVERLAPS), {"crossing": crossing})]
     found += [f"restricted interval {interval!r} names no kind of traffic"
               for (interval,) in connection.execute(text(_RESTRICTED_NAMING_NOTHING))]
     return found
+
+
+@contextmanager
+def _cyclic_collection_paused() -> Iterator[None]:
+    """A load makes millions of short-lived rows and tuples, none of them in a reference cycle, and reference
+    counting frees each one; the cyclic collector, counting those allocations, would scan the growing heap
+    again and again (13 s of a 45 s load of a million intervals). It runs again, and collects, afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def replace_content(
@@ -174,7 +208,7 @@ def replace_content(
     """
     if progress is not None:
         open_file = _with_progress(open_file, progress)
-    with engine.begin() as connection:
+    with _cyclic_collection_paused(), engine.begin() as connection:
         deferred = deferred_schema(connection)
         for drop, _ in deferred:
             connection.exec_driver_sql(drop)

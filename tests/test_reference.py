@@ -8,6 +8,8 @@ import csv
 import io
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pandas as pd
 import pytest
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 from crossings.core.csvout import table_csv
 from crossings.core.records import TABLES
 from crossings.core.sources import SourceDates
+from crossings.core import validation
 from crossings.core.validation import bytes_opener, check_dataset
 from crossings.page.indexes import IntervalIndex
 
@@ -90,6 +93,73 @@ def test_the_overlap_detector_equals_a_pairwise_check(rows: list[tuple[str, int,
     reported = {p.line for p in problems if p.column == "start_date" and "overlaps" in p.message}
     assert {p.column for p in problems} <= {"start_date"}, problems
     assert reported == overlapping_lines(rows, first_line=2)
+
+
+# --- the batch checks (validation._batch_values) against the row-by-row checks ----------------------
+
+# Cells that one check or another refuses, or that look like a refused cell to a batch check.
+CELLS = st.sampled_from([
+    " x", "x ", "=x", "-1", "+x", "@x", "\tx", "a\nb", "a\n b", "a\nb ", "\n", "torkham", "Torkham", "tor kham",
+    "", "2024-02-30", "2024-02-03", "2024-2-3", "2024-02-03 ", "\x00x", "x\x1c", "trade;trade", "trade;aid",
+    "aid;trade", "trade;", "open", "restricted", "closed", "x" * 20_001, "\u00a0x", "x\u2028", "\u0663",
+    "unknown-id", "seed-article", "1e9", "31.5", "PK", "AF", "https://example.org/a", "day", "month",
+])
+
+
+def _rows_of(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@st.composite
+def edited(draw: st.DrawFn) -> dict[str, bytes]:
+    """The curated files with a few cells replaced: by a tricky text, or by another row's text of the
+    same column (a duplicate id, a date that ends before it starts)."""
+    tables = {name: _rows_of(data) for name, data in FILES.items()}
+    for _ in range(draw(st.integers(0, 4))):
+        rows = tables[draw(st.sampled_from(sorted(tables)))]
+        row, column = draw(st.integers(1, len(rows) - 1)), draw(st.integers(0, len(rows[0]) - 1))
+        rows[row][column] = draw(CELLS | st.sampled_from([r[column] for r in rows[1:]]) | st.text(max_size=6))
+    files = {}
+    for name, rows in tables.items():
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        files[name] = out.getvalue().encode()
+    return files
+
+
+def _checked(files: dict[str, bytes]) -> tuple[list[str], int, list[tuple[str, Any, Any, Any]]]:
+    handed: list[tuple[str, Any, Any, Any]] = []
+    problems, total = check_dataset(bytes_opener(files), sink=lambda spec, batch: handed.append(
+        (spec.name, batch.rows, {k: list(v) for k, v in batch.texts.items()}, batch.values)))
+    return [str(p) for p in problems], total, handed
+
+
+@settings(max_examples=120, deadline=None)
+@given(files=edited(), batch_rows=st.sampled_from([1, 3, 40, 5_000]))
+def test_the_batch_checks_find_exactly_what_the_row_checks_find(files: dict[str, bytes], batch_rows: int) -> None:
+    """The same FILE:LINE messages, the same count, and the same rows and values handed to the loader,
+    whether a batch passes at once or is checked row by row."""
+    with mock.patch.object(validation, "BATCH_ROWS", batch_rows):
+        fast = _checked(files)
+        with mock.patch.object(validation, "_batch_values", lambda *args: None):
+            plain = _checked(files)
+    assert fast == plain
+
+
+def test_the_curated_files_pass_as_whole_batches() -> None:
+    """The batch checks are the path the load takes: every curated file passes them at once (a batch check
+    that refused everything would make the comparison above hold trivially)."""
+    known = validation._Known()
+    for spec in TABLES:
+        rows = _rows_of(FILES[spec.file_name])[1:]
+        found = validation._batch_values(spec, rows, known, {c.name: {} for c in spec.columns})
+        assert found is not None, spec.name
+        if spec.name in validation.REFERENCED_TABLES:
+            known.ids[spec.name] = set(found[1][spec.id_column])
+    spec = next(s for s in TABLES if s.name == "status_intervals")
+    rows = _rows_of(FILES[spec.file_name])[1:]
+    rows[5][spec.header.index("notes")] = "fine text\n and a line that starts with a space"
+    assert validation._batch_values(spec, rows, known, {c.name: {} for c in spec.columns}) is None
 
 
 # --- the load's set-based guard (db.load.rule_breaches), with the triggers deferred ----------------

@@ -16,11 +16,13 @@ import math
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from crossings.core.days import NO_END
 from crossings.core.records import (
@@ -49,6 +51,7 @@ __all__ = [
     "LoadRejected",
     "Opener",
     "Problem",
+    "Batch",
     "Sink",
     "check_dataset",
     "parse_date",
@@ -140,8 +143,9 @@ def _text_lines(stream: IO[bytes]) -> Iterator[str]:
             return
 
 
-def _raw_rows(spec: TableSpec, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, {column: text}) for each data row; raises _ReadError for what breaks the file's shape."""
+def _raw_rows(spec: TableSpec, stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """(line, the fields in header order) for each data row; raises _ReadError for what breaks the file's
+    shape."""
     lines = _text_lines(stream)
     # csv's own limit (128 KiB) would stop at an oversized cell without naming its column;
     # raise it so that the cell is read and refused by MAX_FIELD_CHARS with a proper message.
@@ -168,7 +172,7 @@ def _raw_rows(spec: TableSpec, stream: IO[bytes]) -> Iterator[tuple[int, dict[st
                     f"{len(fields)} fields where the header has {len(header_names)}"
                     " (a wrong delimiter, or a comma in an unquoted field?)",
                 )
-            yield line, dict(zip(header_names, fields, strict=True))
+            yield line, fields
     except csv.Error as exc:
         raise _ReadError(reader.line_num or 1, "(row)", f"malformed CSV: {exc}") from None
 
@@ -188,6 +192,23 @@ def _header_message(header: list[str], expected: list[str]) -> str:
     return "; ".join(parts) + f"; expected {','.join(expected)}"
 
 
+class _Spans:
+    """Each interval's crossing (a small code), start, end (NO_END when ongoing) and line, as they stream
+    past: flat machine integers, so that a million intervals stay small."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.crossing, self.start, self.end, self.line = array("q"), array("q"), array("q"), array("q")
+
+    def add(self, crossing_ids: Sequence[str], starts: Iterable[int], ends: Iterable[int], lines: Iterable[int]) -> None:
+        for crossing_id in set(crossing_ids).difference(self.codes):
+            self.codes[crossing_id] = len(self.codes)
+        self.crossing.extend(map(self.codes.__getitem__, crossing_ids))
+        self.start.extend(starts)
+        self.end.extend(ends)
+        self.line.extend(lines)
+
+
 @dataclass
 class _Known:
     """What the cross-file checks remember while the files stream past."""
@@ -197,9 +218,7 @@ class _Known:
     # Tables whose file could not be read through: references to them are not checked,
     # so one broken file does not bury its own message under a flood of "unknown id".
     unreadable: set[str] = field(default_factory=set)
-    # crossing_id -> start, end (NO_END when ongoing) and line of each interval, flat: three
-    # machine integers an interval instead of a tuple of objects, so a million intervals stay small
-    spans: dict[str, array[int]] = field(default_factory=lambda: defaultdict(lambda: array("q")))
+    spans: _Spans = field(default_factory=_Spans)
 
 
 def _field_parser(spec: TableSpec, column: Column) -> Callable[[str, _Known | None], Any]:
@@ -445,13 +464,22 @@ if set(REFERENCED_TABLES) != {c.ref for spec in TABLES for c in spec.columns if 
     raise RuntimeError("REFERENCED_TABLES must name every table that a column refers to")
 
 
-def _overlap_problems(known: _Known, file: str, id_of_line: Callable[[], dict[int, str]]) -> list[Problem]:
+def _overlap_problems(spans: _Spans, file: str, id_of_line: Callable[[], dict[int, str]]) -> list[Problem]:
+    """An interval that starts before an earlier one of its crossing ends, each worded with both lines."""
+    flagged = _overlapping_crossings(spans)
+    if not flagged:
+        return []
+    name_of = {code: crossing_id for crossing_id, code in spans.codes.items()}
+    by_crossing: dict[str, array[int]] = defaultdict(lambda: array("q"))
+    for code, start, end, line in zip(spans.crossing, spans.start, spans.end, spans.line, strict=True):
+        if code in flagged:
+            by_crossing[name_of[code]].extend((start, end, line))
     problems = []
     names: dict[int, str] | None = None
-    for crossing_id, flat in known.spans.items():
-        spans = sorted(zip(flat[0::3], flat[1::3], flat[2::3], strict=True), key=lambda s: s[0])
+    for crossing_id, flat in by_crossing.items():
+        ordered = sorted(zip(flat[0::3], flat[1::3], flat[2::3], strict=True), key=lambda s: s[0])
         latest: tuple[int, int, int] | None = None
-        for span in spans:
+        for span in ordered:
             start, end, line = span
             if latest is not None and latest[1] > start:
                 names = names if names is not None else id_of_line()
@@ -467,12 +495,166 @@ def _overlap_problems(known: _Known, file: str, id_of_line: Callable[[], dict[in
     return problems
 
 
-# Rows handed to a sink at a time: large enough that per-batch costs vanish, small enough
+# One past the last day a date can have: an ongoing interval's end, for the search below.
+_PAST_LAST_DAY = date.max.toordinal() + 1
+
+
+def _overlapping_crossings(spans: _Spans) -> set[int]:
+    """The codes of the crossings where some interval starts before an earlier one ends, found at once over
+    all intervals; _overlap_problems then words each overlap of just these crossings."""
+    if len(spans.crossing) < 2:
+        return set()
+    crossing = np.frombuffer(spans.crossing, dtype=np.int64)
+    start = np.frombuffer(spans.start, dtype=np.int64)
+    end = np.minimum(np.frombuffer(spans.end, dtype=np.int64), _PAST_LAST_DAY)
+    order = np.lexsort((start, crossing))
+    crossing, start, end = crossing[order], start[order], end[order]
+    # Crossing by crossing in start order, the latest end so far: offsetting each crossing's ends by its code
+    # keeps one running maximum from carrying a crossing's end into the next one.
+    step = _PAST_LAST_DAY + 1
+    latest_before = np.maximum.accumulate(crossing * step + end)[:-1]
+    hit = latest_before > crossing[1:] * step + start[1:]
+    return set(crossing[1:][hit].tolist())
+
+
+# Rows checked and handed to a sink at a time: large enough that per-batch costs vanish, small enough
 # that memory stays flat however long a file is.
 BATCH_ROWS = 5_000
-# Receives batches of (typed record, field texts) of rows that passed their checks, in file
-# order, as long as no problem has been found anywhere yet.
-Sink = Callable[[TableSpec, list[tuple[dict[str, Any], dict[str, str]]]], None]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Rows that passed their checks, in file order: each row's fields as read, and by column their texts
+    and typed values."""
+
+    rows: list[list[str]]
+    texts: dict[str, Sequence[str]]
+    values: dict[str, list[Any]]
+
+
+# Receives the batches of rows that passed their checks, in file order, as long as no problem has been
+# found anywhere yet.
+Sink = Callable[[TableSpec, Batch], None]
+
+# The batch checks (_batch_values) over a column's texts joined by newlines: a field that starts or ends
+# with a space, one that starts as a formula would, a column of ids. A field holding a newline can only
+# make them fail, and a failed batch is checked row by row.
+_EDGE_SPACE = re.compile(r"(?:\A|\n)\s|\s(?:\n|\Z)")
+_FORMULA_START = re.compile(r"(?:\A|\n)(?:" + "|".join(map(re.escape, FORMULA_TRIGGERS)) + ")")
+_SLUGS = re.compile(r"[a-z0-9-]+(?:\n[a-z0-9-]+)*")
+# Columns whose texts are too varied to check one distinct text at a time.
+_JOINED_KINDS = (TEXT, ID, REF)
+# Distinct texts a column remembers the value of (dates, statuses, lists of kinds or sources) before it
+# starts afresh.
+_MEMO_TEXTS = 50_000
+
+
+def _batch_values(
+    spec: TableSpec, rows: list[list[str]], known: _Known, memo: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Sequence[str]], dict[str, list[Any]]] | None:
+    """The texts and typed values of a batch of rows, by column, when every field and row rule certainly
+    holds for every row; None when one might not (then the rows are checked one by one, which words the
+    problems). Values come from the same parsers as the row checks'; tests hold the two to each other."""
+    texts: dict[str, Sequence[str]] = dict(zip(spec.header, zip(*rows, strict=True), strict=True))
+    values: dict[str, list[Any]] = {}
+    for (name, parse), column in zip(_parsers(spec), spec.columns, strict=True):
+        column_texts = texts[name]
+        if column.kind in _JOINED_KINDS:
+            given = list(filter(None, column_texts))
+            if column.required and len(given) != len(column_texts):
+                return None
+            if given:
+                joined = "\n".join(given)
+                if (max(map(len, given)) > MAX_FIELD_CHARS or CONTROL.search(joined) or _EDGE_SPACE.search(joined)
+                        or (column.kind == TEXT and _FORMULA_START.search(joined))):
+                    return None
+                if column.kind != TEXT and (joined.count("\n") != len(given) - 1 or not _SLUGS.fullmatch(joined)):
+                    return None
+                if (column.kind == REF and column.ref is not None and column.ref not in known.unreadable
+                        and not set(given).issubset(known.ids[column.ref])):
+                    return None
+            values[name] = [text or None for text in column_texts]
+        else:
+            seen = memo[name]
+            new = set(column_texts).difference(seen)
+            if len(seen) + len(new) > _MEMO_TEXTS:
+                seen.clear()
+                new = set(column_texts)
+            for text in new:
+                try:
+                    seen[text] = parse(text, known)
+                except ValueError:
+                    return None
+            values[name] = list(map(seen.__getitem__, column_texts))
+    return (texts, values) if _row_rules_hold(spec, texts, values) else None
+
+
+def _row_rules_hold(spec: TableSpec, texts: dict[str, Sequence[str]], values: dict[str, list[Any]]) -> bool:
+    """Whether _row_problems finds nothing in any row of a batch."""
+    if spec.name != "status_intervals":
+        return not any(_row_problems(spec, dict(zip(values, row, strict=True)))
+                       for row in zip(*values.values(), strict=True))
+    # _row_problems of an interval: its end after its start, and its traffic lists, which depend only on the
+    # status and the lists' texts, so each distinct combination is checked once
+    if any(end is not None and end <= start for start, end in zip(values["start_date"], values["end_date"])):
+        return False
+    traffic = ("status", *ACCESS_LISTS)
+    one_row_each = dict(zip(zip(*(texts[name] for name in traffic)), range(len(texts["status"]))))
+    return not any(_traffic_problems({name: values[name][row] for name in traffic})
+                   for row in one_row_each.values())
+
+
+class _FileCheck:
+    """The checks of one file's rows, a batch at a time."""
+
+    def __init__(self, spec: TableSpec, file: str, known: _Known, report: Callable[[Problem], None]) -> None:
+        self.spec, self.file, self.known, self.report = spec, file, known, report
+        self.first_line: dict[str, int] = {}  # id -> line of its row
+        self.memo: dict[str, dict[str, Any]] = {column.name: {} for column in spec.columns}
+
+    def batch(self, lines: list[int], rows: list[list[str]]) -> Batch | None:
+        """Checks a batch of rows; returns it when no row has a problem."""
+        spec = self.spec
+        found = _batch_values(spec, rows, self.known, self.memo) if rows else None
+        if found is not None:
+            texts, values = found
+            ids = values[spec.id_column]
+            if None not in ids and len(set(ids)) == len(ids) and self.first_line.keys().isdisjoint(ids):
+                self.first_line.update(zip(ids, lines, strict=True))
+                if spec.name == "status_intervals":
+                    self.known.spans.add(values["crossing_id"], [day.toordinal() for day in values["start_date"]],
+                                         [NO_END if day is None else day.toordinal() for day in values["end_date"]],
+                                         lines)
+                return Batch(rows, texts, values)
+        return self._one_by_one(lines, rows)
+
+    def _one_by_one(self, lines: list[int], rows: list[list[str]]) -> Batch | None:
+        spec, file = self.spec, self.file
+        records: list[dict[str, Any]] = []
+        clean = True
+        for line, fields in zip(lines, rows, strict=True):
+            record, row_problems = _parse_row(spec, line, dict(zip(spec.header, fields, strict=True)), self.known, file)
+            records.append(record)
+            for problem in row_problems:
+                self.report(problem)
+                clean = False
+            row_id = record[spec.id_column]
+            if row_id is not None:
+                if row_id in self.first_line:
+                    self.report(Problem(file, line, spec.id_column,
+                                        f"duplicate id {row_id!r} (first on line {self.first_line[row_id]})"))
+                    clean = False
+                else:
+                    self.first_line[row_id] = line
+            if spec.name == "status_intervals" and record["crossing_id"] and record["start_date"]:
+                start, end = record["start_date"], record["end_date"]
+                if end is None or end > start:
+                    self.known.spans.add([record["crossing_id"]], [start.toordinal()],
+                                         [NO_END if end is None else end.toordinal()], [line])
+        if not clean or not rows:
+            return None
+        return Batch(rows, dict(zip(spec.header, zip(*rows, strict=True), strict=True)),
+                     {name: [record[name] for record in records] for name in spec.header})
 
 
 def check_dataset(
@@ -487,7 +669,6 @@ def check_dataset(
     known = _Known()
     problems: list[Problem] = []
     total = 0
-    batch: list[tuple[dict[str, Any], dict[str, str]]] = []
 
     def report(problem: Problem) -> None:
         nonlocal total
@@ -502,46 +683,38 @@ def check_dataset(
             report(Problem(file, 1, "(file)", "file not found"))
             known.unreadable.add(spec.name)
             continue
-        first_line: dict[str, int] = {}
+        checks = _FileCheck(spec, file, known, report)
+        lines: list[int] = []
+        rows: list[list[str]] = []
+
+        def take(lines: list[int], rows: list[list[str]], checks: _FileCheck = checks, spec: TableSpec = spec) -> None:
+            batch = checks.batch(lines, rows)
+            if batch is not None and sink is not None and total == 0:
+                sink(spec, batch)
+
         try:
             with stream:
-                for line, raw in _raw_rows(spec, stream):
-                    record, row_problems = _parse_row(spec, line, raw, known, file)
-                    for problem in row_problems:
-                        report(problem)
-                    if sink is not None and total == 0:
-                        batch.append((record, raw))
-                        if len(batch) >= BATCH_ROWS:
-                            sink(spec, batch)
-                            batch = []
-                    row_id = record[spec.id_column]
-                    if row_id is not None:
-                        if row_id in first_line:
-                            report(Problem(file, line, spec.id_column,
-                                           f"duplicate id {row_id!r} (first on line {first_line[row_id]})"))
-                        else:
-                            first_line[row_id] = line
-                    if spec.name == "status_intervals" and record["crossing_id"] and record["start_date"]:
-                        end = record["end_date"]
-                        if end is None or end > record["start_date"]:
-                            known.spans[record["crossing_id"]].extend(
-                                (record["start_date"].toordinal(), NO_END if end is None else end.toordinal(),
-                                 line))
+                for line, fields in _raw_rows(spec, stream):
+                    lines.append(line)
+                    rows.append(fields)
+                    if len(rows) >= BATCH_ROWS:
+                        take(lines, rows)
+                        lines, rows = [], []
+            take(lines, rows)
         except _ReadError as exc:
+            take(lines, rows)  # the rows before the break are still checked
             report(Problem(file, exc.line, exc.column, exc.message))
             known.unreadable.add(spec.name)
-        if sink is not None and total == 0 and batch:
-            sink(spec, batch)
-        batch = []
+        first_line = checks.first_line
         if spec.name in REFERENCED_TABLES:
             known.ids[spec.name] = first_line
         if spec.name in REQUIRED_ROWS and spec.name not in known.unreadable and not first_line:
             report(Problem(file, 1, "(file)", f"no rows: the store needs at least one {REQUIRED_ROWS[spec.name]}"))
         if spec.name == "status_intervals":
             # the ids are needed only for a message: the reverse map is built when one is written
-            for problem in _overlap_problems(known, file, functools.partial(_ids_by_line, first_line)):
+            for problem in _overlap_problems(known.spans, file, functools.partial(_ids_by_line, first_line)):
                 report(problem)
-            known.spans.clear()
+            known.spans = _Spans()
     return sorted(problems, key=lambda p: (_file_order(p.file, display), p.line)), total
 
 
