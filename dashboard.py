@@ -3,20 +3,28 @@ plan (crossings/page/plan.py); every number comes from crossings/core."""
 
 from __future__ import annotations
 
+from dataclasses import astuple, replace
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from crossings.core.borders import countries_of
+from crossings.core.borders import countries_of, on_borders
 from crossings.core.csvout import table_csv
 from crossings.core.days import Window
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.page.cards import COUNTRY_NAMES, Card, border_wide, counted, coverage_text, currency_text
 from crossings.page.charts import timeline_figure
-from crossings.page.filters import STATUS_CHOICES, Filters, parse_query, to_query
+from crossings.page.filters import (
+    MAX_CROSSING_CHOICES,
+    STATUS_CHOICES,
+    Filters,
+    crossing_choices,
+    parse_query,
+    to_query,
+)
 from crossings.page.maps import MAP_CONFIG, MAX_MARKERS, map_figure
 from crossings.page.plan import (
     MAX_CARDS,
@@ -91,7 +99,9 @@ def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     filters, warnings = parse_query(params, crossing_ids, countries)
     st.session_state["f_countries"] = list(filters.countries)
-    st.session_state["f_crossings"] = list(filters.crossing_ids or crossing_ids)
+    # every crossing shown as chosen, unless there are too many to show (empty means all as well)
+    every = crossing_ids if len(crossing_ids) <= MAX_CROSSING_CHOICES else []
+    st.session_state["f_crossings"] = list(filters.crossing_ids or every)
     st.session_state["f_from"] = filters.window_from
     st.session_state["f_to"] = filters.window_to
     st.session_state["f_as_of"] = filters.as_of
@@ -102,10 +112,15 @@ def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
 
 def draw_filters(crossings: pd.DataFrame) -> Filters:
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    state = st.session_state
+    listed, not_listed = crossing_choices(list(names), on_borders(crossings, state.get("f_countries", [])),
+                                          state.get("f_crossings", []), limit=MAX_CROSSING_CHOICES)
     with st.sidebar:
         st.header("Filters")
-        st.multiselect("Crossings", options=list(names), format_func=lambda c: names[c], key="f_crossings",
+        st.multiselect("Crossings", options=listed, format_func=lambda c: names[c], key="f_crossings",
                        help="Empty means all crossings.")
+        if not_listed:
+            st.caption(not_listed)
         st.multiselect("Borders", options=countries_of(crossings), key="f_countries",
                        format_func=lambda c: f"{COUNTRY_NAMES.get(c, c)} ({c})",
                        help="Only the crossings with one of these countries on a side. Empty means every border.")
@@ -118,7 +133,6 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                      format_func=lambda k: "the whole crossing" if k == WHOLE_CROSSING else k,
                      help="Count status, days and closures for one kind of traffic: trade, transit, aid, "
                           "travellers or returnees (see How to read this).")
-    state = st.session_state
     return Filters(tuple(state["f_crossings"]), state["f_from"], state["f_to"], state["f_as_of"],
                    tuple(state["f_statuses"]), state["f_traffic"] or None, tuple(state["f_countries"]))
 
@@ -239,20 +253,25 @@ def draw_map(plan: ViewPlan, content: Content) -> None:
         st.caption("Not placed: " + "; ".join(f"{md(name)} ({md(reason)})" for name, reason in unplaced))
 
 
-def draw_timeline(plan: ViewPlan, view: View) -> None:
+def timeline_of(plan: ViewPlan, view: View) -> go.Figure | None:
+    """The timeline figure, or None when there is nothing to draw in the window."""
     # An agreement whose start no source gives has no place on a time axis: it is in the table.
     drawn_commitments = view.commitments[view.commitments["from"].notna()]
-    st.subheader("Timeline")
     if not len(plan.matches) and drawn_commitments.empty and view.events.empty:
+        return None
+    return timeline_figure(view.bars, view.lane_names, drawn_commitments, view.events, plan.window, plan.as_of,
+                           notes=[plan.lane_note] if plan.lane_note else None, reports=view.reports)
+
+
+def draw_timeline(plan: ViewPlan, view: View, figure: go.Figure | None) -> None:
+    st.subheader("Timeline")
+    if figure is None:
         st.info(f"Nothing is recorded for these crossings and statuses between {plan.window.start} and "
                 f"{plan.window.end}. Widen the window or choose other crossings.")
         return
     if not len(plan.matches):
         st.info("No status interval in this window; agreements and events are shown.")
-    st.plotly_chart(timeline_figure(view.bars, view.lane_names, drawn_commitments, view.events, plan.window,
-                                    plan.as_of, notes=[plan.lane_note] if plan.lane_note else None,
-                                    reports=view.reports),
-                    key="timeline", config={"displaylogo": False})
+    st.plotly_chart(figure, key="timeline", config={"displaylogo": False})
 
 
 def draw_tables(plan: ViewPlan, view: View) -> None:
@@ -287,6 +306,28 @@ def draw_downloads(plan: ViewPlan, content: Content) -> None:
                           key="download_intervals")
 
 
+# A view is worked out once per store version, day, filter and cards drawn, and shared by every session that
+# asks for it (each viewer of a shared URL, a filter changed back): the page never changes what it is given.
+VIEWS_KEPT = 16
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def plan_of(_content: Content, version: str, filters: tuple[object, ...], today: date) -> ViewPlan:
+    """plan_view for these filters (`filters` is Filters as a tuple, the cache's key), without the URL's
+    warnings, which are the session's own."""
+    return plan_view(_content.tables, _content.indexes, Filters(*filters), today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def view_of(_plan: ViewPlan, _content: Content, version: str, filters: tuple[object, ...], today: date,
+            drawn: tuple[str, ...]) -> tuple[View, go.Figure | None]:
+    """build_view and the timeline for the plan of (version, filters, today) and the cards drawn. A store
+    reloaded meanwhile raises StoreChanged, which is not kept."""
+    view = build_view(_plan, _content.tables, _content.indexes, list(drawn),
+                      lambda ids: interval_rows(_content, ids))
+    return view, timeline_of(_plan, view)
+
+
 def main() -> None:
     content = load_content()
     crossings = content.tables["crossings"]
@@ -294,18 +335,20 @@ def main() -> None:
     warnings = read_url_once(crossing_ids, countries_of(crossings))
     filters = draw_filters(crossings)
     write_url(filters, crossing_ids)
-    plan = plan_view(content.tables, content.indexes, filters, date.today(), warnings)
+    key, today = astuple(filters), date.today()
+    shared = plan_of(content, content.version, key, today)
+    plan = replace(shared, warnings=[*warnings, *shared.warnings])
     draw_window_in_use(plan)
     draw_header(plan, crossings)
     drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)))
     try:
-        view = build_view(plan, content.tables, content.indexes, drawn, lambda ids: interval_rows(content, ids))
+        view, timeline = view_of(shared, content, content.version, key, today, tuple(drawn))
     except StoreChanged:
         st.rerun()
     draw_border_wide(plan, content)
     draw_cards(view.cards, plan.window)
     draw_map(plan, content)
-    draw_timeline(plan, view)
+    draw_timeline(plan, view, timeline)
     draw_tables(plan, view)
     draw_downloads(plan, content)
 

@@ -218,3 +218,34 @@ def test_empty_values_show_as_empty_cells_and_border_wide_commitments_once(page:
     assert "Newest report 2025-12-07, 13 days before the as-of date." in text
     assert "1 closure," in text or "closures," in text
     assert "closure(s)" not in text and "day(s)" not in text
+
+
+def test_with_more_crossings_than_a_list_can_show_the_filter_lists_a_borders_crossings(
+        page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond MAX_CROSSING_CHOICES the Crossings filter starts empty (all crossings) instead of a chip per
+    crossing, and lists the crossings of the borders chosen; a URL's crossings stay chosen."""
+    import crossings.page.filters
+
+    monkeypatch.setattr(crossings.page.filters, "MAX_CROSSING_CHOICES", 5)
+    page.run()
+    assert not page.exception
+    picker = page.multiselect(key="f_crossings")
+    assert picker.value == [] and picker.options == []
+    assert any("22 crossings are too many to list here" in c.value for c in page.sidebar.caption)
+    assert len([m for m in page.markdown if "-badge[" in m.value]) >= 22  # every crossing still has its card
+    page.multiselect(key="f_countries").set_value(["UZ"]).run()
+    picker = page.multiselect(key="f_crossings")
+    assert picker.options == ["Hairatan / Termez"] and not any("too many" in c.value for c in page.sidebar.caption)
+    picker.set_value(["hairatan"]).run()
+    assert page.query_params["crossing"] == "hairatan"  # AppTest gives a single value bare
+
+
+def test_viewers_of_one_view_share_its_work_not_their_warnings(page: AppTest) -> None:
+    """The plan and view are kept per store version, filter and day and shared by sessions; what a session's
+    own URL got wrong is warned about in that session only, and the shared view is the one it would build."""
+    warned = open_page(page, to="2025-13-40")
+    assert any("2025-13-40" in shown(w.value) for w in warned.warning)
+    clean = open_page(AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60))
+    assert not clean.exception and not clean.warning
+    assert page_text(clean) == page_text(warned)
+    assert [c.proto.spec for c in clean.get("plotly_chart")] == [c.proto.spec for c in warned.get("plotly_chart")]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from crossings.page.filters import Filters, parse_query, to_query, window_for
+from crossings.page.filters import Filters, crossing_choices, parse_query, to_query, window_for
 from crossings.page.textsafe import markdown_text, safe_link
 
 IDS = ["torkham", "chaman", "ghulam-khan"]
@@ -63,3 +63,14 @@ def test_markdown_text_is_inert() -> None:
                                           ("data:text/html,x", False), ("", False)])
 def test_only_http_links(url: str, ok: bool) -> None:
     assert (safe_link(url) == url) is ok
+
+
+def test_the_crossings_filter_lists_what_a_browser_can_draw() -> None:
+    every = [f"c{n}" for n in range(10)]
+    assert crossing_choices(every, every, [], limit=10) == (every, None)
+    listed, note = crossing_choices(every, every, [], limit=4)
+    assert listed == [] and note is not None and note.startswith("10 crossings are too many to list")
+    # a border narrows the list; what is already chosen (from a URL, or the map) stays listed, in file order
+    assert crossing_choices(every, ["c7", "c2"], [], limit=4) == (["c7", "c2"], None)
+    assert crossing_choices(every, ["c7", "c2"], ["c9", "c1"], limit=4) == (["c1", "c2", "c7", "c9"], None)
+    assert crossing_choices(every, every, ["c5"], limit=4)[0] == ["c5"]

@@ -16,7 +16,7 @@ from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.traffic import check_traffic
 from crossings.core.validation import parse_date
 
-__all__ = ["PARAMS", "STATUS_CHOICES", "Filters", "parse_query", "parse_strictly", "shown_value", "to_query",
+__all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "crossing_choices", "parse_query", "parse_strictly", "shown_value", "to_query",
            "window_for"]
 
 PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"
@@ -145,3 +145,25 @@ def window_for(filters: Filters, first_day: date, as_of: date) -> tuple[Window, 
         fallback = Window(min(first_day, as_of), as_of)
         return fallback, f"The window {start} to {end} starts after it ends; showing {fallback.start} to {as_of}."
     return Window(start, end), None
+
+
+# A multiselect of more options than this takes a browser seconds to draw (2,000 took headless Chromium
+# 1.8 s): beyond it, the Crossings filter lists the crossings of the borders chosen.
+MAX_CROSSING_CHOICES = 300
+
+
+def crossing_choices(all_ids: Sequence[str], on_chosen_borders: Sequence[str], chosen: Sequence[str],
+                     limit: int = MAX_CROSSING_CHOICES) -> tuple[list[str], str | None]:
+    """The crossings the Crossings filter lists, and a line saying why some are not listed (None when all
+    are). Every crossing up to `limit`; beyond, those on the chosen borders when they are few enough, else
+    none; the crossings already chosen are always listed, so that a URL's choice stays."""
+    if len(all_ids) <= limit:
+        return list(all_ids), None
+    listed = list(on_chosen_borders) if len(on_chosen_borders) <= limit else []
+    extra = set(chosen) - set(listed)
+    if extra:
+        listed = [c for c in all_ids if c in extra or c in set(listed)]
+    if len(on_chosen_borders) <= limit:
+        return listed, None
+    return listed, (f"{len(all_ids):,} crossings are too many to list here: choose a border to list its "
+                    "crossings, find one by name above the cards, or select markers on the map.")

@@ -12,7 +12,7 @@ from crossings.core.traffic import traffic_text
 from crossings.page.charts import STATUS_COLOURS
 from crossings.page.textsafe import hover_text
 
-__all__ = ["MAP_CONFIG", "MARKER_SYMBOLS", "MAX_MARKERS", "map_figure", "unplaced_reason"]
+__all__ = ["MAP_CONFIG", "MARKER_SYMBOLS", "MAX_LABELS", "MAX_MARKERS", "map_figure", "unplaced_reason"]
 
 # plotly.js fetches outlines from this folder (static/topojson/, served by the app) instead of its CDN,
 # so the map draws offline too. Relative: right under any baseUrlPath.
@@ -22,6 +22,9 @@ MAX_MARKERS = 2_000
 # Shape as well as colour, so that colour is never the only cue.
 MARKER_SYMBOLS = {"open": "circle", "restricted": "diamond", "closed": "x", UNKNOWN: "circle-open"}
 UNKNOWN_COLOUR = "#888888"
+# Names beside the markers up to this many; beyond, they would cover each other and cost the browser a
+# text element each: every marker still names its crossing when hovered or selected.
+MAX_LABELS = 50
 
 
 def unplaced_reason(notes: str | None) -> str:
@@ -42,6 +45,7 @@ def map_figure(points: pd.DataFrame) -> go.Figure:
     """points: crossing_id, name, latitude, longitude, status, since, days, traffic (kind -> status),
     newest (date or None); one marker each, grouped (legend, colour, shape) by status."""
     figure = go.Figure()
+    labelled = len(points) <= MAX_LABELS
     for status in (*STATUSES, UNKNOWN):
         rows = points[points["status"] == status]
         if rows.empty:
@@ -54,8 +58,8 @@ def map_figure(points: pd.DataFrame) -> go.Figure:
             hovers.append(f"<b>{hover_text(row['name'])}</b>: {status} {since}<br>"
                           f"What moves: {traffic_text(row['traffic'])}<br>{newest}")
         figure.add_trace(go.Scattergeo(
-            name=status, lat=rows["latitude"].tolist(), lon=rows["longitude"].tolist(), mode="markers+text",
-            text=[hover_text(n, limit=30) for n in rows["name"]], textposition="top center",
+            name=status, lat=rows["latitude"].tolist(), lon=rows["longitude"].tolist(), mode="markers+text" if labelled else "markers",
+            text=[hover_text(n, limit=30) for n in rows["name"]] if labelled else None, textposition="top center",
             marker={"size": 13, "color": STATUS_COLOURS.get(status, UNKNOWN_COLOUR),
                     "symbol": MARKER_SYMBOLS[status], "line": {"color": "#333333", "width": 1}},
             customdata=[[cid, h] for cid, h in zip(rows["crossing_id"], hovers, strict=True)],
