@@ -112,3 +112,19 @@ def test_reports_are_ticks_on_their_crossings_lane() -> None:
     assert list(ticks.x) == ["2025-03-19", "2025-02-22"]  # Nawa Pass has no lane: no tick
     assert list(ticks.y) == ["Torkham", "Torkham"]
     assert "Report of 2025-03-19" in ticks.customdata[0] and "&lt;b&gt;x&lt;/b&gt;" in ticks.customdata[0]
+
+
+def test_the_map_names_markers_beside_them_only_while_they_can_be_read() -> None:
+    from crossings.core.records import TRAFFIC_KINDS
+    from crossings.page.maps import MAX_LABELS, map_figure
+
+    def points(count: int) -> pd.DataFrame:
+        return pd.DataFrame({"crossing_id": [f"c{n}" for n in range(count)], "name": [f"C {n}" for n in range(count)],
+                             "latitude": [30 + n / 100 for n in range(count)], "longitude": [65.0] * count,
+                             "status": ["open"] * count, "since": [None] * count, "days": [0] * count,
+                             "traffic": [dict.fromkeys(TRAFFIC_KINDS, "open")] * count, "newest": [None] * count})
+
+    few, many = map_figure(points(MAX_LABELS)), map_figure(points(MAX_LABELS + 1))
+    assert few.data[0].mode == "markers+text" and list(few.data[0].text) == [f"C {n}" for n in range(MAX_LABELS)]
+    assert many.data[0].mode == "markers" and many.data[0].text is None
+    assert "C 50" in many.data[0].customdata[-1][1]  # the hover still names it

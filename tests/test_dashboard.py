@@ -174,6 +174,9 @@ def test_the_map_places_each_sourced_crossing_by_status_with_local_outlines(page
                        "islam-qala": "unknown", "zaranj-milak": "restricted", "torghundi": "unknown",
                        "aqina": "unknown", "hairatan": "open", "sher-khan-bandar": "unknown"}
     assert all(trace["type"] == "scattergeo" for trace in figure["data"])
+    # ten markers: each named beside it (beyond MAX_LABELS only the hover names them)
+    labels = {text for trace in figure["data"] for text in trace["text"]}
+    assert "Torkham" in labels and all(trace["mode"] == "markers+text" for trace in figure["data"])
     assert json.loads(chart.proto.config)["topojsonURL"] == "app/static/topojson/"
     assert (REPO / "static" / "topojson" / "asia_50m.json").stat().st_size > 100_000
     assert len(chart.proto.spec) < 200_000  # the map stays light
