@@ -241,9 +241,9 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
         if since is None or frame.empty:
             return frame
         # A run can reach into the range from before it through intervals that end exactly where
-        # the next begins. Follow each crossing's first interval back, one index probe per step.
-        previous = (f"SELECT {', '.join(columns)} FROM status_intervals "  # noqa: S608 (constants and marks)
-                    f"WHERE crossing_id = {mark} AND start_date < {mark} ORDER BY start_date DESC LIMIT 1")
+        # the next begins. Follow every crossing's first interval back at once, one query per step back:
+        # the interval that ends on the day a crossing's earliest one starts is the one before it (intervals
+        # of a crossing never overlap).
         at = {name: i for i, name in enumerate(columns)}
         found = []
         heads = frame.drop_duplicates("crossing_id")
@@ -252,19 +252,30 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
         def seen_as(status: str, access: str | None) -> str:  # the status the runs are made of
             return kind_status(status, access) if kind else status
 
-        for crossing, status, access, first in zip(heads["crossing_id"], heads["status"],
-                                                   heads[kind] if kind else heads["status"], heads["start_date"],
-                                                   strict=True):
-            start = first.date().isoformat()
-            head = seen_as(status, access)
-            while True:
-                cursor.execute(previous, (crossing, start))
-                row = cursor.fetchone()
-                if (row is None or str(row[at["end_date"]]) != start
-                        or seen_as(row[at["status"]], row[at[kind]] if kind else None) != head):
-                    break
-                found.append(row)
-                start = str(row[at["start_date"]])
+        # crossing -> (the day its earliest interval read starts, the status the run is made of)
+        reaching = {crossing: (first.date().isoformat(), seen_as(status, access))
+                    for crossing, status, access, first in zip(
+                        heads["crossing_id"], heads["status"], heads[kind] if kind else heads["status"],
+                        heads["start_date"], strict=True)}
+        day_mark = "CAST(%s AS DATE)" if connection.dialect.name == "postgresql" else mark
+        while reaching:
+            reached: dict[str, tuple[str, str]] = {}
+            pairs = list(reaching.items())
+            for first in range(0, len(pairs), ROW_IDS_PER_QUERY):
+                batch = pairs[first:first + ROW_IDS_PER_QUERY]
+                # constants and one pair of bound parameters per crossing: no value is SQL text
+                before = (f"WITH head (crossing_id, day) AS (VALUES {', '.join([f'({mark}, {day_mark})'] * len(batch))}) "  # noqa: S608
+                          f"SELECT {', '.join('s.' + c for c in columns)} FROM head JOIN status_intervals AS s "
+                          "ON s.crossing_id = head.crossing_id AND s.end_date = head.day AND s.start_date = "
+                          "(SELECT MAX(p.start_date) FROM status_intervals AS p "
+                          "WHERE p.crossing_id = head.crossing_id AND p.start_date < head.day)")
+                cursor.execute(before, tuple(value for crossing, (day, _) in batch for value in (crossing, day)))
+                for row in cursor.fetchall():
+                    crossing = row[at["crossing_id"]]
+                    if seen_as(row[at["status"]], row[at[kind]] if kind else None) == reaching[crossing][1]:
+                        found.append(row)
+                        reached[crossing] = (str(row[at["start_date"]]), reaching[crossing][1])
+            reaching = reached
     finally:
         cursor.close()
     if not found:
