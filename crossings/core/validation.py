@@ -1,9 +1,14 @@
 """Checks data files against the contract and turns their rows into typed records.
 
-Reading is streamed: a file is parsed one row at a time, and the checks keep only
+Reading is streamed: a file is read BATCH_ROWS rows at a time, and the checks keep only
 what the cross-file rules need (ids, and each interval's crossing and dates), so a
 file of a million rows is checked in bounded memory. Every problem is reported as
 FILE:LINE: column: message; nothing here raises on bad data.
+
+The field and row rules are defined once, per row (_field_parser, _row_problems). A batch is
+first checked by column (_batch_values), which can only say "every row certainly passes";
+any doubt and the batch is checked row by row, so the problems are always worded by the row
+checks (tests/test_reference.py holds the two paths to the same messages and rows).
 """
 
 from __future__ import annotations
