@@ -383,7 +383,8 @@ constraints, indexes or triggers, the same pragmas, and no process start-up. `su
 date 6 times, to a date not asked for before each time (*rerun*: the median of the last 5; the page keeps
 the views it has worked out per store version, and a date changed back would measure only that cache); then
 4 new sessions in the same process with the first view's URL (*new viewer*: the median of the last 3; they
-find that view worked out, as every viewer of a shared URL after the first does). The floors are the same harness running a one-line page (rerun, and first run
+find that view worked out, as every viewer of a shared URL after the first does). The floors are the same
+harness running a one-line page (rerun, and first run
 of a new session) plus `pd.read_sql` of the window's rows. Browser: see its table. Peak memory: the
 loader's is the maximum RSS that `/usr/bin/time` reports; the page's is the harness process's VmHWM (its
 own high-water mark)."""

@@ -123,7 +123,7 @@ class _Writer:
         """Each row's {kind: list naming it} as a tuple in TRAFFIC_KINDS order, worked out once per distinct
         moves, limited and barred texts."""
         keys = list(zip(*(batch.texts[name] for name in ACCESS_LISTS), strict=True))
-        one_row_each = dict(zip(keys, range(len(keys))))
+        one_row_each = dict(zip(keys, range(len(keys)), strict=True))
         for key in one_row_each.keys() - self._access_of.keys():
             row = one_row_each[key]
             self._access_of[key] = tuple(access_by_kind({name: batch.values[name][row] for name in ACCESS_LISTS})

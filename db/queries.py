@@ -264,7 +264,8 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
             for first in range(0, len(pairs), ROW_IDS_PER_QUERY):
                 batch = pairs[first:first + ROW_IDS_PER_QUERY]
                 # constants and one pair of bound parameters per crossing: no value is SQL text
-                before = (f"WITH head (crossing_id, day) AS (VALUES {', '.join([f'({mark}, {day_mark})'] * len(batch))}) "  # noqa: S608
+                heads = ", ".join([f"({mark}, {day_mark})"] * len(batch))
+                before = (f"WITH head (crossing_id, day) AS (VALUES {heads}) "  # noqa: S608
                           f"SELECT {', '.join('s.' + c for c in columns)} FROM head JOIN status_intervals AS s "
                           "ON s.crossing_id = head.crossing_id AND s.end_date = head.day AND s.start_date = "
                           "(SELECT MAX(p.start_date) FROM status_intervals AS p "

@@ -17,10 +17,10 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crossings.core import validation
 from crossings.core.csvout import table_csv
 from crossings.core.records import TABLES
 from crossings.core.sources import SourceDates
-from crossings.core import validation
 from crossings.core.validation import bytes_opener, check_dataset
 from crossings.page.indexes import IntervalIndex
 

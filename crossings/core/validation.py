@@ -53,10 +53,10 @@ from crossings.core.records import (
 __all__ = [
     "MAX_FIELD_CHARS",
     "MAX_REPORTED_PROBLEMS",
+    "Batch",
     "LoadRejected",
     "Opener",
     "Problem",
-    "Batch",
     "Sink",
     "check_dataset",
     "parse_date",
@@ -205,7 +205,8 @@ class _Spans:
         self.codes: dict[str, int] = {}
         self.crossing, self.start, self.end, self.line = array("q"), array("q"), array("q"), array("q")
 
-    def add(self, crossing_ids: Sequence[str], starts: Iterable[int], ends: Iterable[int], lines: Iterable[int]) -> None:
+    def add(self, crossing_ids: Sequence[str], starts: Iterable[int], ends: Iterable[int],
+            lines: Iterable[int]) -> None:
         for crossing_id in set(crossing_ids).difference(self.codes):
             self.codes[crossing_id] = len(self.codes)
         self.crossing.extend(map(self.codes.__getitem__, crossing_ids))
@@ -576,7 +577,7 @@ def _batch_values(
                 if column.kind != TEXT and (joined.count("\n") != len(given) - 1 or not _SLUGS.fullmatch(joined)):
                     return None
                 if (column.kind == REF and column.ref is not None and column.ref not in known.unreadable
-                        and not set(given).issubset(known.ids[column.ref])):
+                        and any(value not in known.ids[column.ref] for value in set(given))):
                     return None
             values[name] = [text or None for text in column_texts]
         else:
@@ -601,10 +602,12 @@ def _row_rules_hold(spec: TableSpec, texts: dict[str, Sequence[str]], values: di
                        for row in zip(*values.values(), strict=True))
     # _row_problems of an interval: its end after its start, and its traffic lists, which depend only on the
     # status and the lists' texts, so each distinct combination is checked once
-    if any(end is not None and end <= start for start, end in zip(values["start_date"], values["end_date"])):
+    if any(end is not None and end <= start
+           for start, end in zip(values["start_date"], values["end_date"], strict=True)):
         return False
     traffic = ("status", *ACCESS_LISTS)
-    one_row_each = dict(zip(zip(*(texts[name] for name in traffic)), range(len(texts["status"]))))
+    one_row_each = dict(zip(zip(*(texts[name] for name in traffic), strict=True), range(len(texts["status"])),
+                            strict=True))
     return not any(_traffic_problems({name: values[name][row] for name in traffic})
                    for row in one_row_each.values())
 

@@ -16,7 +16,8 @@ from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.traffic import check_traffic
 from crossings.core.validation import parse_date
 
-__all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "crossing_choices", "parse_query", "parse_strictly", "shown_value", "to_query",
+__all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "crossing_choices", "parse_query",
+           "parse_strictly", "shown_value", "to_query",
            "window_for"]
 
 PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"

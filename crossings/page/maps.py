@@ -58,7 +58,8 @@ def map_figure(points: pd.DataFrame) -> go.Figure:
             hovers.append(f"<b>{hover_text(row['name'])}</b>: {status} {since}<br>"
                           f"What moves: {traffic_text(row['traffic'])}<br>{newest}")
         figure.add_trace(go.Scattergeo(
-            name=status, lat=rows["latitude"].tolist(), lon=rows["longitude"].tolist(), mode="markers+text" if labelled else "markers",
+            name=status, lat=rows["latitude"].tolist(), lon=rows["longitude"].tolist(),
+            mode="markers+text" if labelled else "markers",
             text=[hover_text(n, limit=30) for n in rows["name"]] if labelled else None, textposition="top center",
             marker={"size": 13, "color": STATUS_COLOURS.get(status, UNKNOWN_COLOUR),
                     "symbol": MARKER_SYMBOLS[status], "line": {"color": "#333333", "width": 1}},
