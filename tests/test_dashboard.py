@@ -252,3 +252,17 @@ def test_viewers_of_one_view_share_its_work_not_their_warnings(page: AppTest) ->
     assert not clean.exception and not clean.warning
     assert page_text(clean) == page_text(warned)
     assert [c.proto.spec for c in clean.get("plotly_chart")] == [c.proto.spec for c in warned.get("plotly_chart")]
+
+
+def test_a_kept_view_counts_every_event_but_holds_only_those_shown(page: AppTest,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import crossings.page.plan
+
+    monkeypatch.setattr(crossings.page.plan, "MAX_TABLE_ROWS", 5)
+    at = open_page(page)
+    events = len(DATA.joinpath("events.csv").read_text(encoding="utf-8").splitlines()) - 1
+    assert at.dataframe[2].value.shape[0] == 5
+    assert any(f"The first 5 of {events} rows" in c.value for c in at.caption)
+    again = open_page(AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60))  # the kept view
+    assert again.dataframe[2].value.equals(at.dataframe[2].value)
+    assert any(f"The first 5 of {events} rows" in c.value for c in again.caption)
