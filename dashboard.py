@@ -16,7 +16,15 @@ from crossings.core.csvout import table_csv
 from crossings.core.days import Window
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
-from crossings.page.cards import COUNTRY_NAMES, Card, border_wide, counted, coverage_text, currency_text
+from crossings.page.cards import (
+    BORDER_WIDE_LISTED,
+    COUNTRY_NAMES,
+    Card,
+    border_wide,
+    counted,
+    coverage_text,
+    currency_text,
+)
 from crossings.page.charts import timeline_figure
 from crossings.page.filters import (
     MAX_CROSSING_CHOICES,
@@ -208,9 +216,11 @@ def draw_border_wide(plan: ViewPlan, content: Content) -> None:
     """The agreements and moratoria of a whole border (naming no crossing), once, above the cards: those
     covering a crossing in view."""
     items = border_wide(content.indexes.commitments, plan.as_of, plan.crossing_ids)
+    listed = items[:BORDER_WIDE_LISTED]
+    more = f" · and {len(items) - len(listed)} more in the table below" if len(items) > len(listed) else ""
     if items:
         st.markdown(":material/public: Agreements and moratoria of a whole border: " + " · ".join(
-            f":material/handshake: **{md(item.title)}** ({md(item.scope)}): {md(item.text)}" for item in items))
+            f":material/handshake: **{md(item.title)}** ({md(item.scope)}): {md(item.text)}" for item in listed) + more)
 
 
 def draw_cards(cards: list[Card], window: Window) -> None:

@@ -266,3 +266,17 @@ def test_a_kept_view_counts_every_event_but_holds_only_those_shown(page: AppTest
     again = open_page(AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60))  # the kept view
     assert again.dataframe[2].value.equals(at.dataframe[2].value)
     assert any(f"The first 5 of {events} rows" in c.value for c in again.caption)
+
+
+def test_a_whole_borders_commitments_above_the_cards_are_capped_soonest_end_first(
+        page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crossings.page.cards
+
+    at = open_page(page, as_of="2025-12-20")
+    every = next(m.value for m in at.markdown if "of a whole border" in m.value).count(":material/handshake:")
+    assert every == 8  # the whole Afghanistan–Pakistan border's on that day: none left out below the cap
+    monkeypatch.setattr(crossings.page.cards, "BORDER_WIDE_LISTED", 3)
+    at = open_page(AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60), as_of="2025-12-20")
+    line = next(shown(m.value) for m in at.markdown if "of a whole border" in m.value)
+    assert line.count(":material/handshake:") == 3 and line.endswith("and 5 more in the table below")
+    assert line.index("Doha ceasefire") < line.index("Border coordination mechanism")  # ends first, listed first

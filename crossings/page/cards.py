@@ -29,6 +29,7 @@ from crossings.core.sources import SourceDates, carried_forward_days, is_stale
 from crossings.core.traffic import access_by_kind, for_traffic, traffic_statuses, with_access
 
 __all__ = [
+    "BORDER_WIDE_LISTED",
     "COUNTRY_NAMES",
     "Card",
     "border_wide",
@@ -97,6 +98,10 @@ def urgency_order(crossing_ids: list[str], statuses: list[str], newest: dict[str
 def soonest_first(items: list[Commitment]) -> list[Commitment]:
     """In force first, by nearest end (what a convoy planner needs first), then the rest."""
     return sorted(items, key=lambda c: (c.state != "in force", c.days_left is None, c.days_left or 0))
+
+
+# A whole border's agreements and moratoria listed above the cards, soonest end first; the table lists them all.
+BORDER_WIDE_LISTED = 10
 
 
 def border_wide(index: CommitmentIndex, as_of: date, crossing_ids: Sequence[str]) -> list[Commitment]:
