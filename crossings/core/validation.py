@@ -555,13 +555,17 @@ _JOINED_KINDS = (TEXT, ID, REF)
 _MEMO_TEXTS = 50_000
 
 
+def _texts_by_column(spec: TableSpec, rows: list[list[str]]) -> dict[str, Sequence[str]]:
+    return dict(zip(spec.header, zip(*rows, strict=True), strict=True))
+
+
 def _batch_values(
     spec: TableSpec, rows: list[list[str]], known: _Known, memo: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, Sequence[str]], dict[str, list[Any]]] | None:
     """The texts and typed values of a batch of rows, by column, when every field and row rule certainly
     holds for every row; None when one might not (then the rows are checked one by one, which words the
     problems). Values come from the same parsers as the row checks'; tests hold the two to each other."""
-    texts: dict[str, Sequence[str]] = dict(zip(spec.header, zip(*rows, strict=True), strict=True))
+    texts = _texts_by_column(spec, rows)
     values: dict[str, list[Any]] = {}
     for (name, parse), column in zip(_parsers(spec), spec.columns, strict=True):
         column_texts = texts[name]
@@ -661,7 +665,7 @@ class _FileCheck:
                                          [NO_END if end is None else end.toordinal()], [line])
         if not clean or not rows:
             return None
-        return Batch(rows, dict(zip(spec.header, zip(*rows, strict=True), strict=True)),
+        return Batch(rows, _texts_by_column(spec, rows),
                      {name: [record[name] for record in records] for name in spec.header})
 
 
