@@ -1,55 +1,38 @@
-"""Border Crossing Status: the page. Layout only: one draw_* function per section, fed by the view
-plan (crossings/page/plan.py); every number comes from crossings/core."""
+"""Border Crossing Status: the page. Layout only: one draw_* function per section, fed by the view plan
+(crossings/view/plan.py) through the page's caches (crossings/page/cache.py); every number comes from
+crossings/core and crossings/view."""
 
 from __future__ import annotations
 
-from dataclasses import astuple, replace
 from datetime import date
-from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from crossings.core.borders import countries_of, on_borders
+from crossings.core.borders import countries_of, country_name, on_borders
 from crossings.core.csvout import table_csv
 from crossings.core.days import Window
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
-from crossings.page.cards import (
-    BORDER_WIDE_LISTED,
-    COUNTRY_NAMES,
-    Card,
-    border_wide,
-    counted,
-    coverage_text,
-    currency_text,
-)
-from crossings.page.charts import timeline_figure
-from crossings.page.filters import (
+from crossings.page.cache import Shown, map_for, plan_for, shown_for
+from crossings.page.maps import MAP_CONFIG
+from crossings.page.textsafe import markdown_text as md
+from crossings.view.cards import BORDER_WIDE_LISTED, Card
+from crossings.view.filters import (
     MAX_CROSSING_CHOICES,
     STATUS_CHOICES,
     Filters,
     crossing_choices,
+    crossings_listed_first,
     parse_query,
     to_query,
 )
-from crossings.page.maps import MAP_CONFIG, MAX_MARKERS, map_figure
-from crossings.page.plan import (
-    MAX_CARDS,
-    MAX_TABLE_ROWS,
-    View,
-    ViewPlan,
-    all_interval_ids,
-    build_view,
-    cards_page,
-    interval_rows_table,
-    map_points,
-    plan_view,
-)
-from crossings.page.store import Content, StoreChanged, StoreUnreadable, interval_rows, read_store
-from crossings.page.tables import export_file_name, for_display
-from crossings.page.textsafe import markdown_text as md
+from crossings.view.plan import ViewPlan, all_interval_ids, cards_page, interval_rows_table
+from crossings.view.policy import MAX_CARDS, MAX_TABLE_ROWS
+from crossings.view.store import Content, StoreChanged, StoreUnreadable, interval_rows, read_store
+from crossings.view.tables import export_file_name, for_display
+from crossings.view.words import counted, coverage_text, currency_text
 
 st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
 
@@ -108,9 +91,7 @@ def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     filters, warnings = parse_query(params, crossing_ids, countries)
     st.session_state["f_countries"] = list(filters.countries)
-    # every crossing shown as chosen, unless there are too many to show (empty means all as well)
-    every = crossing_ids if len(crossing_ids) <= MAX_CROSSING_CHOICES else []
-    st.session_state["f_crossings"] = list(filters.crossing_ids or every)
+    st.session_state["f_crossings"] = crossings_listed_first(filters, crossing_ids, MAX_CROSSING_CHOICES)
     st.session_state["f_from"] = filters.window_from
     st.session_state["f_to"] = filters.window_to
     st.session_state["f_as_of"] = filters.as_of
@@ -131,7 +112,7 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
         if not_listed:
             st.caption(not_listed)
         st.multiselect("Borders", options=countries_of(crossings), key="f_countries",
-                       format_func=lambda c: f"{COUNTRY_NAMES.get(c, c)} ({c})",
+                       format_func=lambda c: f"{country_name(c)} ({c})",
                        help="Only the crossings with one of these countries on a side. Empty means every border.")
         st.date_input("From", key="f_from", help="Empty: the first recorded day.", **DATE_LIMITS)
         st.date_input("To", key="f_to", help="Empty: the as-of date.", **DATE_LIMITS)
@@ -142,8 +123,9 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                      format_func=lambda k: "the whole crossing" if k == WHOLE_CROSSING else k,
                      help="Count status, days and closures for one kind of traffic: trade, transit, aid, "
                           "travellers or returnees (see How to read this).")
-    return Filters(tuple(state["f_crossings"]), state["f_from"], state["f_to"], state["f_as_of"],
-                   tuple(state["f_statuses"]), state["f_traffic"] or None, tuple(state["f_countries"]))
+    return Filters(crossing_ids=tuple(state["f_crossings"]), window_from=state["f_from"], window_to=state["f_to"],
+                   as_of=state["f_as_of"], statuses=tuple(state["f_statuses"]), traffic=state["f_traffic"] or None,
+                   countries=tuple(state["f_countries"]))
 
 
 def draw_window_in_use(plan: ViewPlan) -> None:
@@ -165,7 +147,7 @@ def draw_header(plan: ViewPlan, crossings: pd.DataFrame) -> None:
         f"When the land crossings between {md(coverage_text(crossings))} were open, closed or restricted, which "
         "agreements and moratoria applied, and where every fact comes from.  \n"
         f"**As of {plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
-        + f" · window {plan.window.start} to {plan.window.end}  \n" + md(currency_text(plan.updated, plan.as_of))
+        + f" · window {plan.window.start} to {plan.window.end}  \n" + md(currency_text(plan.data_updated, plan.as_of))
     )
     for warning in plan.warnings:
         st.warning(md(warning), icon=":material/link_off:")
@@ -177,11 +159,11 @@ def choose_cards(plan: ViewPlan, names: dict[str, str]) -> list[str]:
     found = st.text_input("Find a crossing", key="f_find", placeholder="name, e.g. Torkham",
                           help="Shows only the crossings whose name contains this text.")
     page = st.session_state.get("f_card_page", 1)
-    drawn, matched, pages = cards_page(plan.urgent, names, found, int(page))
+    drawn, matched, pages = cards_page(plan.shown_by_urgency, names, found, int(page))
     if pages > 1:
         page = st.number_input(f"{matched} crossings, {MAX_CARDS} a page, most urgent first: page", 1, pages,
                                key="f_card_page")
-        drawn, _, _ = cards_page(plan.urgent, names, found, int(page))
+        drawn, _, _ = cards_page(plan.shown_by_urgency, names, found, int(page))
     return drawn
 
 
@@ -193,7 +175,7 @@ def draw_card(card: Card, window: Window) -> None:
     lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {word}]", md(card.status_text)]
     # each kind as a word in its colour: can trade cross today?
     lines.append("What moves: " + " ".join(f":{BADGES[status][1]}-badge[{kind} {status}]"
-                                            for kind, status in card.traffic.items()))
+                                            for kind, status in card.kind_statuses.items()))
     if card.detail:
         lines.append(f"Detail: {md(card.detail)}")
     lines.append(f"In the window ({window.start} to {window.end}): {counted(card.closures, 'closure')}, "
@@ -212,10 +194,10 @@ def draw_card(card: Card, window: Window) -> None:
         st.markdown("  \n".join(lines))
 
 
-def draw_border_wide(plan: ViewPlan, content: Content) -> None:
+def draw_border_wide(plan: ViewPlan) -> None:
     """The agreements and moratoria of a whole border (naming no crossing), once, above the cards: those
     covering a crossing in view."""
-    items = border_wide(content.indexes.commitments, plan.as_of, plan.crossing_ids)
+    items = plan.border_wide
     listed = items[:BORDER_WIDE_LISTED]
     more = f" · and {len(items) - len(listed)} more in the table below" if len(items) > len(listed) else ""
     if items:
@@ -241,19 +223,9 @@ def select_on_map() -> None:
         st.session_state["f_crossings"] = list(dict.fromkeys(chosen))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def map_of(_plan: ViewPlan, _content: Content, version: str, as_of: date, traffic: str | None,
-           urgent: tuple[str, ...]) -> tuple[go.Figure | None, list[tuple[str, str]]]:
-    """The map and the crossings not placed, built once per store version, as-of date, kind of traffic and
-    crossings shown (most urgent first): what the markers depend on. A filter change of the window reuses it."""
-    points, unplaced = map_points(_plan, _content.tables, _content.indexes)
-    return (None if points.empty else map_figure(points)), unplaced
-
-
 def draw_map(plan: ViewPlan, content: Content) -> None:
     st.subheader("Map")
-    figure, unplaced = map_of(plan, content, content.version, plan.as_of, plan.traffic,
-                              tuple(plan.urgent[:MAX_MARKERS]))
+    figure, unplaced = map_for(plan, content)
     if figure is None:
         st.info("None of these crossings has sourced coordinates.")
     else:
@@ -262,16 +234,6 @@ def draw_map(plan: ViewPlan, content: Content) -> None:
         st.caption("Drag a box around markers (or click one) to show only those crossings.")
     if unplaced:
         st.caption("Not placed: " + "; ".join(f"{md(name)} ({md(reason)})" for name, reason in unplaced))
-
-
-def timeline_of(plan: ViewPlan, view: View) -> go.Figure | None:
-    """The timeline figure, or None when there is nothing to draw in the window."""
-    # An agreement whose start no source gives has no place on a time axis: it is in the table.
-    drawn_commitments = view.commitments[view.commitments["from"].notna()]
-    if not len(plan.matches) and drawn_commitments.empty and view.events.empty:
-        return None
-    return timeline_figure(view.bars, view.lane_names, drawn_commitments, view.events, plan.window, plan.as_of,
-                           notes=[plan.lane_note] if plan.lane_note else None, reports=view.reports)
 
 
 def draw_timeline(plan: ViewPlan, figure: go.Figure | None) -> None:
@@ -288,7 +250,8 @@ def draw_timeline(plan: ViewPlan, figure: go.Figure | None) -> None:
 def draw_tables(plan: ViewPlan, shown: Shown) -> None:
     view = shown.view
     for title, table, total, drop in (("Status intervals", view.intervals, len(plan.matches), ["crossing_id"]),
-                                      ("Agreements and moratoria", view.commitments, len(view.commitments), []),
+                                      ("Agreements and moratoria", view.commitments, view.commitments_total,
+                                       ["standing"]),
                                       ("Events", view.events, shown.events, ["date"])):
         st.subheader(title)
         if total > MAX_TABLE_ROWS:
@@ -318,38 +281,6 @@ def draw_downloads(plan: ViewPlan, content: Content) -> None:
                           key="download_intervals")
 
 
-# A view is worked out once per store version, day, filter and cards drawn, and shared by every session that
-# asks for it (each viewer of a shared URL, a filter changed back): the page never changes what it is given.
-# What is kept is what the sections draw: a default view of a million intervals built 45 MB of events and
-# bars on the way, of which the tables show 1,000 rows and the timeline its figure.
-VIEWS_KEPT = 8
-
-
-class Shown(NamedTuple):
-    view: View  # its events cut to the rows the table shows, its bars to none (the figure has drawn them)
-    events: int  # how many events the view has in all
-    timeline: go.Figure | None
-
-
-@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
-def plan_of(_content: Content, version: str, filters: tuple[object, ...], today: date) -> ViewPlan:
-    """plan_view for these filters (`filters` is Filters as a tuple, the cache's key), without the URL's
-    warnings, which are the session's own."""
-    return plan_view(_content.tables, _content.indexes, Filters(*filters), today)
-
-
-@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
-def view_of(_plan: ViewPlan, _content: Content, version: str, filters: tuple[object, ...], today: date,
-            drawn: tuple[str, ...]) -> Shown:
-    """build_view and the timeline for the plan of (version, filters, today) and the cards drawn. A store
-    reloaded meanwhile raises StoreChanged, which is not kept."""
-    view = build_view(_plan, _content.tables, _content.indexes, list(drawn),
-                      lambda ids: interval_rows(_content, ids))
-    timeline = timeline_of(_plan, view)
-    return Shown(replace(view, bars=view.bars.iloc[:0], events=view.events.head(MAX_TABLE_ROWS)),
-                 len(view.events), timeline)
-
-
 def main() -> None:
     content = load_content()
     crossings = content.tables["crossings"]
@@ -357,17 +288,16 @@ def main() -> None:
     warnings = read_url_once(crossing_ids, countries_of(crossings))
     filters = draw_filters(crossings)
     write_url(filters, crossing_ids)
-    key, today = astuple(filters), date.today()
-    shared = plan_of(content, content.version, key, today)
-    plan = replace(shared, warnings=[*warnings, *shared.warnings])
+    today = date.today()
+    plan = plan_for(content, filters, today, warnings)
     draw_window_in_use(plan)
     draw_header(plan, crossings)
     drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)))
     try:
-        shown = view_of(shared, content, content.version, key, today, tuple(drawn))
+        shown = shown_for(plan, content, filters, today, drawn)
     except StoreChanged:
         st.rerun()
-    draw_border_wide(plan, content)
+    draw_border_wide(plan)
     draw_cards(shown.view.cards, plan.window)
     draw_map(plan, content)
     draw_timeline(plan, shown.timeline)

@@ -14,13 +14,14 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crossings.core.borders import countries_of, on_borders
+from crossings.core.borders import chosen_crossings, countries_of
 from crossings.core.csvout import data_file_text, summary_csv
-from crossings.core.days import Window, covering_intervals, current_status, default_window
+from crossings.core.days import Window, default_window
 from crossings.core.records import TABLES, TRAFFIC_KINDS
-from crossings.core.sources import SourceDates, is_stale
-from crossings.core.traffic import access_by_kind, check_traffic, for_traffic, traffic_statuses, traffic_text
+from crossings.core.sources import SourceDates
+from crossings.core.traffic import check_traffic, for_traffic, traffic_text
 from crossings.core.validation import LoadRejected, Problem, check_dataset, parse_date
+from crossings.view.cards import read_status_lines
 from db.engine import (
     DEFAULT_DATA_DIR,
     build_sqlite_file,
@@ -158,8 +159,7 @@ def _check_crossings(requested: Sequence[str], crossings: pd.DataFrame, countrie
     strange = [c for c in countries if c not in borders]
     if strange:
         _fail(f"no crossing has country {', '.join(map(repr, strange))} on a side; known: {', '.join(borders)}", 2)
-    on_border = set(on_borders(crossings, countries))
-    return [c for c in known if (c in requested or not requested) and c in on_border]
+    return chosen_crossings(crossings, requested, countries)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -230,31 +230,22 @@ def status(as_of: date | None, countries: tuple[str, ...], traffic: str | None, 
     with _reading(database_url(db_url)) as connection:
         crossings = crossing_names(connection)
         ids = _check_crossings((), crossings, countries)
-        crossings = crossings[crossings["crossing_id"].isin(ids)]
         spans = interval_spans(connection, as_of, as_of, traffic=[traffic] if traffic else [])
-        now = current_status(for_traffic(spans, traffic), ids, as_of).set_index("crossing_id")
-        # what moves comes from the interval covering the as-of date, whatever kind is counted
-        covering = covering_intervals(spans, ids, as_of)
-        current = read_table(connection, "status_intervals",
-                             row_ids=[i for i in covering.values() if i is not None]).set_index("interval_id")
-        newest = SourceDates(interval_sources(connection), read_table(connection, "sources")).newest(ids, as_of)
+        source_dates = SourceDates(interval_sources(connection), read_table(connection, "sources"))
+        lines = read_status_lines(spans, crossings, ids, source_dates,
+                                  lambda rows: read_table(connection, "status_intervals", row_ids=rows), as_of,
+                                  traffic)
     click.echo(f"as of {as_of}" + (f", for {traffic}" if traffic else ""))
     header = ("crossing_id", "crossing", "status", "since", "days", "what moves", "newest source", "detail")
-    rows = []
-    for crossing in crossings.itertuples(index=False):
-        row = now.loc[crossing.crossing_id]
-        interval = current.loc[covering[crossing.crossing_id]] if covering[crossing.crossing_id] else None
-        moves = traffic_statuses(None if interval is None else interval["status"],
-                                 {} if interval is None else access_by_kind(interval))
-        day = newest[crossing.crossing_id]
-        rows.append((
-            crossing.crossing_id, crossing.name, row["status"],
-            "" if row["since"] is None else row["since"].isoformat(),
-            "" if row["since"] is None else str(row["days"]),
-            traffic_text(moves),
-            ("none" if day is None else day.isoformat()) + (" (stale)" if is_stale(day, as_of) else ""),
-            (interval["detail"] or "") if interval is not None else "",
-        ))
+    rows = [(
+        line.crossing_id, line.name, line.status,
+        "" if line.since is None else line.since.isoformat(),
+        "" if line.since is None else str(line.days),
+        traffic_text(line.kind_statuses),
+        ("none" if line.newest_source is None else line.newest_source.isoformat())
+        + (" (stale)" if line.stale else ""),
+        line.detail or "",
+    ) for line in lines]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
         click.echo("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())

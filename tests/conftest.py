@@ -195,12 +195,21 @@ def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
 def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     """dashboard.py under AppTest against the module's curated store, with Streamlit's caches cleared
     before and after (they are per process)."""
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("DATABASE_URL", curated_store)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
     yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Forget what the process keeps between reads: Streamlit's caches (the page's views) and the view layer's
+    store contents and engines (shared by the page and the routes)."""
+    import streamlit as st
+
+    from crossings.view import store
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    store.clear()

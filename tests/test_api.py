@@ -10,8 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
-import streamlit as st
-from conftest import DATA, run_cli
+from conftest import DATA, clear_caches, run_cli
 from starlette.testclient import TestClient
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -19,37 +18,71 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The routes alone, on a plain Starlette app: the API needs neither Streamlit nor the page."""
     monkeypatch.setenv("DATABASE_URL", curated_store)
-    st.cache_resource.clear()
-    from app import app
+    clear_caches()
+    from starlette.applications import Starlette
 
-    # Without `with`: the routes need no lifespan, and Streamlit's runtime (which the lifespan starts)
-    # can be started once per process only.
-    yield TestClient(app)
-    st.cache_resource.clear()
+    from crossings.serve.routes import ROUTES
+
+    yield TestClient(Starlette(routes=list(ROUTES)))
+    clear_caches()
 
 
-def cli_status(store: str, as_of: str) -> dict[str, list[str]]:
-    code, out, err = run_cli(["status", "--as-of", as_of, "--db", store])
+def cli_status(store: str, as_of: str, *flags: str) -> dict[str, dict[str, str]]:
+    """`status` as printed, each row read by the header's columns: {crossing_id: {column: text}}."""
+    code, out, err = run_cli(["status", "--as-of", as_of, "--db", store, *flags])
     assert code == 0, err
-    return {line.split()[0]: line.split() for line in out.splitlines()[2:]}
+    header, *rows = out.splitlines()[1:]
+    names = ["crossing_id", "crossing", "status", "since", "days", "what moves", "newest source", "detail"]
+    starts = [0]
+    for before, name in zip(names, names[1:], strict=False):  # each column after the one before it
+        starts.append(header.index(name, starts[-1] + len(before)))
+    found = {}
+    for row in rows:
+        cells = [row[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+        found[cells[0]] = dict(zip(names, cells, strict=True))
+    return found
 
 
-@pytest.mark.parametrize("as_of", ["2017-03-08", "2021-08-15", "2025-04-01", "2025-12-20", "2026-11-28"])
-def test_status_equals_the_clis(client: TestClient, curated_store: str, as_of: str) -> None:
-    answer = client.get("/api/v1/status", params={"as_of": as_of})
+def newest_report_on(as_of: str) -> str | None:
+    """The newest publication date in sources.csv on or before the as-of date, read from the file."""
+    with DATA.joinpath("sources.csv").open(encoding="utf-8", newline="") as handle:
+        dates = [r["published_on"] for r in csv.DictReader(handle) if r["published_on"]]
+    return max((d for d in dates if d <= as_of), default=None)
+
+
+@pytest.mark.parametrize("traffic", [None, "trade"])
+@pytest.mark.parametrize("as_of", ["2017-03-08", "2021-08-15", "2025-03-19", "2025-04-01", "2025-12-20",
+                                   "2026-11-28"])
+def test_status_equals_the_clis_field_by_field(client: TestClient, curated_store: str, as_of: str,
+                                               traffic: str | None) -> None:
+    """Every crossing's status, since, days, detail, each kind's status, newest source and stale: the API and
+    `python -m crossings status` say the same of each on several dates (a reopening day among them)."""
+    params = {"as_of": as_of, **({"traffic": traffic} if traffic else {})}
+    answer = client.get("/api/v1/status", params=params)
     assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
     assert answer.headers["access-control-allow-origin"] == "*"
     body = answer.json()
-    assert body["as_of"] == as_of and body["data_updated"] == "2026-04-08"
-    expected = cli_status(curated_store, as_of)
+    assert body["as_of"] == as_of and body["data_updated"] == newest_report_on(as_of)
+    expected = cli_status(curated_store, as_of, *(["--traffic", traffic] if traffic else []))
     assert [c["crossing_id"] for c in body["crossings"]] == list(expected)
     for crossing in body["crossings"]:
-        words = expected[crossing["crossing_id"]]
-        assert crossing["status"] in words
-        if crossing["status_since"]:
-            assert crossing["status_since"] in words and str(crossing["days"]) in words
-        assert set(crossing["traffic"]) == {"trade", "transit", "aid", "travellers", "returnees"}
+        row = expected[crossing["crossing_id"]]
+        assert crossing["status"] == row["status"]
+        assert (crossing["status_since"] or "") == row["since"]
+        assert ("" if crossing["days"] is None else str(crossing["days"])) == row["days"]
+        assert (crossing["detail"] or "") == row["detail"]
+        assert ", ".join(f"{k} {v}" for k, v in crossing["traffic"].items()) == row["what moves"]
+        assert ((crossing["newest_source"] or "none") + (" (stale)" if crossing["stale"] else "")
+                == row["newest source"])
+
+
+def test_data_updated_is_cut_at_the_as_of_date(client: TestClient) -> None:
+    """data_updated is the newest report on or before the as-of date, as the page says: never a later one."""
+    body = client.get("/api/v1/status", params={"as_of": "2017-03-08"}).json()
+    assert body["data_updated"] == "2017-03-08" or body["data_updated"] < "2017-03-08"
+    assert body["data_updated"] == newest_report_on("2017-03-08") != newest_report_on("2026-11-28")
 
 
 def test_status_answers_can_trade_cross_at_torkham(client: TestClient) -> None:
@@ -124,7 +157,7 @@ def test_the_feed_is_atom_newest_first_with_stable_ids(client: TestClient, curat
     # the same data loaded again gives the same ids
     code, _, err = run_cli(["load", "--data", str(DATA), "--db", curated_store])
     assert code == 0, err
-    st.cache_resource.clear()
+    clear_caches()
     again = [e.findtext(f"{ATOM}id") for e in parse_feed(client.get("/feed.atom").content).findall(f"{ATOM}entry")]
     assert again == ids
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 
-from crossings.core.commitments import commitments
-from crossings.core.days import Window
-from crossings.page.cards import Card, crossing_cards
+from crossings.core.commitments import CommitmentIndex
+from crossings.core.days import Window, summary_table
+from crossings.view.cards import Card, covering_ids, crossing_cards
+from crossings.view.store import Content, interval_rows, read_store
 from db.engine import make_engine
 from db.queries import read_all
+from oracles import plain_cards
 
 D = date.fromisoformat
 
@@ -21,15 +24,32 @@ def store(curated_store: str) -> dict:
         return read_all(connection)
 
 
-def cards_on(store: dict, as_of: str, start: str = "2025-01-01", end: str | None = None) -> dict[str, Card]:
-    window = Window(D(start), D(end or as_of))
-    cards = crossing_cards(store["crossings"], store["status_intervals"], store["agreements"], store["moratoria"],
-                           store["sources"], window, D(as_of))
-    return {c.crossing_id: c for c in cards}
+@pytest.fixture
+def content(curated_store: str) -> Content:
+    return read_store(curated_store)
 
 
-def test_torkham_card_on_2025_04_01(store: dict) -> None:
-    card = cards_on(store, "2025-04-01")["torkham"]
+def product_cards(content: Content, window: Window, as_of: date, kind: str | None = None,
+                  crossing_ids: list[str] | None = None) -> list[Card]:
+    """Cards as the page and the API build them: from the store's indexes and the covering rows' text."""
+    crossings = content.tables["crossings"]
+    ids = crossing_ids or list(crossings["crossing_id"])
+    chosen = crossings.set_index("crossing_id").loc[ids].reset_index()
+    summary = summary_table(crossings, content.indexes.runs_for(kind), window, as_of)
+    newest = content.indexes.source_dates.newest(list(crossings["crossing_id"]), as_of)
+    texts = interval_rows(content, covering_ids(content.indexes.intervals, ids, as_of))
+    return crossing_cards(chosen, texts, content.indexes, window, as_of, summary, newest, kind)
+
+
+@pytest.fixture
+def cards_on(content: Content) -> Callable[..., dict[str, Card]]:
+    def cards(as_of: str, start: str = "2025-01-01", end: str | None = None) -> dict[str, Card]:
+        return {c.crossing_id: c for c in product_cards(content, Window(D(start), D(end or as_of)), D(as_of))}
+    return cards
+
+
+def test_torkham_card_on_2025_04_01(cards_on) -> None:
+    card = cards_on("2025-04-01")["torkham"]
     assert card.status_text == "open since 2025-03-22 (11 days)"
     assert card.last_closure == "closed 2025-02-21, reopened 2025-03-19 (26 days)"
     assert (card.closures, card.closed_days) == (1, 26)
@@ -41,30 +61,30 @@ def test_torkham_card_on_2025_04_01(store: dict) -> None:
     assert card.places == "PK: Torkham (Khyber Pakhtunkhwa) · AF: Torkham (Nangarhar (Momand Dara))"
 
 
-def test_chaman_card_shows_both_sides_and_unknown(store: dict) -> None:
-    card = cards_on(store, "2025-04-01")["chaman"]
+def test_chaman_card_shows_both_sides_and_unknown(cards_on) -> None:
+    card = cards_on("2025-04-01")["chaman"]
     assert card.sides == "Chaman / Spin Boldak"
     assert card.places == "PK: Chaman (Balochistan) · AF: Spin Boldak (Kandahar)"
     assert card.status == "unknown" and card.status_text.startswith("unknown")
     assert card.stale
 
 
-def test_countdown_and_expiry(store: dict) -> None:
-    last_day = cards_on(store, "2025-04-15")["torkham"]
+def test_countdown_and_expiry(cards_on) -> None:
+    last_day = cards_on("2025-04-15")["torkham"]
     assert "ceasefire in force until 2025-04-15, last day" in [c.text for c in last_day.commitments]
-    after = cards_on(store, "2025-04-20")["torkham"]
+    after = cards_on("2025-04-20")["torkham"]
     assert "ceasefire expired 2025-04-15" in [c.text for c in after.commitments]
 
 
-def test_ongoing_closure_and_unreported_reopening(store: dict) -> None:
-    assert cards_on(store, "2025-03-01")["torkham"].last_closure == "closed since 2025-02-21 (9 days so far)"
-    chaman = cards_on(store, "2022-01-01", start="2021-01-01")["chaman"]
+def test_ongoing_closure_and_unreported_reopening(cards_on) -> None:
+    assert cards_on("2025-03-01")["torkham"].last_closure == "closed since 2025-02-21 (9 days so far)"
+    chaman = cards_on("2022-01-01", start="2021-01-01")["chaman"]
     assert chaman.last_closure == (
         "closed 2021-08-06, last reported closed 2021-08-06 (1 day on record; reopening not reported)")
 
 
-def test_whole_border_agreements_cover_every_crossing_of_their_border(store: dict) -> None:
-    cards = cards_on(store, "2025-10-16", start="2025-10-01")
+def test_whole_border_agreements_cover_every_crossing_of_their_border(store: dict, cards_on) -> None:
+    cards = cards_on("2025-10-16", start="2025-10-01")
     pakistan = set(store["crossings"].query("country_a == 'PK' or country_b == 'PK'")["crossing_id"])
     assert len(pakistan) == 8 and len(cards) > 8
     for cid, card in cards.items():
@@ -73,8 +93,8 @@ def test_whole_border_agreements_cover_every_crossing_of_their_border(store: dic
 
 
 def test_commitment_states(store: dict) -> None:
-    states = {c.item_id: c.state for c in commitments(store["agreements"], store["moratoria"], store["crossings"],
-                                                      D("2025-04-01"))}
+    index = CommitmentIndex(store["agreements"], store["moratoria"], store["crossings"])
+    states = {c.item_id: c.state for c in index.all_on(D("2025-04-01"))}
     assert states["aptta"] == "expired"
     assert states["torkham-round-the-clock"] == "in force"
     assert states["joint-jirga-2025-03-17"] == "in force"
@@ -82,32 +102,26 @@ def test_commitment_states(store: dict) -> None:
     assert states["doha-ceasefire-2025-10-19"] == "not yet in force"
 
 
-@pytest.mark.parametrize("as_of", ["2017-03-05", "2025-04-01", "2025-12-31", "2026-11-27"])
-def test_cards_from_the_page_indexes_equal_cards_from_the_whole_store(store: dict, curated_store: str, as_of: str
-                                                                     ) -> None:
-    """The page builds cards from indexes over the intervals' numbers, the text of the current
-    intervals only, and the summary it drew for all crossings: the same cards as from everything."""
-    from crossings.core.commitments import CommitmentIndex
-    from crossings.core.days import StatusRuns, current_status, summary_table
-    from crossings.core.sources import SourceDates
-    from db.queries import interval_sources, interval_spans, read_table
-
+@pytest.mark.parametrize("kind", [None, "trade", "returnees"])
+@pytest.mark.parametrize("as_of", ["2017-03-05", "2025-02-21", "2025-03-19", "2025-04-01", "2025-12-31",
+                                   "2026-11-27"])
+def test_cards_from_the_indexes_equal_cards_from_the_whole_store(store: dict, content: Content, as_of: str,
+                                                                 kind: str | None) -> None:
+    """The page and the API build cards from indexes over the intervals' numbers and the text of the current
+    intervals only: the same cards as the plain rules over every row (tests/oracles.py), on reopening and
+    closing days too, for the crossing as a whole and per kind."""
     window, day = Window(D("2017-01-01"), D(as_of)), D(as_of)
-    expected = crossing_cards(store["crossings"], store["status_intervals"], store["agreements"], store["moratoria"],
-                              store["sources"], window, day)
-    with make_engine(curated_store).connect() as connection:
-        runs = StatusRuns(interval_spans(connection))
-        source_dates = SourceDates(interval_sources(connection), store["sources"])
-        drawn = store["crossings"].iloc[[5, 0, 2]].reset_index(drop=True)  # a page shows some, in its order
-        current = [i for i in current_status(runs, list(drawn["crossing_id"]), day)["interval_id"] if i]
-        texts = read_table(connection, "status_intervals", row_ids=current)
-    summary = summary_table(store["crossings"], runs, window, day)
-    newest = source_dates.newest(list(store["crossings"]["crossing_id"]), day)
-    cards = crossing_cards(drawn, texts, store["agreements"], store["moratoria"], store["sources"], window, day,
-                           runs=runs, source_dates=source_dates,
-                           commitment_index=CommitmentIndex(store["agreements"], store["moratoria"],
-                                                            store["crossings"]),
-                           summary=summary, newest=newest)
-    by_id = {c.crossing_id: c for c in expected}
-    assert cards == [by_id[c] for c in drawn["crossing_id"]]
-    assert len(texts) == len(current)
+    expected = {c.crossing_id: c for c in plain_cards(store, window, day, kind)}
+    drawn = list(store["crossings"]["crossing_id"].iloc[[5, 0, 2, 8, 12]])  # a page shows some, in its order
+    cards = product_cards(content, window, day, kind, drawn)
+    assert cards == [expected[c] for c in drawn]
+
+
+def test_a_card_on_a_reopening_day_shows_the_reopening_rows_detail_and_kinds(cards_on) -> None:
+    """2025-03-19 is the first day of `torkham-2025-03-19` (cargo moves, pedestrians barred): the card shows that
+    row, not the closure that ended the day before, nor nothing."""
+    card = cards_on("2025-03-19", start="2025-02-01")["torkham"]
+    assert card.status == "restricted" and card.since == D("2025-03-19") and card.days == 1
+    assert card.detail == "cargo only; critically ill patients also allowed; pedestrians barred"
+    assert card.kind_statuses == {"trade": "open", "transit": "open", "aid": "unknown", "travellers": "closed",
+                                  "returnees": "unknown"}

@@ -116,7 +116,8 @@ def test_reports_are_ticks_on_their_crossings_lane() -> None:
 
 def test_the_map_names_markers_beside_them_only_while_they_can_be_read() -> None:
     from crossings.core.records import TRAFFIC_KINDS
-    from crossings.page.maps import MAX_LABELS, map_figure
+    from crossings.page.maps import map_figure
+    from crossings.view.policy import MAX_LABELS
 
     def points(count: int) -> pd.DataFrame:
         return pd.DataFrame({"crossing_id": [f"c{n}" for n in range(count)], "name": [f"C {n}" for n in range(count)],

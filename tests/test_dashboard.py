@@ -227,9 +227,9 @@ def test_with_more_crossings_than_a_list_can_show_the_filter_lists_a_borders_cro
         page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Beyond MAX_CROSSING_CHOICES the Crossings filter starts empty (all crossings) instead of a chip per
     crossing, and lists the crossings of the borders chosen; a URL's crossings stay chosen."""
-    import crossings.page.filters
+    import crossings.view.filters
 
-    monkeypatch.setattr(crossings.page.filters, "MAX_CROSSING_CHOICES", 5)
+    monkeypatch.setattr(crossings.view.filters, "MAX_CROSSING_CHOICES", 5)
     page.run()
     assert not page.exception
     picker = page.multiselect(key="f_crossings")
@@ -256,9 +256,12 @@ def test_viewers_of_one_view_share_its_work_not_their_warnings(page: AppTest) ->
 
 def test_a_kept_view_counts_every_event_but_holds_only_those_shown(page: AppTest,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import crossings.page.plan
+    import crossings.page.cache
+    import crossings.view.plan
+    import crossings.view.policy
 
-    monkeypatch.setattr(crossings.page.plan, "MAX_TABLE_ROWS", 5)
+    for module in (crossings.view.policy, crossings.view.plan, crossings.page.cache):  # each holds the name
+        monkeypatch.setattr(module, "MAX_TABLE_ROWS", 5)
     at = open_page(page)
     events = len(DATA.joinpath("events.csv").read_text(encoding="utf-8").splitlines()) - 1
     assert at.dataframe[2].value.shape[0] == 5
@@ -270,12 +273,12 @@ def test_a_kept_view_counts_every_event_but_holds_only_those_shown(page: AppTest
 
 def test_a_whole_borders_commitments_above_the_cards_are_capped_soonest_end_first(
         page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    import crossings.page.cards
+    import crossings.view.cards
 
     at = open_page(page, as_of="2025-12-20")
     every = next(m.value for m in at.markdown if "of a whole border" in m.value).count(":material/handshake:")
     assert every == 8  # the whole Afghanistan–Pakistan border's on that day: none left out below the cap
-    monkeypatch.setattr(crossings.page.cards, "BORDER_WIDE_LISTED", 3)
+    monkeypatch.setattr(crossings.view.cards, "BORDER_WIDE_LISTED", 3)
     at = open_page(AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60), as_of="2025-12-20")
     line = next(shown(m.value) for m in at.markdown if "of a whole border" in m.value)
     assert line.count(":material/handshake:") == 3 and line.endswith("and 5 more in the table below")

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
-from conftest import REPO, run_cli
+from conftest import REPO, clear_caches, run_cli
 from streamlit.testing.v1 import AppTest
 
 from crossings.core.records import TRAFFIC_KINDS
@@ -67,7 +66,7 @@ def test_a_store_without_the_packed_spans_shows_the_same_page(tmp_path: Path,
     monkeypatch.setenv("DATABASE_URL", url)
 
     def page() -> tuple[str, list[str]]:
-        st.cache_resource.clear()
+        clear_caches()
         at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
         at.query_params["as_of"] = "2025-12-20"
         at.run()
@@ -80,5 +79,5 @@ def test_a_store_without_the_packed_spans_shows_the_same_page(tmp_path: Path,
         connection.exec_driver_sql("DELETE FROM derived")
     engine.dispose()
     plain = page()
-    st.cache_resource.clear()
+    clear_caches()
     assert plain == packed

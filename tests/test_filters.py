@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from crossings.page.filters import Filters, crossing_choices, parse_query, to_query, window_for
-from crossings.page.textsafe import markdown_text, safe_link
+from crossings.page.textsafe import markdown_text
+from crossings.view.filters import Filters, crossing_choices, parse_query, to_query, window_for
+from crossings.view.tables import safe_link
 
 IDS = ["torkham", "chaman", "ghulam-khan"]
 

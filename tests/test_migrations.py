@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
-from conftest import DATA, REPO, run_cli
+from conftest import DATA, REPO, clear_caches, run_cli
 from sqlalchemy import column, inspect, select, table
 from streamlit.testing.v1 import AppTest
 
@@ -68,9 +67,9 @@ def test_an_older_store_is_refused_with_the_command_to_run(old_store: str, monke
         code, _, err = run_cli(argv)
         assert code == 1 and "python -m crossings db upgrade" in err and "Traceback" not in err
     monkeypatch.setenv("DATABASE_URL", old_store)
-    st.cache_resource.clear()
+    clear_caches()
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60).run()
-    st.cache_resource.clear()
+    clear_caches()
     assert not at.exception
     assert any("python \\-m crossings db upgrade" in e.value for e in at.error)
 

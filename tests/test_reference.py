@@ -22,7 +22,7 @@ from crossings.core.csvout import table_csv
 from crossings.core.records import TABLES
 from crossings.core.sources import SourceDates
 from crossings.core.validation import bytes_opener, check_dataset
-from crossings.page.indexes import IntervalIndex
+from crossings.view.indexes import IntervalIndex
 
 BASE = date(2020, 1, 1)
 IDS = ["a", "b", "c", "d"]
@@ -294,7 +294,7 @@ def test_kind_status_codes_equal_kind_statuses(rows: list[tuple[str, str | None]
     from crossings.core.days import status_codes
     from crossings.core.records import STATUSES, UNKNOWN
     from crossings.core.traffic import kind_statuses
-    from crossings.page.indexes import kind_status_codes
+    from crossings.view.indexes import kind_status_codes
 
     words = np.array([status for status, _ in rows], dtype=object)
     access = np.array([a for _, a in rows], dtype=object)

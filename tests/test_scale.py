@@ -11,14 +11,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DATA, run_cli
+from conftest import DATA, clear_caches, run_cli
 
 from bench.synthetic import write_synthetic
 from crossings.core.days import StatusRuns, Window, summary_table
 from crossings.core.records import STATUSES
-from crossings.page.cards import urgency_order
-from crossings.page.charts import MAX_BARS, chart_lanes, timeline_figure
-from crossings.page.tables import interval_table
+from crossings.page.charts import timeline_figure
+from crossings.view.cards import urgency_order
+from crossings.view.policy import MAX_BARS, chart_lanes
+from crossings.view.tables import interval_table
 from db.engine import make_engine
 from db.queries import interval_spans, read_all
 
@@ -144,17 +145,16 @@ def test_runs_of_a_few_crossings_equal_the_full_cut(synthetic_store: str) -> Non
 
 def test_the_page_draws_at_most_fifty_cards_most_urgent_first(synthetic_store: str, monkeypatch: pytest.MonkeyPatch
                                                               ) -> None:
-    import streamlit as st
     from conftest import REPO
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("DATABASE_URL", synthetic_store)
-    st.cache_resource.clear()
+    clear_caches()
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
     at.query_params["as_of"] = "2022-01-01"
     at.query_params["from"] = "2021-01-01"
     at.run()
-    st.cache_resource.clear()
+    clear_caches()
     assert not at.exception
     cards = [m.value for m in at.markdown if "-badge[" in m.value]
     assert len(cards) == 50
@@ -258,7 +258,7 @@ def test_summary_per_kind_equals_the_pages_runs_of_that_kind(synthetic_store: st
     from crossings.core.csvout import summary_csv
     from crossings.core.records import TRAFFIC_KINDS
     from crossings.core.traffic import for_traffic, with_access
-    from crossings.page.indexes import build_indexes
+    from crossings.view.indexes import build_indexes
     from db.queries import interval_sources
 
     code, out, err = run_cli(["summary", "--from", "2019-06-01", "--to", "2021-12-31", "--as-of", "2022-01-01",

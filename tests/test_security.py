@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from conftest import REPO, append_row, checksums, edit_cell, run_cli
+from conftest import REPO, append_row, checksums, clear_caches, edit_cell, run_cli
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
@@ -82,11 +81,9 @@ def hostile_page(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     code, _, err = run_cli(["load", "--data", str(data_copy), "--db", url])
     assert code == 0, err
     monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
     yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60), url
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
 
 
 UNESCAPED_TAG = re.compile(r"(?<!\\)<")

@@ -17,6 +17,7 @@ __all__ = [
     "WholeBorders",
     "border_of",
     "border_text",
+    "chosen_crossings",
     "countries_of",
     "country_name",
     "coverage",
@@ -49,6 +50,13 @@ def on_borders(crossings: pd.DataFrame, countries: Sequence[str]) -> list[str]:
     wanted = set(countries)
     return [cid for cid, a, b in zip(crossings["crossing_id"], crossings["country_a"], crossings["country_b"],
                                     strict=True) if a in wanted or b in wanted]
+
+
+def chosen_crossings(crossings: pd.DataFrame, crossing_ids: Sequence[str], countries: Sequence[str]) -> list[str]:
+    """The crossings a filter chooses, in file order: those asked for (every one when none is), narrowed to
+    those on the borders asked for (every border when none is). The page, the API, the feed and the CLI."""
+    asked = set(crossing_ids)
+    return [cid for cid in on_borders(crossings, countries) if not asked or cid in asked]
 
 
 def party_countries(parties: str | Iterable[str] | None) -> set[str]:

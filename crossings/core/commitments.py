@@ -3,6 +3,7 @@ how many days are left."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,11 +13,16 @@ import pandas as pd
 from crossings.core.borders import WholeBorders, party_countries
 from crossings.core.days import NEVER, NO_END, Window, day_number, days_text
 
-__all__ = ["RECENTLY_EXPIRED_DAYS", "Commitment", "CommitmentIndex", "commitments"]
+__all__ = ["EXPIRED", "IN_FORCE", "NOT_YET_IN_FORCE", "RECENTLY_EXPIRED_DAYS", "START_NOT_REPORTED", "Commitment",
+           "CommitmentIndex", "commitment_state"]
 
 # A card keeps an expired agreement for this long, so that "expired 2025-04-15" is seen
 # in the days after; older ones are in the agreements table only.
 RECENTLY_EXPIRED_DAYS = 30
+
+# What a commitment is on a date (Commitment.state): compare with these, never with its display text.
+IN_FORCE, EXPIRED, NOT_YET_IN_FORCE, START_NOT_REPORTED = "in force", "expired", "not yet in force", \
+    "start not reported"
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ class Commitment:
     crossing_ids: list[str]
     start: date | None
     until: date | None
-    state: str  # "in force", "expired", "not yet in force", "start not reported"
+    state: str  # IN_FORCE, EXPIRED, NOT_YET_IN_FORCE or START_NOT_REPORTED
     days_left: int | None
     text: str
     source_ids: list[str] = field(default_factory=list)
@@ -39,23 +45,24 @@ class Commitment:
     scope: str = ""  # for a row naming no crossing, its border in words ("the whole Afghanistan–Iran border")
 
 
-def _commitment_state(start: date | None, until: date | None, as_of: date) -> tuple[str, int | None]:
+def commitment_state(start: date | None, until: date | None, as_of: date) -> tuple[str, int | None]:
+    """The state on the as-of date and the days left in force (None without an end or when not in force)."""
     if until is not None and until < as_of:
-        return "expired", None
+        return EXPIRED, None
     if start is None:
-        return "start not reported", None
+        return START_NOT_REPORTED, None
     if start > as_of:
-        return "not yet in force", None
-    return "in force", None if until is None else (until - as_of).days
+        return NOT_YET_IN_FORCE, None
+    return IN_FORCE, None if until is None else (until - as_of).days
 
 
 def _commitment_text(label: str, state: str, start: date | None, until: date | None,
                      days_left: int | None) -> str:
-    if state == "expired":
+    if state == EXPIRED:
         return f"{label} expired {until}"
-    if state == "not yet in force":
+    if state == NOT_YET_IN_FORCE:
         return f"{label} in force from {start}"
-    if state == "start not reported":
+    if state == START_NOT_REPORTED:
         return f"{label}, start not reported" + (f", until {until}" if until else "")
     if until is None:
         return f"{label} in force since {start}, no end date"
@@ -111,10 +118,21 @@ class CommitmentIndex:
         self._names_none = np.array([not ids for ids in self.frame["crossing_ids"]], dtype=bool)
         self._borders = [(set(covered[rows[0]]), np.array(rows, dtype="int64")) for rows in border_rows.values()]
 
+    def covering_any(self, crossing_ids: Sequence[str]) -> np.ndarray:
+        """Which rows cover one of these crossings: naming it, or naming none on its border."""
+        near = np.zeros(len(self.frame), dtype=bool)
+        for cid in crossing_ids:
+            near[self._covering.get(cid, np.zeros(0, dtype="int64"))] = True
+        wanted = set(crossing_ids)
+        for border, rows in self._borders:
+            if not border.isdisjoint(wanted):
+                near[rows] = True
+        return near
+
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []
         for row in self.frame[mask].head(limit).itertuples(index=False):
-            state, left = _commitment_state(row.start, row.until, as_of)
+            state, left = commitment_state(row.start, row.until, as_of)
             found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
                                     row.start, row.until, state, left,
                                     _commitment_text(row.label, state, row.start, row.until, left),
@@ -134,32 +152,18 @@ class CommitmentIndex:
         recently = (self.until_day < day) & (self.until_day >= day - RECENTLY_EXPIRED_DAYS)
         mask = in_force | recently
         if crossing_ids is not None:
-            near = np.zeros(len(self.frame), dtype=bool)
-            for cid in crossing_ids:
-                near[self._covering.get(cid, np.zeros(0, dtype="int64"))] = True
-            wanted = set(crossing_ids)
-            for border, rows in self._borders:
-                if not border.isdisjoint(wanted):
-                    near[rows] = True
-            mask &= near
+            mask &= self.covering_any(crossing_ids)
         if whole_border_only:
             mask &= self._names_none
         return self.select(mask, as_of)
 
-    def overlapping(self, window: Window, as_of: date, limit: int | None = None) -> list[Commitment]:
-        """Valid at some point of the window (up to as-of), the first `limit` in file order; a start
-        no source gives counts as any time."""
+    def overlapping(self, window: Window, as_of: date, crossing_ids: Sequence[str] | None = None,
+                    limit: int | None = None) -> tuple[list[Commitment], int]:
+        """Valid at some point of the window (up to as-of) and, with crossing_ids, covering one of them: the
+        first `limit` in file order, and how many there are in all. A start no source gives counts as any
+        time. The crossings are chosen before the limit, so the rows kept are those of the crossings asked for."""
         last = day_number(window.through(as_of))
         mask = ((self.start_day <= last) | (self.start_day == NEVER)) & (self.until_day >= day_number(window.start))
-        return self.select(mask, as_of, limit)
-
-
-def commitments(agreements: pd.DataFrame, moratoria: pd.DataFrame, crossings: pd.DataFrame,
-                as_of: date) -> list[Commitment]:
-    """Every agreement and moratorium with its state and countdown on the as-of date.
-
-    valid_until is the last day in force, so days left = valid_until - as_of.
-    """
-    return CommitmentIndex(agreements, moratoria, crossings).all_on(as_of)
-
-
+        if crossing_ids is not None:
+            mask &= self.covering_any(crossing_ids)
+        return self.select(mask, as_of, limit), int(mask.sum())

@@ -30,7 +30,6 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "StatusRuns",
     "Window",
-    "covering_intervals",
     "current_from_runs",
     "current_status",
     "day_number",
@@ -285,7 +284,7 @@ def current_status(intervals: pd.DataFrame | StatusRuns, crossing_ids: list[str]
 
     Columns: crossing_id, status ("unknown" when no interval covers the date),
     since (date or None), days (since..as_of inclusive, 0 when unknown), interval_id (the run's last
-    interval, which may begin after the as-of date: covering_intervals gives the one covering it).
+    interval, which may begin after the as-of date: view.indexes.IntervalIndex.covering gives the one covering it).
     """
     return current_from_runs(_as_runs(intervals).at(as_of, crossing_ids), crossing_ids, as_of)
 
@@ -352,17 +351,6 @@ def summary_from_runs(crossings: pd.DataFrame, runs: pd.DataFrame, window: Windo
         },
         columns=SUMMARY_COLUMNS,
     )
-
-
-def covering_intervals(intervals: pd.DataFrame, crossing_ids: list[str], as_of: date) -> dict[str, str | None]:
-    """The interval covering the as-of date per crossing (its id, or None): the row whose detail and
-    traffic lists hold on that day. Not a run's last interval, which may begin after the as-of date."""
-    day = day_number(as_of)
-    start = day_numbers(intervals["start_date"], NO_END)
-    end = day_numbers(intervals["end_date"], NO_END)
-    hit = intervals[(start <= day) & (end > day)]
-    found = dict(zip(hit["crossing_id"], hit["interval_id"], strict=True))
-    return {cid: found.get(cid) for cid in crossing_ids}
 
 
 def default_window(intervals: pd.DataFrame | StatusRuns, as_of: date) -> Window:

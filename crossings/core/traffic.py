@@ -27,7 +27,6 @@ __all__ = [
     "kind_status",
     "kind_statuses",
     "lists_of",
-    "traffic_statuses",
     "traffic_text",
     "with_access",
 ]
@@ -64,11 +63,6 @@ def kind_status(status: str | None, access: str | None) -> str:
     if status != "restricted":
         return status
     return ACCESS_STATUS.get(access or "", UNKNOWN)
-
-
-def traffic_statuses(status: str | None, access: Mapping[str, str | None]) -> dict[str, str]:
-    """Every kind's status under one interval (or under none: status None)."""
-    return {kind: kind_status(status, access.get(kind)) for kind in TRAFFIC_KINDS}
 
 
 def traffic_text(statuses: Mapping[str, str]) -> str:

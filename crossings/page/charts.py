@@ -8,19 +8,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from crossings.core.commitments import IN_FORCE
 from crossings.core.days import NO_END, Window, day_numbers, days_text, from_day_number
 from crossings.core.records import STATUSES
 from crossings.page.textsafe import hover_text
+from crossings.view.policy import MAX_BARS, MAX_COMMITMENT_LANES, MAX_EVENT_MARKERS, draws_bars
 
 __all__ = [
     "EVENTS_LANE",
-    "MAX_BARS",
-    "MAX_LANES",
-    "MAX_REPORT_TICKS",
     "ONGOING_PATTERN",
     "STATUS_COLOURS",
-    "chart_lanes",
-    "draws_bars",
     "lane_label",
     "timeline_figure",
 ]
@@ -32,27 +29,11 @@ AGREEMENT_COLOUR = "#56B4E9"
 MORATORIUM_COLOUR = "#CC79A7"
 EVENT_COLOUR = "#0072B2"
 REPORT_COLOUR = "#000000"
-# Report ticks drawn at most (newest first); each is one mark.
-MAX_REPORT_TICKS = 500
 ONGOING_PATTERN = "/"
 EVENTS_LANE = "Events"
 MS_PER_DAY = 86_400_000
 LANE_CHARS = 45  # a lane label longer than this is cut: the hover has the full title
 LANE_HEIGHT = 30
-# What a browser can draw quickly is bounded by marks, not by data (a bar per interval took
-# headless Chromium ~6 s for 10k intervals and over a minute for 100k): at most MAX_BARS status
-# bars, MAX_LANES crossings, MAX_COMMITMENT_LANES bands and MAX_EVENT_MARKERS markers, so under
-# 5,000 drawn marks whatever the filter.
-MAX_BARS = 4_000
-MAX_LANES = 50
-MAX_COMMITMENT_LANES = 20
-MAX_EVENT_MARKERS = 500
-
-
-def draws_bars(count: int) -> bool:
-    """Whether this many interval rows are drawn one bar each; beyond MAX_BARS a lane shows per-period shares."""
-    return count <= MAX_BARS
-
 
 def lane_label(text: str) -> str:
     """A y-axis label from data: escaped (Plotly reads some HTML in labels) and cut to fit."""
@@ -87,18 +68,6 @@ def _interval_hover(row: dict, as_of: date) -> str:
         lines.append(f"Cause: {hover_text(row['cause'])}")
     lines.append(f"Source: {hover_text(row['sources'])}")
     return "<br>".join(lines)
-
-
-def chart_lanes(summary: pd.DataFrame, limit: int = MAX_LANES) -> tuple[list[str], str | None]:
-    """Which crossings get a lane: all of them up to `limit`, else the `limit` with the most closed
-    days in the window (ties in the given order), with a note saying so."""
-    if len(summary) <= limit:
-        return list(summary["crossing_id"]), None
-    top = summary.sort_values("closed_days", ascending=False, kind="stable").head(limit)
-    chosen = set(top["crossing_id"])
-    return ([c for c in summary["crossing_id"] if c in chosen],
-            f"showing the {limit} of {len(summary)} crossings with the most closed days in the window; "
-            "choose fewer crossings to see others")
 
 
 def _bucket_shares(figure: go.Figure, intervals: pd.DataFrame, lanes: list[str], window: Window, as_of: date,
@@ -157,7 +126,7 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
                     reports: pd.DataFrame | None = None) -> go.Figure:
     """One lane per crossing with bars by status, then a lane per agreement or moratorium, then events.
 
-    intervals, commitments and events are the page's tables (crossings.page.tables); lanes are
+    intervals, commitments and events are the view's tables (crossings.view.tables); lanes are
     the crossing names in display order (intervals of other crossings are left out). Ongoing
     bars are drawn up to the as-of date and hatched. What a screen can show bounds the figure:
     beyond MAX_BARS intervals the bars become per-period shares, beyond MAX_COMMITMENT_LANES and
@@ -170,6 +139,20 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
     if not draws_bars(len(intervals)):
         notes.append(_bucket_shares(figure, intervals, list(lanes), window, as_of, MAX_BARS))
         intervals = intervals.iloc[0:0]
+    _add_status_bars(figure, intervals, window, as_of)
+    if reports is not None and not reports.empty:
+        _add_report_ticks(figure, reports[reports["crossing"].isin(set(lanes))])
+    if intervals["ongoing"].any():
+        _add_ongoing_key(figure, crossing_lanes[0], as_of)
+    commitments, events = _within_budget(commitments, events, notes)
+    commitment_lanes = _add_commitment_bands(figure, commitments, window, as_of)
+    event_lanes = _add_event_markers(figure, events)
+    _lay_out(figure, crossing_lanes + commitment_lanes + event_lanes, window, as_of, notes)
+    return figure
+
+
+def _add_status_bars(figure: go.Figure, intervals: pd.DataFrame, window: Window, as_of: date) -> None:
+    """A bar per interval, coloured by status, hatched while ongoing on the as-of date."""
     for status in STATUSES:
         rows = intervals[intervals["status"] == status]
         if rows.empty:
@@ -188,38 +171,54 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
             customdata=[_interval_hover(r, as_of) for r in rows.to_dict("records")],
             hovertemplate="%{customdata}<extra></extra>",
         ))
-    if reports is not None and not reports.empty:
-        # A tick where a source reports on the crossing: between ticks a status is carried forward.
-        shown = reports[reports["crossing"].isin(set(lanes))]
-        if not shown.empty:
-            figure.add_trace(go.Scatter(
-                mode="markers", name="dated report (source)", x=[d.isoformat() for d in shown["date"]],
-                y=[lane_label(c) for c in shown["crossing"]],
-                marker={"symbol": "line-ns-open", "size": 14, "color": REPORT_COLOUR, "line": {"width": 2}},
-                customdata=[f"<b>Report of {d}</b><br>{hover_text(s)}" for d, s in
-                            zip(shown["date"], shown["source"], strict=True)],
-                hovertemplate="%{customdata}<extra></extra>"))
-    if intervals["ongoing"].any():
-        # A legend key for the hatching; it draws nothing.
-        figure.add_trace(go.Bar(orientation="h", name="ongoing on the as-of date (hatched)", y=[crossing_lanes[0]],
-                                base=[as_of.isoformat()], x=[0], hoverinfo="skip",
-                                marker={"color": "#ffffff", "line": {"color": "#333333", "width": 0.5},
-                                        "pattern": {"shape": ONGOING_PATTERN, "fgcolor": "#333333"}}))
+
+
+def _add_report_ticks(figure: go.Figure, shown: pd.DataFrame) -> None:
+    """A tick where a source reports on the crossing: between ticks a status is carried forward."""
+    if shown.empty:
+        return
+    figure.add_trace(go.Scatter(
+        mode="markers", name="dated report (source)", x=[d.isoformat() for d in shown["date"]],
+        y=[lane_label(c) for c in shown["crossing"]],
+        marker={"symbol": "line-ns-open", "size": 14, "color": REPORT_COLOUR, "line": {"width": 2}},
+        customdata=[f"<b>Report of {d}</b><br>{hover_text(s)}" for d, s in
+                    zip(shown["date"], shown["source"], strict=True)],
+        hovertemplate="%{customdata}<extra></extra>"))
+
+
+def _add_ongoing_key(figure: go.Figure, lane: str, as_of: date) -> None:
+    """A legend key for the hatching; it draws nothing."""
+    figure.add_trace(go.Bar(orientation="h", name="ongoing on the as-of date (hatched)", y=[lane],
+                            base=[as_of.isoformat()], x=[0], hoverinfo="skip",
+                            marker={"color": "#ffffff", "line": {"color": "#333333", "width": 0.5},
+                                    "pattern": {"shape": ONGOING_PATTERN, "fgcolor": "#333333"}}))
+
+
+def _within_budget(commitments: pd.DataFrame, events: pd.DataFrame, notes: list[str]
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """At most MAX_COMMITMENT_LANES bands (those in force first) and MAX_EVENT_MARKERS markers (the latest),
+    each cut said in `notes`."""
     if len(commitments) > MAX_COMMITMENT_LANES:
-        in_force = commitments["state"].str.contains("in force", regex=False)
+        # the structured state, never the display text ("not yet in force" contains "in force")
+        in_force = (commitments["standing"] == IN_FORCE).to_numpy(dtype=bool)
         commitments = pd.concat([commitments[in_force], commitments[~in_force]]).head(MAX_COMMITMENT_LANES)
         notes.append(f"{MAX_COMMITMENT_LANES} agreements and moratoria drawn (those in force first); "
                      "the table lists them all")
     if len(events) > MAX_EVENT_MARKERS:
         events = events.sort_values("date", ascending=False, kind="stable").head(MAX_EVENT_MARKERS)
         notes.append(f"the latest {MAX_EVENT_MARKERS} events drawn; the table lists them all")
-    commitment_lanes = []
-    for label, colour, kinds in (("agreements", AGREEMENT_COLOUR, None), ("moratoria", MORATORIUM_COLOUR, True)):
-        rows = commitments[(commitments["kind"] == "moratorium") == bool(kinds)]
+    return commitments, events
+
+
+def _add_commitment_bands(figure: go.Figure, commitments: pd.DataFrame, window: Window, as_of: date) -> list[str]:
+    """A band per agreement (one trace) and per moratorium (another); returns their lanes in order."""
+    lanes: list[str] = []
+    for label, colour, moratoria in (("agreements", AGREEMENT_COLOUR, False), ("moratoria", MORATORIUM_COLOUR, True)):
+        rows = commitments[(commitments["kind"] == "moratorium") == moratoria]
         if rows.empty:
             continue
         names = [lane_label(f"{r.kind}: {r.title}") for r in rows.itertuples(index=False)]
-        commitment_lanes.extend(names)
+        lanes.extend(names)
         records = rows.to_dict("records")
         spans = [_bar_span(r["from"], r["until"] + timedelta(days=1) if r["until"] else None, window, as_of,
                            cut=False) for r in records]
@@ -234,21 +233,29 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
             ],
             hovertemplate="%{customdata}<extra></extra>",
         ))
-    event_lanes = []
-    if not events.empty:
-        event_lanes = [EVENTS_LANE]
-        figure.add_trace(go.Scatter(
-            mode="markers", name="events", x=[d.isoformat() for d in events["date"]], y=[EVENTS_LANE] * len(events),
-            marker={"color": EVENT_COLOUR, "symbol": "diamond", "size": 11, "line": {"color": "#ffffff", "width": 1}},
-            customdata=[
-                f"<b>{hover_text(r['title'])}</b><br>{r['when']} · {r['kind']}"
-                + (f" · {hover_text(r['place'])}" if r["place"] else "")
-                + f"<br>Source: {hover_text(r['sources'])}"
-                for r in events.to_dict("records")
-            ],
-            hovertemplate="%{customdata}<extra></extra>",
-        ))
-    order = crossing_lanes + commitment_lanes + event_lanes
+    return lanes
+
+
+def _add_event_markers(figure: go.Figure, events: pd.DataFrame) -> list[str]:
+    """A marker per event on one lane; returns that lane, or none."""
+    if events.empty:
+        return []
+    figure.add_trace(go.Scatter(
+        mode="markers", name="events", x=[d.isoformat() for d in events["date"]], y=[EVENTS_LANE] * len(events),
+        marker={"color": EVENT_COLOUR, "symbol": "diamond", "size": 11, "line": {"color": "#ffffff", "width": 1}},
+        customdata=[
+            f"<b>{hover_text(r['title'])}</b><br>{r['when']} · {r['kind']}"
+            + (f" · {hover_text(r['place'])}" if r["place"] else "")
+            + f"<br>Source: {hover_text(r['sources'])}"
+            for r in events.to_dict("records")
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+    ))
+    return [EVENTS_LANE]
+
+
+def _lay_out(figure: go.Figure, order: list[str], window: Window, as_of: date, notes: list[str]) -> None:
+    """Every lane on the axis in order, the as-of line, and the notes as the title."""
     # Keep every lane on the axis, also one with nothing in the window: an empty lane is
     # information ("no report"), not something to hide.
     figure.add_trace(go.Scatter(x=[window.start.isoformat()] * len(order), y=order, mode="markers",
@@ -256,8 +263,7 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
     figure.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), yref="paper", y0=0, y1=1,
                      line={"color": "#000000", "width": 1.5, "dash": "dash"})
     figure.add_annotation(x=as_of.isoformat(), yref="paper", y=1.0, yanchor="bottom", xanchor="right",
-                          showarrow=False,
-                          text=f"as of {as_of}", font={"size": 11})
+                          showarrow=False, text=f"as of {as_of}", font={"size": 11})
     figure.update_layout(
         barmode="overlay",
         height=140 + LANE_HEIGHT * len(order),
@@ -271,4 +277,3 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
         figure.update_layout(title={"text": hover_text("; ".join(notes), limit=400), "font": {"size": 12},
                                     "x": 0, "xanchor": "left", "y": 0.995, "yanchor": "top"},
                              margin={"t": 90})
-    return figure

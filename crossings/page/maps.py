@@ -11,28 +11,16 @@ from crossings.core.records import STATUSES, UNKNOWN
 from crossings.core.traffic import traffic_text
 from crossings.page.charts import STATUS_COLOURS
 from crossings.page.textsafe import hover_text
+from crossings.view.policy import MAX_LABELS
 
-__all__ = ["MAP_CONFIG", "MARKER_SYMBOLS", "MAX_LABELS", "MAX_MARKERS", "map_figure", "unplaced_reason"]
+__all__ = ["MAP_CONFIG", "MARKER_SYMBOLS", "map_figure"]
 
 # plotly.js fetches outlines from this folder (static/topojson/, served by the app) instead of its CDN,
 # so the map draws offline too. Relative: right under any baseUrlPath.
 MAP_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
-# One marker per crossing; beyond this many the map would be unreadable and heavy, the cards have the rest.
-MAX_MARKERS = 2_000
 # Shape as well as colour, so that colour is never the only cue.
 MARKER_SYMBOLS = {"open": "circle", "restricted": "diamond", "closed": "x", UNKNOWN: "circle-open"}
 UNKNOWN_COLOUR = "#888888"
-# Names beside the markers up to this many; beyond, they would cover each other and cost the browser a
-# text element each: every marker still names its crossing when hovered or selected.
-MAX_LABELS = 50
-
-
-def unplaced_reason(notes: str | None) -> str:
-    """Why a crossing has no marker: the sentence of its notes about coordinates, else a plain reason."""
-    for sentence in (notes or "").replace("; ", ". ").split(". "):
-        if "coordinates" in sentence.lower():
-            return sentence.strip().rstrip(".") + "."
-    return "No sourced coordinates."
 
 
 def _wide(low: float, high: float, at_least: float) -> list[float]:

@@ -1,12 +1,11 @@
-"""Text from the data shown as inert text: never markup, never a live link unless http(s)."""
+"""Text from the data shown as inert text: never markup (which URLs become links: crossings.view.tables)."""
 
 from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit
 
-__all__ = ["hover_text", "markdown_text", "safe_link"]
+__all__ = ["hover_text", "markdown_text"]
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -31,11 +30,3 @@ def hover_text(text: str | None, limit: int = 300) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return html.escape(text, quote=True)
-
-
-def safe_link(url: str | None) -> str | None:
-    """The URL if it is http(s) with a host, else None: only such URLs become links."""
-    if not isinstance(url, str) or not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url if parts.scheme in ("http", "https") and parts.netloc else None

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from crossings.core.borders import WholeBorders
+from crossings.core.commitments import CommitmentIndex
 from crossings.core.records import ACCESS_LISTS, TRAFFIC_KINDS
 
 __all__ = ["MAX_ENTRIES", "TAG_AUTHORITY", "FeedEntry", "atom_xml", "change_entries", "interval_title"]
@@ -22,6 +22,10 @@ ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
 # tag: URIs (RFC 4151) give every entry an id that stays the same across loads of the same data.
 TAG_AUTHORITY = "tag:border-crossing-status.org,2026"
+
+
+# an entry's id names what changed: tag:...:agreement/ID/start (ids published since the first feed)
+ENTRY_KIND = {"agreements": "agreement", "moratoria": "moratorium"}
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,12 @@ def _source_texts(sources: pd.DataFrame) -> dict[str, str]:
     return texts
 
 
-def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, agreements: pd.DataFrame,
-                   moratoria: pd.DataFrame, sources: pd.DataFrame, crossing_ids: Sequence[str], today: date,
-                   limit: int = MAX_ENTRIES) -> list[FeedEntry]:
+def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, commitments: CommitmentIndex,
+                   sources: pd.DataFrame, crossing_ids: Sequence[str], today: date, limit: int = MAX_ENTRIES
+                   ) -> list[FeedEntry]:
     """The newest `limit` changes on or before today that concern these crossings (agreements and
-    moratoria naming no crossing concern every crossing of their border). `intervals` are full rows (lists
-    and sources)."""
+    moratoria cover the crossings the commitment index says: a row naming none, its whole border).
+    `intervals` are full rows (lists and sources)."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     texts = _source_texts(sources)  # once, not per entry
     chosen = set(crossing_ids)
@@ -83,19 +87,12 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, agreements:
             interval_title(names[row["crossing_id"]], row["status"], row, row["start_date"]),
             row["start_date"], [row["crossing_id"]], [texts[s] for s in row["source_ids"] if s in texts],
             " ".join(t for t in (row["detail"], row["cause"]) if t)))
-    parties = dict(zip(agreements["agreement_id"], agreements["parties"], strict=True))
-    whole = WholeBorders(crossings)  # each border worked out once
-    items = [(row, "agreement", row["agreement_id"], row["title"], row["effective_from"] or row["signed_on"],
-              row["valid_until"], row["kind"]) for row in agreements.to_dict("records")]
-    items += [(row, "moratorium", row["moratorium_id"], row["subject"], row["start_date"], row["valid_until"],
-               "moratorium") for row in moratoria.to_dict("records")]
-    for row, table, item_id, title, start, until, kind in items:
-        covered = list(row["crossing_ids"])
-        border, scope = ((covered, "") if covered else
-                         whole.of(row["parties"] if table == "agreement" else parties.get(row["agreement_id"])))
-        if chosen.isdisjoint(border):
+    for row in commitments.frame.to_dict("records"):
+        table, covered = ENTRY_KIND[row["table"]], list(row["crossing_ids"])
+        item_id, title, kind, start, until = row["item_id"], row["title"], row["label"], row["start"], row["until"]
+        if chosen.isdisjoint(row["covered"]):
             continue
-        where = _join([names.get(c, c) for c in covered]) if covered else scope
+        where = _join([names.get(c, c) for c in covered]) if covered else row["scope"]
         cited = [texts[s] for s in row["source_ids"] if s in texts]
         if start is not None and start <= today:
             entries.append(FeedEntry(f"{TAG_AUTHORITY}:{table}/{item_id}/start",

@@ -1,6 +1,6 @@
 """The HTTP routes served beside the page (app.py): a JSON API, the summary CSV by URL and an Atom
-feed. Thin handlers: they parse the parameters as the page's URL does and call the functions the page
-and the CLI call, on the store as the page reads it (the same cached engine and content)."""
+feed. Thin handlers: they parse the parameters as the page's URL does and call the view layer the page
+and the CLI call, on the store as the view layer reads it (crossings.view.store). No Streamlit, no Plotly."""
 
 from __future__ import annotations
 
@@ -13,20 +13,18 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from crossings.core.borders import countries_of, on_borders
+from crossings.core.borders import chosen_crossings, countries_of
+from crossings.core.commitments import IN_FORCE
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
-from crossings.core.sources import is_stale, newest_source_date
-from crossings.page.cards import border_wide
-from crossings.page.filters import Filters, parse_strictly
-from crossings.page.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
-from crossings.page.store import Content, StoreUnreadable, interval_rows, read_store
-from crossings.page.tables import export_file_name
 from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_entries
+from crossings.view.filters import Filters, parse_strictly
+from crossings.view.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
+from crossings.view.store import Content, StoreUnreadable, interval_rows, read_store
+from crossings.view.tables import export_file_name
 
-__all__ = ["ROUTES", "HideMetrics"]
+__all__ = ["ROUTES"]
 
 # Clients may keep an answer this long; the ETag lets them ask cheaply whether it changed.
 CACHE_SECONDS = 300
@@ -59,8 +57,7 @@ def _filters(request: Request, content: Content) -> Filters:
     crossings = content.tables["crossings"]
     filters, problems = parse_strictly(params, list(crossings["crossing_id"]), countries_of(crossings))
     if problems:
-        name, text = problems[0]
-        raise BadRequest(f"{name}: {text.removeprefix('Ignored ')}")
+        raise BadRequest(f"{problems[0].param}: {problems[0].reason}")
     return filters
 
 
@@ -91,8 +88,7 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
     plan = plan_view(content.tables, content.indexes, filters, date.today())
     cards = plan_cards(plan, content.tables, content.indexes, plan.crossing_ids,
                        lambda ids: interval_rows(content, ids))
-    updated = newest_source_date(content.tables["sources"])
-    whole_border = border_wide(content.indexes.commitments, plan.as_of, plan.crossing_ids)
+    updated = plan.data_updated
     body = {
         "as_of": plan.as_of.isoformat(),
         "traffic": plan.traffic,
@@ -102,13 +98,13 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
             "status_since": card.since.isoformat() if card.since else None,
             "days": card.days if card.since else None,
             "detail": card.detail,
-            "traffic": {kind: card.traffic.get(kind) for kind in TRAFFIC_KINDS},
+            "traffic": {kind: card.kind_statuses.get(kind) for kind in TRAFFIC_KINDS},
             "newest_source": card.newest_source.isoformat() if card.newest_source else None,
-            "stale": is_stale(card.newest_source, plan.as_of),
+            "stale": card.stale,
             "commitments": [{"id": c.item_id, "kind": c.label, "title": c.title,
                              "valid_until": c.until.isoformat() if c.until else None, "days_left": c.days_left}
-                            for c in [*card.commitments, *whole_border]
-                            if c.state == "in force" and card.crossing_id in c.covered],
+                            for c in [*card.commitments, *plan.border_wide]
+                            if c.state == IN_FORCE and card.crossing_id in c.covered],
         } for card in cards],
     }
     return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
@@ -157,14 +153,13 @@ def _intervals(request: Request, content: Content, filters: Filters) -> tuple[by
 def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
     today = date.today()
     crossings = content.tables["crossings"]
-    on_border = set(on_borders(crossings, filters.countries))
-    chosen = [c for c in (list(filters.crossing_ids) or list(crossings["crossing_id"])) if c in on_border]
+    chosen = chosen_crossings(crossings, filters.crossing_ids, filters.countries)
     index = content.indexes.intervals
     # the newest interval starts of these crossings: a feed never needs the whole history
     newest = index.newest_starts(chosen, today, MAX_ENTRIES)
     intervals = interval_rows(content, list(index.interval_id[newest]))
-    entries = change_entries(crossings, intervals, content.tables["agreements"], content.tables["moratoria"],
-                             content.tables["sources"], chosen, today)
+    entries = change_entries(crossings, intervals, content.indexes.commitments, content.tables["sources"], chosen,
+                             today)
     base = str(request.base_url).rstrip("/")
     query = request.url.query
     body = atom_xml(entries, feed_id=f"{TAG_AUTHORITY}:feed" + (f"?{query}" if query else ""),
@@ -201,17 +196,3 @@ ROUTES: Sequence[Route] = [
     Route("/feed.atom", _handler("feed", _feed), methods=["GET"]),
     Route("/api/{rest:path}", _not_found),
 ]
-
-
-class HideMetrics:
-    """Answers 404 at /_stcore/metrics: a public site does not publish its server's internals."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].rstrip("/") == "/_stcore/metrics":
-            await Response("Not Found", status_code=404)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-

@@ -1,36 +1,36 @@
-"""The view plan of one rerun of the page: from the filters and the cached indexes, what to show
-(window, summary, which cards in which order, which lanes) and which interval rows to read for
-their text; then, from those rows, everything the sections draw. Pure: no Streamlit, no SQL."""
+"""The view plan: from the filters and the indexes of a store version, what to show (window, summary, which
+cards in which order, which lanes) and which interval rows to read for their text; then, from those rows,
+everything the sections draw. For any screen or route: no Streamlit, no Plotly, no SQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from crossings.core.borders import on_borders
+from crossings.core.borders import chosen_crossings
+from crossings.core.commitments import Commitment
 from crossings.core.days import Window, current_status, default_window, summary_table
 from crossings.core.sources import newest_source_date, reports_in
-from crossings.page.cards import Card, crossing_cards, urgency_order
-from crossings.page.charts import MAX_REPORT_TICKS, chart_lanes, draws_bars
-from crossings.page.filters import STATUS_CHOICES, Filters, window_for
-from crossings.page.indexes import StoreIndexes
-from crossings.page.maps import MAX_MARKERS, unplaced_reason
-from crossings.page.tables import commitment_table, event_table, interval_table, report_table
+from crossings.view.cards import Card, RowReader, border_wide, covering_ids, crossing_cards, urgency_order
+from crossings.view.filters import STATUS_CHOICES, Filters, window_for
+from crossings.view.indexes import StoreIndexes
+from crossings.view.policy import (
+    MAX_CARDS,
+    MAX_MARKERS,
+    MAX_REPORT_TICKS,
+    MAX_TABLE_ROWS,
+    chart_lanes,
+    draws_bars,
+    unplaced_reason,
+)
+from crossings.view.tables import bare_interval_table, commitment_table, event_table, interval_table, report_table
 
-__all__ = ["MAX_CARDS", "MAX_TABLE_ROWS", "View", "ViewPlan", "all_interval_ids", "build_view", "cards_page",
-           "interval_rows_table", "map_points", "plan_cards", "plan_view"]
-
-# A page of cards stays readable and light with hundreds of crossings selected.
-MAX_CARDS = 50
-# Rows a table shows; the download has them all. Their text is read on each rerun.
-MAX_TABLE_ROWS = 1_000
-
-# Reads the full rows of these interval ids from the store version the page shows.
-RowReader = Callable[[Sequence[str]], pd.DataFrame]
+__all__ = ["View", "ViewPlan", "all_interval_ids", "build_view", "cards_page", "interval_rows_table", "map_points",
+           "plan_cards", "plan_view", "timeline_commitments"]
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,9 @@ class ViewPlan:
     traffic: str | None  # the kind of traffic the statuses and counts are for (None: the whole crossing)
     summary: pd.DataFrame  # summary_table of the chosen crossings: the cards' numbers and the download
     newest: dict[str, date | None]
-    urgent: list[str]  # chosen crossings whose status is shown, most urgent first
-    updated: date | None  # the newest source on or before the as-of date
+    shown_by_urgency: list[str]  # chosen crossings whose status the filter shows, most urgent first
+    data_updated: date | None  # the newest source published on or before the as-of date
+    border_wide: list[Commitment]  # a whole border's agreements and moratoria standing then (cards.border_wide)
     matches: np.ndarray  # positions (IntervalIndex) of the interval rows the filters show
     lane_ids: list[str]
     lane_note: str | None
@@ -58,10 +59,8 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
               warnings: Sequence[str] = ()) -> ViewPlan:
     """The plan for these filters; `today` is the as-of date when the filters leave it empty."""
     crossings = tables["crossings"]
-    all_ids = list(crossings["crossing_id"])
     as_of = filters.as_of or today
-    on_border = set(on_borders(crossings, filters.countries))
-    selected = [c for c in (list(filters.crossing_ids) or all_ids) if c in on_border]
+    selected = chosen_crossings(crossings, filters.crossing_ids, filters.countries)
     statuses = list(filters.statuses) or list(STATUS_CHOICES)
     runs = indexes.runs_for(filters.traffic)
     window, window_warning = window_for(filters, default_window(runs, as_of).start, as_of)
@@ -76,7 +75,9 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
     return ViewPlan(
         as_of=as_of, window=window, warnings=[*warnings, *([window_warning] if window_warning else [])],
         crossing_ids=selected, statuses=statuses, traffic=filters.traffic, summary=summary, newest=newest,
-        urgent=[c for c in urgent if shown_status[c] in statuses], updated=newest_source_date(tables["sources"], as_of),
+        shown_by_urgency=[c for c in urgent if shown_status[c] in statuses],
+        data_updated=newest_source_date(tables["sources"], as_of),
+        border_wide=border_wide(indexes.commitments, as_of, selected),
         matches=matches, lane_ids=lane_ids, lane_note=lane_note, lane_matches=lane_matches,
         drawn_bars=lane_matches if draws_bars(len(lane_matches)) else lane_matches[:0],
     )
@@ -100,7 +101,8 @@ class View:
     cards: list[Card]
     intervals: pd.DataFrame  # the interval table's first MAX_TABLE_ROWS rows
     bars: pd.DataFrame  # the chart's bars (numbers only when it aggregates)
-    commitments: pd.DataFrame
+    commitments: pd.DataFrame  # the first MAX_TABLE_ROWS agreements and moratoria of the chosen crossings
+    commitments_total: int  # how many there are in all
     events: pd.DataFrame
     lane_names: list[str]
     reports: pd.DataFrame  # the dated reports of the lanes' crossings in the window (ticks)
@@ -113,22 +115,21 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     crossings, sources = tables["crossings"], tables["sources"]
     as_of, window = plan.as_of, plan.window
     # the intervals covering the as-of date (crossing-wide): their detail, cause and traffic lists
-    covering = indexes.intervals.covering(drawn, as_of)
-    current_ids = [i for i in covering.values() if i is not None]
+    current_ids = covering_ids(indexes.intervals, drawn, as_of)
     table_ids = list(indexes.intervals.interval_id[plan.matches[:MAX_TABLE_ROWS]])
     bar_ids = list(indexes.intervals.interval_id[plan.drawn_bars])
     texts = read_rows([*current_ids, *table_ids, *bar_ids])
-    cards = _cards(plan, tables, indexes, drawn, covering, texts)
+    cards = _cards(plan, tables, indexes, drawn, texts)
     rows = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(table_ids))])
     if len(plan.drawn_bars) or not len(plan.lane_matches):
         bars = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(bar_ids))])
     else:
-        bars = indexes.intervals.bare_table(plan.lane_matches, crossings, as_of, plan.traffic)
+        bars = bare_interval_table(indexes.intervals, plan.lane_matches, crossings, as_of, plan.traffic)
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
+    found, total = indexes.commitments.overlapping(window, as_of, plan.crossing_ids, limit=MAX_TABLE_ROWS)
     return View(
-        cards=cards, intervals=rows, bars=bars,
-        commitments=commitment_table(indexes.commitments.overlapping(window, as_of, limit=MAX_TABLE_ROWS),
-                                     crossings, sources, window, as_of, plan.crossing_ids),
+        cards=cards, intervals=rows, bars=bars, commitments=commitment_table(found, crossings, sources),
+        commitments_total=total,
         events=event_table(tables["events"], crossings, sources, window, as_of, plan.crossing_ids),
         lane_names=[names[c] for c in plan.lane_ids],
         reports=report_table(reports_in(indexes.source_dates, plan.lane_ids, window.start, window.through(as_of),
@@ -141,7 +142,7 @@ def map_points(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     """The map's markers: the crossings the cards show (the status filter applied), most urgent first, at
     most MAX_MARKERS, those with coordinates; and the others as (name, why it is not placed). Numbers only:
     no per-interval data goes into the map."""
-    shown = plan.urgent[:MAX_MARKERS]
+    shown = plan.shown_by_urgency[:MAX_MARKERS]
     # plain dicts: up to MAX_MARKERS lookups each, where .loc would cost a pandas call apiece
     about = tables["crossings"].set_index("crossing_id")[["name", "latitude", "longitude", "notes"]].to_dict("index")
     status = dict(zip(plan.summary["crossing_id"], plan.summary["status"], strict=True))
@@ -169,28 +170,28 @@ def plan_cards(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
                read_rows: RowReader) -> list[Card]:
     """The cards of these crossings under the plan (the page's cards, the API's status), reading from
     the store only the intervals covering the as-of date."""
-    covering = indexes.intervals.covering(crossing_ids, plan.as_of)
-    return _cards(plan, tables, indexes, crossing_ids, covering,
-                  read_rows([i for i in covering.values() if i is not None]))
+    return _cards(plan, tables, indexes, crossing_ids,
+                  read_rows(covering_ids(indexes.intervals, crossing_ids, plan.as_of)))
 
 
 def _cards(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, crossing_ids: list[str],
-           covering: dict[str, str | None], texts: pd.DataFrame) -> list[Card]:
-    current_ids = [i for i in covering.values() if i is not None]
-    return crossing_cards(
-        tables["crossings"].set_index("crossing_id").loc[crossing_ids].reset_index(),
-        texts[texts["interval_id"].isin(current_ids)], tables["agreements"], tables["moratoria"], tables["sources"],
-        plan.window, plan.as_of, runs=indexes.runs_for(plan.traffic), covering=covering, traffic=plan.traffic,
-        source_dates=indexes.source_dates, commitment_index=indexes.commitments, summary=plan.summary,
-        newest=plan.newest, border_wide_apart=True)
+           texts: pd.DataFrame) -> list[Card]:
+    return crossing_cards(tables["crossings"].set_index("crossing_id").loc[crossing_ids].reset_index(), texts,
+                          indexes, plan.window, plan.as_of, plan.summary, plan.newest, plan.traffic,
+                          border_wide_apart=True)
 
 
 def interval_rows_table(plan: ViewPlan, tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:
     """The interval table of these full rows under the plan's filters (the table, the bars, the download)."""
-    return interval_table(rows, tables["crossings"], tables["sources"], plan.window, plan.as_of,
-                          plan.crossing_ids, plan.statuses, plan.traffic)
+    return interval_table(rows, tables["crossings"], tables["sources"], plan.as_of, plan.traffic)
 
 
 def all_interval_ids(plan: ViewPlan, indexes: StoreIndexes) -> list[str]:
     """Every interval row the filters show (the intervals download)."""
     return list(indexes.intervals.interval_id[plan.matches])
+
+
+def timeline_commitments(view: View) -> pd.DataFrame:
+    """The agreements and moratoria the timeline draws: those with a start (one whose start no source gives has
+    no place on a time axis; the table lists it)."""
+    return view.commitments[view.commitments["from"].notna()]

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 
 from crossings.core.commitments import Commitment
-from crossings.core.days import NO_END, Window, day_numbers, interval_days
-from crossings.core.records import ACCESS_LISTS, LIST_SEPARATOR
+from crossings.core.days import NO_END, Window, day_number, days_cut, from_day_number, interval_days
+from crossings.core.records import ACCESS_LISTS, LIST_SEPARATOR, STATUSES, UNKNOWN
 from crossings.core.traffic import for_traffic, with_access
-from crossings.page.textsafe import safe_link
+from crossings.view.indexes import IntervalIndex
 
 __all__ = [
+    "COMMITMENT_TABLE_COLUMNS",
     "INTERVAL_TABLE_COLUMNS",
+    "bare_interval_table",
     "commitment_table",
     "event_table",
     "export_file_name",
     "for_display",
     "interval_table",
     "report_table",
+    "safe_link",
     "source_labels",
 ]
 
@@ -31,6 +36,14 @@ PRECISION_FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 def export_file_name(kind: str, window: Window) -> str:
     """e.g. crossing-summary_2024-01-01_2024-06-30.csv"""
     return f"crossing-{kind}_{window.start}_{window.end}.csv"
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL if it is http(s) with a host, else None: only such URLs become links."""
+    if not isinstance(url, str) or not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def source_labels(sources: pd.DataFrame) -> dict[str, tuple[str, str | None]]:
@@ -57,22 +70,15 @@ INTERVAL_TABLE_COLUMNS = ["interval_id", "crossing_id", "crossing", "status", "s
                           "source_url", "notes"]
 
 
-def interval_table(intervals: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window,
-                   as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str], traffic: str | None = None
-                   ) -> pd.DataFrame:
-    """Intervals of the chosen crossings and statuses that overlap the window (cut at as-of); with a
-    kind of traffic, statuses are that kind's and the rows that do not name it are left out."""
-    intervals = intervals.assign(interval_status=intervals["status"])
+def interval_table(chosen: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, as_of: date,
+                   traffic: str | None = None) -> pd.DataFrame:
+    """The table of these full interval rows (chosen by IntervalIndex.matching: the filters are applied
+    there, once), cut at the as-of date, crossings in file order then by start; with a kind of traffic,
+    `status` is that kind's (the rows chosen for a kind all name it)."""
+    chosen = chosen.assign(interval_status=chosen["status"])
     if traffic is not None:
-        intervals = for_traffic(with_access(intervals), traffic)
+        chosen = for_traffic(with_access(chosen), traffic)
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
-    first, stop = window.day_span(as_of)
-    starts, ends = day_numbers(intervals["start_date"], NO_END), day_numbers(intervals["end_date"], NO_END)
-    mask = ((starts < stop) & (ends > first)
-            & intervals["status"].isin(list(statuses)).to_numpy())
-    if len(crossing_ids) < len(names):
-        mask &= intervals["crossing_id"].isin(list(crossing_ids)).to_numpy()
-    chosen = intervals[mask]
     labels = source_labels(sources)
     cited = [_cite(ids, labels) for ids in chosen["source_ids"]]
     order = {cid: n for n, cid in enumerate(crossings["crossing_id"])}
@@ -131,28 +137,27 @@ def report_table(found: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataF
     }, dtype=object)
 
 
-def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sources: pd.DataFrame, window: Window,
-                     as_of: date, crossing_ids: Sequence[str]) -> pd.DataFrame:
-    """Agreements and moratoria covering a chosen crossing whose validity overlaps the window."""
+def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sources: pd.DataFrame
+                     ) -> pd.DataFrame:
+    """These agreements and moratoria (chosen by CommitmentIndex.overlapping) as the table shows them, with
+    `standing` the structured state (IN_FORCE ...) beside its words in `state`."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     labels = source_labels(sources)
-    last = window.through(as_of)
     rows = []
-    selected = set(crossing_ids)
     for item in found:
-        if selected.isdisjoint(item.covered):
-            continue
-        if (item.start is not None and item.start > last) or (item.until is not None and item.until < window.start):
-            continue
         cited, link = _cite(item.source_ids, labels)
         rows.append({
             "id": item.item_id, "kind": item.label, "title": item.title, "state": item.text,
             "from": item.start, "until": item.until,
             "crossings": ", ".join(names.get(c, c) for c in item.crossing_ids) or item.scope,
-            "sources": cited, "source_url": link,
+            "sources": cited, "source_url": link, "standing": item.state,
         })
-    return pd.DataFrame(rows, columns=["id", "kind", "title", "state", "from", "until", "crossings", "sources",
-                                       "source_url"], dtype=object)
+    return pd.DataFrame(rows, columns=COMMITMENT_TABLE_COLUMNS, dtype=object)
+
+
+# `standing` is for the code (ordering, filtering), `state` for the reader; the page does not show `standing`.
+COMMITMENT_TABLE_COLUMNS = ["id", "kind", "title", "state", "from", "until", "crossings", "sources", "source_url",
+                            "standing"]
 
 
 def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window, as_of: date,
@@ -177,3 +182,28 @@ def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataF
         })
     return pd.DataFrame(rows, columns=["id", "date", "when", "kind", "title", "place", "crossings", "sources",
                                        "source_url", "notes"], dtype=object)
+
+
+def bare_interval_table(intervals: IntervalIndex, positions: np.ndarray, crossings: pd.DataFrame, as_of: date,
+                        traffic: str | None = None) -> pd.DataFrame:
+    """interval_table's rows for these positions with their numbers only: no lists, detail, cause,
+    sources or notes (for the chart's per-period shares, which show none of them)."""
+    names = crossings["name"].to_numpy(dtype=object)
+    start, end = intervals.start[positions], intervals.end[positions]
+    crossing = intervals.crossing[positions]
+    table = pd.DataFrame({
+        "interval_id": intervals.interval_id[positions],
+        "crossing_id": intervals.crossing_ids[crossing],
+        "crossing": names[crossing],
+        "status": np.asarray([*STATUSES, UNKNOWN], dtype=object)[intervals.status_of(traffic)[positions]],
+        "interval_status": np.asarray(STATUSES, dtype=object)[intervals.status[positions]],
+        "start_date": [from_day_number(d) for d in start],
+        "end_date": [None if d == NO_END or d > day_number(as_of) else from_day_number(d) for d in end],
+        "ongoing": end > day_number(as_of),
+        "days": days_cut(start, end, as_of),
+    }, dtype=object)
+    for column in ("moves", "limited", "barred", "detail", "cause", "sources", "source_url", "notes"):
+        table[column] = None
+    table["ongoing"] = table["ongoing"].astype(bool)
+    table["days"] = table["days"].astype("int64")
+    return table[INTERVAL_TABLE_COLUMNS]

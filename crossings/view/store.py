@@ -1,33 +1,36 @@
-"""The page's reading of the store: one engine per URL, the content cached per version, and the
-text of the rows drawn read from that same version. The only page module that touches the store
-(and the only one that imports Streamlit, for its caches)."""
+"""The store as a view reads it: one engine per URL, the content kept per content version in a plain,
+bounded cache shared by every reader of the process (the page's sessions and the HTTP routes alike), and
+the text of the rows drawn read from that same version. No Streamlit: the page and the API both use it."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.validation import LoadRejected
-from crossings.page.indexes import StoreIndexes, build_indexes
+from crossings.view.indexes import StoreIndexes, build_indexes
 from db.derived import read_spans
 from db.engine import database_url, open_store
 from db.migrate import SchemaMismatch
 from db.queries import StoreEmpty, content_version, interval_sources, interval_spans, read_table
 
-__all__ = ["Content", "StoreChanged", "StoreUnreadable", "interval_rows", "read_store", "store_engine"]
+__all__ = ["CONTENTS_KEPT", "Content", "StoreChanged", "StoreUnreadable", "clear", "interval_rows", "read_store"]
 
 # How often a reader tries again when a load commits between reading the version and the rows.
 READ_ATTEMPTS = 5
+# Versions kept per process: the one shown and the one a reload brings (a million-interval content is large).
+CONTENTS_KEPT = 2
 
 
 class StoreChanged(Exception):
-    """A load committed since the page read the store's version: read again."""
+    """A load committed since the reader read the store's version: read again."""
 
 
 class StoreUnreadable(Exception):
@@ -41,8 +44,8 @@ class StoreUnreadable(Exception):
 
 @dataclass(frozen=True)
 class Content:
-    """One version of the store as the page holds it: every table but the intervals, whose
-    numbers are in the indexes; the text of the intervals drawn is read on each rerun."""
+    """One version of the store as a view holds it: every table but the intervals, whose numbers are in
+    the indexes; the text of the intervals drawn is read when needed."""
 
     url: str
     version: str
@@ -50,19 +53,31 @@ class Content:
     indexes: StoreIndexes
 
 
-@st.cache_resource(show_spinner=False)
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+_contents: OrderedDict[tuple[str, str], Content] = OrderedDict()
+
+
+def clear() -> None:
+    """Forget every engine and content (tests that point the process at another store)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+        _contents.clear()
+
+
 def store_engine(url: str) -> Engine:
-    return open_store(url)
+    with _lock:
+        if url not in _engines:
+            _engines[url] = open_store(url)
+        return _engines[url]
 
 
-# cache_resource, not cache_data: the content is shared and never changed by the page, and a
-# million-interval store would otherwise be copied on every rerun.
-@st.cache_resource(show_spinner=False, max_entries=2)
-def store_content(url: str, version: str) -> Content:
-    """The store's content, cached per version: a reload of the store shows at once."""
+def _read_content(url: str, version: str) -> Content:
     with store_engine(url).connect() as connection:
         if content_version(connection) != version:
-            raise StoreChanged  # never cache one version's rows under another's key
+            raise StoreChanged  # never keep one version's rows under another's key
         tables = {spec.name: read_table(connection, spec) for spec in TABLES if spec.name != "status_intervals"}
         # packed by the load (db.derived); a store without it is read row by row, to the same frames
         spans, cited = read_spans(connection) or (interval_spans(connection, traffic=TRAFFIC_KINDS),
@@ -70,17 +85,32 @@ def store_content(url: str, version: str) -> Content:
     return Content(url, version, tables, build_indexes(tables, spans, cited))
 
 
+def store_content(url: str, version: str) -> Content:
+    """The store's content for this version, read once per process: a reload of the store shows at once."""
+    key = (url, version)
+    with _lock:
+        if key in _contents:
+            _contents.move_to_end(key)
+            return _contents[key]
+    content = _read_content(url, version)  # outside the lock: readers of a kept version never wait for it
+    with _lock:
+        content = _contents.setdefault(key, content)
+        while len(_contents) > CONTENTS_KEPT:
+            _contents.popitem(last=False)
+    return content
+
+
 def interval_rows(content: Content, interval_ids: Sequence[str]) -> pd.DataFrame:
-    """The full rows (text and sources) of these intervals, from the version the page shows."""
+    """The full rows (text and sources) of these intervals, from the version the reader shows."""
     with store_engine(content.url).connect() as connection:
         if content_version(connection) != content.version:
             raise StoreChanged("the store was reloaded since this page was drawn: reload the page")
         return read_table(connection, "status_intervals", row_ids=interval_ids)
 
 
-def read_store() -> Content:
+def read_store(url: str | None = None) -> Content:
     """The store's content for the version it holds now; StoreUnreadable says why it cannot be read."""
-    url = database_url()
+    url = url or database_url()
     try:
         engine = store_engine(url)
         for _attempt in range(READ_ATTEMPTS):

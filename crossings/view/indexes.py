@@ -18,14 +18,11 @@ from crossings.core.days import (
     Window,
     day_number,
     day_numbers,
-    days_cut,
-    from_day_number,
     status_codes,
 )
 from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import SourceDates
 from crossings.core.traffic import ACCESS_STATUS
-from crossings.page.tables import INTERVAL_TABLE_COLUMNS
 
 __all__ = ["IntervalIndex", "StoreIndexes", "build_indexes"]
 
@@ -94,7 +91,8 @@ class IntervalIndex:
         return np.flatnonzero((self.start <= day) & (self.end > day))
 
     def covering(self, crossing_ids: Sequence[str], as_of: date) -> dict[str, str | None]:
-        """The interval covering the as-of date per crossing (core.days.covering_intervals, on arrays)."""
+        """The interval covering the as-of date per crossing (its id, or None): the row whose detail and traffic
+        lists hold on that day. tests/oracles.py has the plain rule it is held to."""
         hit = self._covering_positions(as_of)
         found = dict(zip(self.crossing_ids[self.crossing[hit]], self.interval_id[hit], strict=True))
         return {cid: found.get(cid) for cid in crossing_ids}
@@ -119,29 +117,6 @@ class IntervalIndex:
         """The positions that belong to these crossings."""
         wanted = np.isin(self.crossing_ids, np.asarray(list(crossing_ids), dtype=object))
         return positions[wanted[self.crossing[positions]]]
-
-    def bare_table(self, positions: np.ndarray, crossings: pd.DataFrame, as_of: date, traffic: str | None = None
-                   ) -> pd.DataFrame:
-        """interval_table's rows for these positions with their numbers only: no lists, detail, cause,
-        sources or notes (for the chart's per-period shares, which show none of them)."""
-        names = crossings["name"].to_numpy(dtype=object)
-        start, end = self.start[positions], self.end[positions]
-        table = pd.DataFrame({
-            "interval_id": self.interval_id[positions],
-            "crossing_id": self.crossing_ids[self.crossing[positions]],
-            "crossing": names[self.crossing[positions]],
-            "status": np.asarray([*STATUSES, UNKNOWN], dtype=object)[self.status_of(traffic)[positions]],
-            "interval_status": np.asarray(STATUSES, dtype=object)[self.status[positions]],
-            "start_date": [from_day_number(d) for d in start],
-            "end_date": [None if d == NO_END or d > day_number(as_of) else from_day_number(d) for d in end],
-            "ongoing": end > day_number(as_of),
-            "days": days_cut(start, end, as_of),
-        }, dtype=object)
-        for column in ("moves", "limited", "barred", "detail", "cause", "sources", "source_url", "notes"):
-            table[column] = None
-        table["ongoing"] = table["ongoing"].astype(bool)
-        table["days"] = table["days"].astype("int64")
-        return table[INTERVAL_TABLE_COLUMNS]
 
 
 UNKNOWN_CODE = len(STATUSES)  # a kind's status where the row does not name it

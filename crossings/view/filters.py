@@ -1,4 +1,4 @@
-"""The page's filters and their URL form: parameters crossing, from, to, as_of, status, traffic, country.
+"""The view's filters and their URL form: parameters crossing, from, to, as_of, status, traffic, country.
 
 The parameter names are part of the product (people bookmark and share these URLs), so they
 never change. Parsing is pure and forgiving: a bad value gives a short warning and falls back
@@ -16,9 +16,8 @@ from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.traffic import check_traffic
 from crossings.core.validation import parse_date
 
-__all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "crossing_choices", "parse_query",
-           "parse_strictly", "shown_value", "to_query",
-           "window_for"]
+__all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "Problem", "crossing_choices",
+           "crossings_listed_first", "parse_query", "parse_strictly", "shown_value", "to_query", "window_for"]
 
 PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"
 PARAM_TRAFFIC, PARAM_COUNTRY = "traffic", "country"
@@ -49,40 +48,40 @@ def shown_value(value: str) -> str:
     return repr(one_line if len(one_line) <= SHOWN_CHARS else one_line[:SHOWN_CHARS] + "…")
 
 
-def _date(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]) -> date | None:
+@dataclass(frozen=True)
+class Problem:
+    """A bad value in the URL: which parameter, what the page says of it (it warns and falls back), and what
+    the API says (it refuses the request naming the parameter)."""
+
+    param: str
+    warning: str  # "Ignored as_of='x': not a date in the form YYYY-MM-DD."
+    reason: str  # "as_of='x': not a date in the form YYYY-MM-DD."
+
+
+def _problem(param: str, reason: str) -> Problem:
+    return Problem(param, f"Ignored {reason}", reason)
+
+
+def _date(params: Mapping[str, Sequence[str]], name: str, problems: list[Problem]) -> date | None:
     values = list(params.get(name, []))
     if not values or values[-1] == "":
         return None
     try:
         return parse_date(values[-1])
     except ValueError:
-        warnings.append(f"Ignored {name}={shown_value(values[-1])}: not a date in the form YYYY-MM-DD.")
+        problems.append(_problem(name, f"{name}={shown_value(values[-1])}: not a date in the form YYYY-MM-DD."))
         return None
 
 
 def _choices(params: Mapping[str, Sequence[str]], name: str, known: Sequence[str], noun: str,
-             warnings: list[str]) -> tuple[str, ...]:
+             problems: list[Problem]) -> tuple[str, ...]:
     values = [v for v in list(params.get(name, []))[:MAX_VALUES] if v != ""]
     unknown = [v for v in values if v not in known]
     if unknown:
-        warnings.append(f"Ignored unknown {noun} {', '.join(shown_value(v) for v in unknown[:5])}"
-                        + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "") + ".")
+        problems.append(_problem(name, f"unknown {noun} {', '.join(shown_value(v) for v in unknown[:5])}"
+                                 + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "") + "."))
     chosen = {v for v in values if v in known}
     return tuple(v for v in known if v in chosen)
-
-
-class _Warnings(list[str]):
-    """Warnings that remember which parameter each is about (the API's 400 names it)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.params: list[str] = []
-
-    def append(self, text: str) -> None:
-        super().append(text)
-        # every warning begins "Ignored NAME=" or "Ignored unknown NOUN", NOUN being the parameter
-        words = text.removeprefix("Ignored ").removeprefix("unknown ")
-        self.params.append(words.split("=", 1)[0].split(" ", 1)[0])
 
 
 def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str], countries: Sequence[str] = ()
@@ -90,32 +89,33 @@ def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str]
     """Filters from URL parameters (each name mapped to all its values), and warnings for bad ones.
     `countries` are those the data has (a country filter names one of them)."""
     filters, problems = parse_strictly(params, crossing_ids, countries)
-    return filters, [text for _, text in problems]
+    return filters, [p.warning for p in problems]
 
 
 def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str], countries: Sequence[str] = ()
-                   ) -> tuple[Filters, list[tuple[str, str]]]:
-    """parse_query's filters, and each bad value as (parameter, warning): the page warns and falls back,
-    the API refuses the request naming the parameter."""
-    warnings = _Warnings()
-    crossings = _choices(params, PARAM_CROSSING, crossing_ids, "crossing", warnings)
-    statuses = _choices(params, PARAM_STATUS, STATUS_CHOICES, "status", warnings)
-    chosen_countries = _choices(params, PARAM_COUNTRY, list(countries), "country", warnings)
-    window_from = _date(params, PARAM_FROM, warnings)
-    window_to = _date(params, PARAM_TO, warnings)
-    as_of = _date(params, PARAM_AS_OF, warnings)
+                   ) -> tuple[Filters, list[Problem]]:
+    """parse_query's filters, and each bad value as a Problem: the page warns and falls back, the API
+    refuses the request naming the parameter."""
+    problems: list[Problem] = []
+    crossings = _choices(params, PARAM_CROSSING, crossing_ids, "crossing", problems)
+    statuses = _choices(params, PARAM_STATUS, STATUS_CHOICES, "status", problems)
+    chosen_countries = _choices(params, PARAM_COUNTRY, list(countries), "country", problems)
+    window_from = _date(params, PARAM_FROM, problems)
+    window_to = _date(params, PARAM_TO, problems)
+    as_of = _date(params, PARAM_AS_OF, problems)
     traffic = None
     asked = [v for v in params.get(PARAM_TRAFFIC, []) if v != ""]
     if asked:
         try:
             traffic = check_traffic(asked[-1])
         except ValueError:
-            warnings.append(f"Ignored traffic={shown_value(asked[-1])}: the kinds are {', '.join(TRAFFIC_KINDS)}.")
+            problems.append(_problem(PARAM_TRAFFIC, f"traffic={shown_value(asked[-1])}: the kinds are "
+                                                    f"{', '.join(TRAFFIC_KINDS)}."))
     if window_from and window_to and window_from > window_to:
-        warnings.append(f"Ignored from={window_from} and to={window_to}: the window starts after it ends.")
+        problems.append(_problem(PARAM_FROM, f"from={window_from} and to={window_to}: the window starts after it "
+                                             "ends."))
         window_from = window_to = None
-    return (Filters(crossings, window_from, window_to, as_of, statuses, traffic, chosen_countries),
-            list(zip(warnings.params, warnings, strict=True)))
+    return Filters(crossings, window_from, window_to, as_of, statuses, traffic, chosen_countries), problems
 
 
 def to_query(filters: Filters, crossing_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -148,8 +148,8 @@ def window_for(filters: Filters, first_day: date, as_of: date) -> tuple[Window, 
     return Window(start, end), None
 
 
-# A multiselect of more options than this takes a browser seconds to draw (2,000 took headless Chromium
-# 1.8 s): beyond it, the Crossings filter lists the crossings of the borders chosen.
+# A multiselect of more options than this takes a browser seconds to draw (BENCHMARKS.md): beyond it, the
+# Crossings filter lists the crossings of the borders chosen.
 MAX_CROSSING_CHOICES = 300
 
 
@@ -168,3 +168,10 @@ def crossing_choices(all_ids: Sequence[str], on_chosen_borders: Sequence[str], c
         return listed, None
     return listed, (f"{len(all_ids):,} crossings are too many to list here: choose a border to list its "
                     "crossings, find one by name above the cards, or select markers on the map.")
+
+
+def crossings_listed_first(filters: Filters, crossing_ids: Sequence[str], limit: int = MAX_CROSSING_CHOICES
+                           ) -> list[str]:
+    """What the Crossings filter shows as chosen when a URL is first read: the crossings it names, else every
+    crossing (chosen and empty mean the same) unless there are more than `limit` to list."""
+    return list(filters.crossing_ids) or (list(crossing_ids) if len(crossing_ids) <= limit else [])

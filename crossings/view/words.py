@@ -1,0 +1,74 @@
+"""The view's sentences: which borders the data covers, a crossing's sides, how current the record is,
+counts with their nouns and the last closure in words. Plain text from plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from crossings.core.borders import country_name
+from crossings.core.days import days_text
+
+__all__ = ["closure_text", "counted", "coverage_text", "currency_text", "places_text", "sides_text"]
+
+
+def coverage_text(crossings: pd.DataFrame) -> str:
+    """Which borders the data covers, from the crossings themselves: 'Afghanistan and Pakistan', or
+    'Afghanistan and its neighbours Iran, Pakistan and Tajikistan' when one country is on every crossing."""
+    pairs = list(zip(crossings["country_a"], crossings["country_b"], strict=True))
+    if not pairs:
+        return "no border yet"
+    countries = list(dict.fromkeys(code for pair in pairs for code in pair))
+    common = [c for c in countries if all(c in pair for pair in pairs)]
+    name = country_name
+    if common:
+        others = sorted(name(c) for c in countries if c != common[0])
+        if len(others) == 1:
+            return f"{name(common[0])} and {others[0]}"
+        return f"{name(common[0])} and its neighbours {', '.join(others[:-1])} and {others[-1]}"
+    names = sorted(name(c) for c in countries)
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def sides_text(crossing: Mapping[str, Any]) -> str:
+    """Both sides' names, e.g. 'Chaman / Spin Boldak'; one name when both sides share it."""
+    a, b = crossing["side_a_name"], crossing["side_b_name"]
+    return a if a == b else f"{a} / {b}"
+
+
+def places_text(crossing: Mapping[str, Any]) -> str:
+    """Each side with its country and region, e.g. 'PK: Chaman (Balochistan) · AF: Spin Boldak (Kandahar)'."""
+    sides = []
+    for side in ("a", "b"):
+        region = crossing[f"side_{side}_region"]
+        sides.append(f"{crossing[f'country_{side}']}: {crossing[f'side_{side}_name']}"
+                     + (f" ({region})" if region else ""))
+    return " · ".join(sides)
+
+
+def currency_text(newest: date | None, as_of: date) -> str:
+    """How current the record is: 'Newest report 2026-04-08, 234 days before the as-of date'."""
+    if newest is None:
+        return "No dated report on or before the as-of date."
+    gap = (as_of - newest).days
+    return (f"Newest report {newest}, " + ("the as-of date." if gap == 0 else f"{days_text(gap)} before the as-of "
+                                          "date."))
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 closure', '4 closures', '1 closed day', '26 closed days'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def closure_text(run: Mapping[str, Any]) -> str:
+    """The last closure in words, with the closing and reopening dates beside the count."""
+    if run["ongoing"]:
+        return f"closed since {run['start_date']} ({days_text(run['days'])} so far)"
+    if run["followed"]:
+        return f"closed {run['start_date']}, reopened {run['end_date']} ({days_text(run['days'])})"
+    last_day = run["end_date"] - timedelta(days=1)
+    return (f"closed {run['start_date']}, last reported closed {last_day} "
+            f"({days_text(run['days'])} on record; reopening not reported)")
