@@ -42,6 +42,7 @@ __all__ = [
     "from_day_number",
     "interval_days",
     "last_closures",
+    "run_continues",
     "status_codes",
     "status_runs",
     "summary_from_runs",
@@ -121,6 +122,14 @@ def day_numbers(values: pd.Series, missing: int) -> np.ndarray:
     return np.where(stamps.isna().to_numpy(), missing, numbers)
 
 
+def run_continues(prev_status: np.ndarray, prev_end: np.ndarray, status: np.ndarray, start: np.ndarray
+                  ) -> np.ndarray:
+    """Whether each interval continues the run of the interval before it in the same crossing: the same
+    status, starting on the day that one ends. The one rule of "adjacent intervals with the same status
+    form one run", for StatusRuns and for the store's read that follows runs back (db.queries)."""
+    return (np.asarray(status) == np.asarray(prev_status)) & (np.asarray(start) == np.asarray(prev_end))
+
+
 class StatusRuns:
     """Every crossing's runs of one status, as day numbers, before any as-of cut.
 
@@ -143,7 +152,7 @@ class StatusRuns:
                else np.full(len(intervals), None, dtype=object))
         order = np.lexsort((start, codes))
         codes, status, start, end, ids = codes[order], status[order], start[order], end[order], ids[order]
-        continues = (codes[1:] == codes[:-1]) & (status[1:] == status[:-1]) & (start[1:] == end[:-1])
+        continues = (codes[1:] == codes[:-1]) & run_continues(status[:-1], end[:-1], status[1:], start[1:])
         firsts = np.flatnonzero(np.r_[True, ~continues]) if len(codes) else np.array([], dtype="int64")
         lasts = np.r_[firsts[1:] - 1, len(codes) - 1] if len(codes) else np.array([], dtype="int64")
         self.names = np.asarray(names, dtype=object)  # crossing ids, sorted; a run's code indexes them
