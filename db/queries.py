@@ -15,7 +15,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor, Dialect
 from crossings.core.days import run_continues
 from crossings.core.records import ACCESS_LISTS, DATE, TABLES, TRAFFIC_KINDS, TableSpec, table
 from crossings.core.traffic import check_traffic, kind_status, lists_of
-from db.packed import packed_spans_sql, unpack_spans
+from db.fixed_width import fixed_width_spans_sql, unpack_fixed_width_spans
 
 # db.models (SQLAlchemy's ORM) is imported by the functions that build queries from it, not here:
 # `summary` and `content_hash` need none of it, and a command line starts a fifth faster without.
@@ -242,7 +242,7 @@ def _select_spans(cursor: DBAPICursor, dialect: Dialect, columns: list[str], sin
     crossing and start.
 
     Without interval ids and traffic columns, the database packs them into fixed-width text when it
-    can (db.packed); otherwise rows are read in chunks of SPAN_CHUNK_ROWS.
+    can (db.fixed_width); otherwise rows are read in chunks of SPAN_CHUNK_ROWS.
     """
     mark = _mark(dialect)
     # Column and table names are constants; the two dates are bound parameters.
@@ -254,10 +254,10 @@ def _select_spans(cursor: DBAPICursor, dialect: Dialect, columns: list[str], sin
         conditions.append(f"start_date <= {mark}")
         params.append(until.isoformat())
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    packed = packed_spans_sql(dialect.name) if columns == SPAN_COLUMNS[1:] else None
-    if packed is not None:
-        cursor.execute(packed + where + " GROUP BY crossing_id", tuple(params))
-        return unpack_spans(cursor.fetchall())
+    fixed_width = fixed_width_spans_sql(dialect.name) if columns == SPAN_COLUMNS[1:] else None
+    if fixed_width is not None:
+        cursor.execute(fixed_width + where + " GROUP BY crossing_id", tuple(params))
+        return unpack_fixed_width_spans(cursor.fetchall())
     cursor.execute(f"SELECT {', '.join(columns)} FROM status_intervals{where} "  # noqa: S608
                    "ORDER BY crossing_id, start_date", tuple(params))
     chunks = []

@@ -1,12 +1,4 @@
-"""What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
-arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
-sources each crossing's intervals cite. The page's first view of a new content then reads one value
-instead of a million rows (`interval_spans` and `interval_sources` read the same from the rows, and stay
-the plain path: a store without this value, or one written by other means, is read that way).
-
-The packing is NumPy's .npz without pickles: text as one UTF-8 string of values joined by a separator
-that no checked field holds (the contract refuses control characters), categories as codes.
-"""
+"""Spans and cited sources packed by the load into one stored .npz blob (not db.fixed_width's query-time read)."""
 
 from __future__ import annotations
 
@@ -21,7 +13,16 @@ from sqlalchemy import Connection, select
 from crossings.core.records import TRAFFIC_KINDS
 from db.models import Derived
 
-__all__ = ["SPANS", "SpanCollector", "pack_spans", "read_spans", "unpack_spans"]
+__all__ = ["SPANS", "SpanCollector", "pack_spans", "read_stored_spans", "unpack_stored_spans"]
+
+# What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
+# arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
+# sources each crossing's intervals cite. The page's first view of a new content then reads one value
+# instead of a million rows (`interval_spans` and `interval_sources` read the same from the rows, and stay
+# the plain path: a store without this value, or one written by other means, is read that way).
+#
+# The packing is NumPy's .npz without pickles: text as one UTF-8 string of values joined by a separator
+# that no checked field holds (the contract refuses control characters), categories as codes.
 
 SPANS = "spans"  # the name of the packed value in the derived table
 _SEPARATOR = "\x1f"
@@ -70,8 +71,8 @@ def _save(arrays: dict[str, np.ndarray]) -> bytes:
     return out.getvalue()
 
 
-def unpack_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The (spans, cited) frames that pack_spans packed, equal to what the plain reads give."""
+def unpack_stored_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The (spans, cited) frames of a load-time blob, equal to what the plain reads give."""
     with np.load(io.BytesIO(packed), allow_pickle=False) as arrays:
         count = int(arrays["count"][0])
         def dates(name: str) -> pd.Series:  # day numbers; NaT's own number stays NaT
@@ -90,10 +91,10 @@ def unpack_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
     return spans, cited
 
 
-def read_spans(connection: Connection) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The packed spans of the content in this connection's snapshot, or None when the store has none."""
+def read_stored_spans(connection: Connection) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The load-time spans of the content in this connection's snapshot, or None when the store has none."""
     packed = connection.execute(select(Derived.content).where(Derived.name == SPANS)).scalar()
-    return None if packed is None else unpack_spans(packed)
+    return None if packed is None else unpack_stored_spans(packed)
 
 
 class SpanCollector:
@@ -128,8 +129,9 @@ class SpanCollector:
         self.cited.update((crossing, source) for crossing, sources in
                           zip(values["crossing_id"], values["source_ids"], strict=True) for source in sources)
 
-    def packed(self) -> bytes:
-        """Packed as pack_spans packs interval_spans' frame: crossing, then start order."""
+    def load_time_blob(self) -> bytes:
+        """The blob stored for readers (unpack_stored_spans): the spans in crossing, then start order, as
+        interval_spans orders its frame."""
         crossings = sorted(c for c in self.categories["crossing_id"] if c is not None)
         rank = {c: n for n, c in enumerate(crossings)}
         by_code = np.array([rank[str(c)] for c in self.categories["crossing_id"]], dtype="int64")
