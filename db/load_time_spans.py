@@ -13,7 +13,7 @@ from sqlalchemy import Connection, select
 from crossings.core.records import TRAFFIC_KINDS
 from db.models import Derived
 
-__all__ = ["SPANS", "SpanCollector", "pack_spans", "read_stored_spans", "unpack_stored_spans"]
+__all__ = ["SPANS", "SpanCollector", "read_stored_spans", "unpack_stored_spans"]
 
 # What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
 # arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
@@ -48,21 +48,6 @@ def _uncategory(codes: np.ndarray, packed: np.ndarray, count: np.ndarray) -> np.
     uniques = np.empty(int(count[0]) + 1, dtype=object)  # the last, None, is what code -1 picks
     uniques[:-1] = _untext(packed, int(count[0]))
     return uniques[codes]
-
-
-def pack_spans(spans: pd.DataFrame, cited: pd.DataFrame) -> bytes:
-    """spans as interval_spans(traffic=TRAFFIC_KINDS) gives them, and cited as interval_sources does."""
-    arrays: dict[str, np.ndarray] = {
-        "interval_id": _text(list(spans["interval_id"])), "count": np.array([len(spans)]),
-        "start_date": spans["start_date"].to_numpy(dtype="datetime64[D]").astype("int64"),
-        "end_date": spans["end_date"].to_numpy(dtype="datetime64[D]").astype("int64"),
-    }
-    for name in ("crossing_id", "status", *TRAFFIC_KINDS):
-        arrays[f"{name}.codes"], arrays[f"{name}.values"], arrays[f"{name}.count"] = _category(spans[name])
-    for name in ("crossing_id", "source_id"):
-        arrays[f"cited.{name}.codes"], arrays[f"cited.{name}.values"], arrays[f"cited.{name}.count"] = \
-            _category(cited[name])
-    return _save(arrays)
 
 
 def _save(arrays: dict[str, np.ndarray]) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -30,7 +29,6 @@ __all__ = [
     "read_all",
     "read_table",
     "read_versioned",
-    "table_checksums",
 ]
 
 
@@ -168,24 +166,6 @@ def read_versioned(connection: Connection) -> tuple[str, dict[str, pd.DataFrame]
     commits meanwhile is seen either wholly or not at all: never one table old and one new.
     """
     return content_version(connection), {spec.name: read_table(connection, spec) for spec in TABLES}
-
-
-def table_checksums(connection: Connection) -> dict[str, str]:
-    """A SHA-256 of every table's full content (all columns, rows in a fixed order).
-
-    Two stores with equal checksums hold the same content; used to prove that a rejected
-    load changed nothing.
-    """
-    from db.models import Base
-
-    sums = {}
-    for name, stored in sorted(Base.metadata.tables.items()):
-        digest = hashlib.sha256()
-        columns = list(stored.columns)
-        for row in connection.execute(select(*columns).order_by(*columns)):
-            digest.update(repr(tuple(row)).encode())
-        sums[name] = digest.hexdigest()
-    return sums
 
 
 SPAN_COLUMNS = ["interval_id", "crossing_id", "status", "start_date", "end_date"]

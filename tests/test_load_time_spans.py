@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 import streamlit as st
 from conftest import REPO, run_cli
+from oracles import pack_stored_spans
 from streamlit.testing.v1 import AppTest
 
 from crossings.core.records import TRAFFIC_KINDS
 from db.engine import make_engine
-from db.load_time_spans import pack_spans, read_stored_spans, unpack_stored_spans
+from db.load_time_spans import read_stored_spans, unpack_stored_spans
 from db.queries import interval_sources, interval_spans
 
 
@@ -39,7 +40,7 @@ def test_the_packed_spans_equal_the_plain_reads(curated_store: str) -> None:
     pd.testing.assert_frame_equal(packed_spans, spans)
     pd.testing.assert_frame_equal(by_pair(packed_cited), by_pair(cited))
     # and packing the plain frames gives them back
-    again_spans, again_cited = unpack_stored_spans(pack_spans(spans, cited))
+    again_spans, again_cited = unpack_stored_spans(pack_stored_spans(spans, cited))
     pd.testing.assert_frame_equal(again_spans, spans)
     pd.testing.assert_frame_equal(again_cited, cited)
 
