@@ -19,7 +19,7 @@ __all__ = ["fixed_width_spans_sql", "unpack_fixed_width_spans"]
 # Without interval ids every interval is a fixed-width record: start date, end date (9999-12-31
 # when ongoing) and the status's first letter, 21 characters. The database joins each crossing's
 # records into one string and numpy reads them all at once, instead of Python building a tuple
-# and four objects per interval: a third of the time for `summary` over a million intervals.
+# and four objects per interval.
 _RECORD = np.dtype([("start_date", "S10"), ("end_date", "S10"), ("status", "S1")])
 _ONGOING = "9999-12-31"
 _STATUS_BY_LETTER = {s[0].encode(): s for s in STATUSES}
@@ -54,8 +54,6 @@ def unpack_fixed_width_spans(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
         "start_date": pd.Series(start[order].astype("datetime64[s]")),
         "end_date": pd.Series(end[order].astype("datetime64[s]")),
     })
-
-
 
 
 def fixed_width_spans_sql(dialect: str) -> str | None:

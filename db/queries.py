@@ -17,7 +17,7 @@ from crossings.core.traffic import check_traffic, kind_status, lists_of
 from db.fixed_width import fixed_width_spans_sql, unpack_fixed_width_spans
 
 # db.models (SQLAlchemy's ORM) is imported by the functions that build queries from it, not here:
-# `summary` and `content_hash` need none of it, and a command line starts a fifth faster without.
+# `summary` and `content_hash` need none of it, and a command line starts faster without.
 
 __all__ = [
     "StoreEmpty",
@@ -60,7 +60,6 @@ def crossing_names(connection: Connection) -> pd.DataFrame:
         text("SELECT crossing_id, name, country_a, country_b FROM crossings ORDER BY position")).all()
     return pd.DataFrame({name: pd.Series([r[i] for r in rows], dtype=object)
                          for i, name in enumerate(["crossing_id", "name", "country_a", "country_b"])})
-
 
 
 def read_table(

@@ -85,8 +85,6 @@ def is_stale(newest: date | None, as_of: date) -> bool:
     return newest is None or (as_of - newest).days > STALE_AFTER_DAYS
 
 
-
-
 def newest_source_date(sources: pd.DataFrame, as_of: date | None = None) -> date | None:
     """When the data was last updated: the newest publication date among the sources."""
     days = [d for d in sources["published_on"] if d is not None and (as_of is None or d <= as_of)]

@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 
-
 def coverage_text(crossings: pd.DataFrame) -> str:
     """Which borders the data covers, from the crossings themselves: 'Afghanistan and Pakistan', or
     'Afghanistan and its neighbours Iran, Pakistan and Tajikistan' when one country is on every crossing."""
