@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from crossings.core.days import from_day_number
 from crossings.core.records import TRAFFIC_KINDS
 from db.models import Derived
 
@@ -86,7 +87,7 @@ class SpanCollector:
     """Gathers the spans of the intervals as the load writes them (no second read), compactly: ids are
     the records' own strings, categories small codes, dates day numbers."""
 
-    _EPOCH = 719_163  # date(1970, 1, 1).toordinal(): day numbers as datetime64[D] counts them
+    _EPOCH = from_day_number(0).toordinal()  # core.days' epoch: its day numbers are datetime64[D]'s counts
     _NAT = int(np.datetime64("NaT", "D").astype("int64"))
 
     def __init__(self) -> None:
