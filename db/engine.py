@@ -80,8 +80,6 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-
-
 def is_empty(engine: Engine) -> bool:
     """No tables at all: a new database that the schema may be created in."""
     return not inspect(engine).get_table_names()

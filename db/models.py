@@ -54,7 +54,7 @@ class Meta(Base):
 
 
 class Derived(Base):
-    """What the load derives from the content for readers (db.derived), replaced with it."""
+    """What the load derives from the content for readers (db.load_time_spans), replaced with it."""
 
     __tablename__ = "derived"
     name: Mapped[str] = mapped_column(String(100), primary_key=True)

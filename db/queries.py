@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -10,13 +9,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Select, select, text
+from sqlalchemy.engine.interfaces import DBAPICursor, Dialect
 
+from crossings.core.days import run_continues
 from crossings.core.records import ACCESS_LISTS, DATE, TABLES, TRAFFIC_KINDS, TableSpec, table
 from crossings.core.traffic import check_traffic, kind_status, lists_of
-from db.packed import packed_spans_sql, unpack_spans
+from db.fixed_width import fixed_width_spans_sql, unpack_fixed_width_spans
 
 # db.models (SQLAlchemy's ORM) is imported by the functions that build queries from it, not here:
-# `summary` and `content_hash` need none of it, and a command line starts a fifth faster without.
+# `summary` and `content_hash` need none of it, and a command line starts faster without.
 
 __all__ = [
     "StoreEmpty",
@@ -28,7 +29,6 @@ __all__ = [
     "read_all",
     "read_table",
     "read_versioned",
-    "table_checksums",
 ]
 
 
@@ -60,7 +60,6 @@ def crossing_names(connection: Connection) -> pd.DataFrame:
         text("SELECT crossing_id, name, country_a, country_b FROM crossings ORDER BY position")).all()
     return pd.DataFrame({name: pd.Series([r[i] for r in rows], dtype=object)
                          for i, name in enumerate(["crossing_id", "name", "country_a", "country_b"])})
-
 
 
 def read_table(
@@ -168,24 +167,6 @@ def read_versioned(connection: Connection) -> tuple[str, dict[str, pd.DataFrame]
     return content_version(connection), {spec.name: read_table(connection, spec) for spec in TABLES}
 
 
-def table_checksums(connection: Connection) -> dict[str, str]:
-    """A SHA-256 of every table's full content (all columns, rows in a fixed order).
-
-    Two stores with equal checksums hold the same content; used to prove that a rejected
-    load changed nothing.
-    """
-    from db.models import Base
-
-    sums = {}
-    for name, stored in sorted(Base.metadata.tables.items()):
-        digest = hashlib.sha256()
-        columns = list(stored.columns)
-        for row in connection.execute(select(*columns).order_by(*columns)):
-            digest.update(repr(tuple(row)).encode())
-        sums[name] = digest.hexdigest()
-    return sums
-
-
 SPAN_COLUMNS = ["interval_id", "crossing_id", "status", "start_date", "end_date"]
 SPAN_CHUNK_ROWS = 100_000
 
@@ -211,7 +192,38 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
         raise ValueError("a windowed read follows the runs of one kind of traffic at most")
     # the kinds are checked against the vocabulary above: column names, never text from outside
     columns = (SPAN_COLUMNS if with_ids else SPAN_COLUMNS[1:]) + list(traffic)
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    if not connection.in_transaction():
+        connection.begin()  # every read below sees one snapshot (see db.engine)
+    # The driver's own cursor, inside the connection's transaction: plain tuples, no Row objects.
+    cursor = connection.connection.cursor()
+    shared: dict[str, str] = {}  # one str object per distinct crossing id and status
+    try:
+        frame = _select_spans(cursor, connection.dialect, columns, since, until, shared)
+        if since is None or frame.empty:
+            return frame
+        found = _follow_runs_back(cursor, connection.dialect, frame, columns, traffic[0] if traffic else None)
+    finally:
+        cursor.close()
+    if not found:
+        return frame
+    return (pd.concat([frame, _span_frame([_span_chunk(found, columns, shared)], columns)], ignore_index=True)
+            .sort_values(["crossing_id", "start_date"], kind="stable").reset_index(drop=True))
+
+
+def _mark(dialect: Dialect) -> str:
+    """The driver's placeholder for one bound parameter."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"
+
+
+def _select_spans(cursor: DBAPICursor, dialect: Dialect, columns: list[str], since: date | None,
+                  until: date | None, shared: dict[str, str]) -> pd.DataFrame:
+    """The columns named of the intervals that touch [since, until] (no bound when None), ordered by
+    crossing and start.
+
+    Without interval ids and traffic columns, the database packs them into fixed-width text when it
+    can (db.fixed_width); otherwise rows are read in chunks of SPAN_CHUNK_ROWS.
+    """
+    mark = _mark(dialect)
     # Column and table names are constants; the two dates are bound parameters.
     conditions, params = [], []
     if since is not None:
@@ -221,68 +233,67 @@ def interval_spans(connection: Connection, since: date | None = None, until: dat
         conditions.append(f"start_date <= {mark}")
         params.append(until.isoformat())
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
-    packed = None if with_ids or traffic else packed_spans_sql(connection.dialect.name)
-    sql = (packed + where + " GROUP BY crossing_id" if packed is not None
-           else f"SELECT {', '.join(columns)} FROM status_intervals{where} ORDER BY crossing_id, start_date")  # noqa: S608
-    if not connection.in_transaction():
-        connection.begin()  # every read below sees one snapshot (see db.engine)
-    # The driver's own cursor, inside the connection's transaction: plain tuples, no Row objects.
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql, tuple(params))
-        shared: dict[str, str] = {}  # one str object per distinct crossing id and status
-        if packed is not None:
-            frame = unpack_spans(cursor.fetchall())
-        else:
-            chunks = []
-            while rows := cursor.fetchmany(SPAN_CHUNK_ROWS):
-                chunks.append(_span_chunk(rows, columns, shared))
-            frame = _span_frame(chunks, columns)
-        if since is None or frame.empty:
-            return frame
-        # A run can reach into the range from before it through intervals that end exactly where
-        # the next begins. Follow every crossing's first interval back at once, one query per step back:
-        # the interval that ends on the day a crossing's earliest one starts is the one before it (intervals
-        # of a crossing never overlap).
-        at = {name: i for i, name in enumerate(columns)}
-        found = []
-        heads = frame.drop_duplicates("crossing_id")
-        kind = traffic[0] if traffic else None
+    fixed_width = fixed_width_spans_sql(dialect.name) if columns == SPAN_COLUMNS[1:] else None
+    if fixed_width is not None:
+        cursor.execute(fixed_width + where + " GROUP BY crossing_id", tuple(params))
+        return unpack_fixed_width_spans(cursor.fetchall())
+    cursor.execute(f"SELECT {', '.join(columns)} FROM status_intervals{where} "  # noqa: S608
+                   "ORDER BY crossing_id, start_date", tuple(params))
+    chunks = []
+    while rows := cursor.fetchmany(SPAN_CHUNK_ROWS):
+        chunks.append(_span_chunk(rows, columns, shared))
+    return _span_frame(chunks, columns)
 
-        def seen_as(status: str, access: str | None) -> str:  # the status the runs are made of
-            return kind_status(status, access) if kind else status
 
-        # crossing -> (the day its earliest interval read starts, the status the run is made of)
-        reaching = {crossing: (first.date().isoformat(), seen_as(status, access))
-                    for crossing, status, access, first in zip(
-                        heads["crossing_id"], heads["status"], heads[kind] if kind else heads["status"],
-                        heads["start_date"], strict=True)}
-        day_mark = "CAST(%s AS DATE)" if connection.dialect.name == "postgresql" else mark
-        while reaching:
-            reached: dict[str, tuple[str, str]] = {}
-            pairs = list(reaching.items())
-            for first in range(0, len(pairs), ROW_IDS_PER_QUERY):
-                batch = pairs[first:first + ROW_IDS_PER_QUERY]
-                # constants and one pair of bound parameters per crossing: no value is SQL text
-                heads = ", ".join([f"({mark}, {day_mark})"] * len(batch))
-                before = (f"WITH head (crossing_id, day) AS (VALUES {heads}) "  # noqa: S608
-                          f"SELECT {', '.join('s.' + c for c in columns)} FROM head JOIN status_intervals AS s "
-                          "ON s.crossing_id = head.crossing_id AND s.end_date = head.day AND s.start_date = "
-                          "(SELECT MAX(p.start_date) FROM status_intervals AS p "
-                          "WHERE p.crossing_id = head.crossing_id AND p.start_date < head.day)")
-                cursor.execute(before, tuple(value for crossing, (day, _) in batch for value in (crossing, day)))
-                for row in cursor.fetchall():
-                    crossing = row[at["crossing_id"]]
-                    if seen_as(row[at["status"]], row[at[kind]] if kind else None) == reaching[crossing][1]:
-                        found.append(row)
-                        reached[crossing] = (str(row[at["start_date"]]), reaching[crossing][1])
-            reaching = reached
-    finally:
-        cursor.close()
-    if not found:
-        return frame
-    return (pd.concat([frame, _span_frame([_span_chunk(found, columns, shared)], columns)], ignore_index=True)
-            .sort_values(["crossing_id", "start_date"], kind="stable").reset_index(drop=True))
+def _follow_runs_back(cursor: DBAPICursor, dialect: Dialect, frame: pd.DataFrame, columns: list[str],
+                      kind: str | None) -> list[Sequence[Any]]:
+    """The rows (in `columns`) of the intervals before `frame` whose runs lead into it: for every crossing,
+    back from its earliest interval in `frame` to the start of that interval's run (with `kind`, the runs
+    of that kind's status)."""
+    # One query per step back for every crossing at once: the interval before a crossing's earliest one
+    # is the one that starts last before it (intervals of a crossing never overlap), and run_continues,
+    # the rule StatusRuns merges by, says whether the run goes on through it.
+    at = {name: i for i, name in enumerate(columns)}
+    mark = _mark(dialect)
+    day_mark = "CAST(%s AS DATE)" if dialect.name == "postgresql" else mark
+
+    def seen_as(status: str, access: str | None) -> str:  # the status the runs are made of
+        return kind_status(status, access) if kind else status
+
+    heads = frame.drop_duplicates("crossing_id")
+    # crossing -> (the day its earliest interval read starts, the status the run is made of)
+    reaching = {crossing: (first.date().isoformat(), seen_as(status, access))
+                for crossing, status, access, first in zip(
+                    heads["crossing_id"], heads["status"], heads[kind] if kind else heads["status"],
+                    heads["start_date"], strict=True)}
+    found: list[Sequence[Any]] = []
+    while reaching:
+        reached: dict[str, tuple[str, str]] = {}
+        pairs = list(reaching.items())
+        for first in range(0, len(pairs), ROW_IDS_PER_QUERY):
+            batch = pairs[first:first + ROW_IDS_PER_QUERY]
+            # constants and one pair of bound parameters per crossing: no value is SQL text
+            values = ", ".join([f"({mark}, {day_mark})"] * len(batch))
+            before = (f"WITH head (crossing_id, day) AS (VALUES {values}) "  # noqa: S608
+                      f"SELECT {', '.join('s.' + c for c in columns)} FROM head JOIN status_intervals AS s "
+                      "ON s.crossing_id = head.crossing_id AND s.start_date = "
+                      "(SELECT MAX(p.start_date) FROM status_intervals AS p "
+                      "WHERE p.crossing_id = head.crossing_id AND p.start_date < head.day)")
+            cursor.execute(before, tuple(value for crossing, (day, _) in batch for value in (crossing, day)))
+            rows = cursor.fetchall()
+            crossings = [row[at["crossing_id"]] for row in rows]
+            # dates as numpy parses both drivers' (ISO text, dates); an ongoing interval's NaT continues nothing
+            goes_on = run_continues(
+                np.array([seen_as(row[at["status"]], row[at[kind]] if kind else None) for row in rows], dtype=object),
+                np.array([row[at["end_date"]] for row in rows], dtype="datetime64[D]"),
+                np.array([reaching[crossing][1] for crossing in crossings], dtype=object),
+                np.array([reaching[crossing][0] for crossing in crossings], dtype="datetime64[D]"))
+            for row, crossing, on in zip(rows, crossings, goes_on, strict=True):
+                if on:
+                    found.append(row)
+                    reached[crossing] = (str(row[at["start_date"]]), reaching[crossing][1])
+        reaching = reached
+    return found
 
 
 def _span_chunk(rows: Sequence[Sequence[Any]], columns: list[str], shared: dict[str, str]) -> dict[str, np.ndarray]:

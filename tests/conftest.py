@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from oracles import table_checksums
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from crossings.cli import main
 from crossings.core.records import table
 from db.engine import make_engine
-from db.queries import table_checksums
 
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest

@@ -127,7 +127,8 @@ def markdown_table(text: str, heading: str, first_column: str) -> list[list[str]
 def test_the_coverage_tables_say_what_the_data_holds(curated_store: str) -> None:
     """data/README.md's coverage tables, per border and per crossing, are what the store computes: the
     intervals and the first and newest dated report the page uses (SourceDates)."""
-    from crossings.core.borders import coverage
+    from oracles import coverage
+
     from crossings.core.days import from_day_number
     from crossings.core.sources import SourceDates
     from db.engine import make_engine

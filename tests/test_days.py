@@ -8,17 +8,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import days_by_status, last_closures, status_runs
 
-from crossings.core.days import (
-    INTERVAL_COLUMNS,
-    Window,
-    current_status,
-    days_by_status,
-    default_window,
-    last_closures,
-    status_runs,
-    summary_table,
-)
+from crossings.core.days import INTERVAL_COLUMNS, Window, current_status, default_window, summary_table
 
 D = date.fromisoformat
 

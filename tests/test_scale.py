@@ -223,8 +223,9 @@ def test_status_cli_reads_only_what_it_shows_and_agrees_with_the_whole_store(syn
     assert code == 0, err
     with make_engine(synthetic_store).connect() as connection:
         store = read_all(connection)
+    from oracles import newest_source_dates
+
     from crossings.core.days import current_status
-    from crossings.core.sources import newest_source_dates
 
     ids = list(store["crossings"]["crossing_id"])
     now = current_status(store["status_intervals"], ids, D("2021-07-01")).set_index("crossing_id")

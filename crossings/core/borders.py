@@ -20,7 +20,6 @@ __all__ = [
     "chosen_crossings",
     "countries_of",
     "country_name",
-    "coverage",
     "on_borders",
     "party_countries",
     "whole_border",
@@ -111,26 +110,3 @@ def border_text(crossings: pd.DataFrame, crossing_ids: Iterable[str]) -> str:
 def border_of(crossing: Mapping[str, str]) -> str:
     """A crossing's border in words, e.g. 'Afghanistan–Iran' (names sorted, so each border reads one way)."""
     return "–".join(sorted((country_name(crossing["country_a"]), country_name(crossing["country_b"]))))
-
-
-def coverage(crossings: pd.DataFrame, intervals: pd.DataFrame, reports: pd.DataFrame) -> tuple[pd.DataFrame,
-                                                                                             pd.DataFrame]:
-    """What the record covers, per crossing and per border: intervals, and the first and newest dated
-    report (the publication dates of the sources its intervals cite; `reports` has crossing_id and date,
-    as SourceDates.reports with `day` read as a date). Crossings in file order, borders by name."""
-    counts = intervals.groupby("crossing_id").size() if len(intervals) else pd.Series(dtype="int64")
-    dates = reports.groupby("crossing_id")["date"] if len(reports) else None
-    first = dates.min() if dates is not None else pd.Series(dtype=object)
-    newest = dates.max() if dates is not None else pd.Series(dtype=object)
-    rows = [{"border": border_of(c), "crossing_id": c["crossing_id"], "crossing": c["name"],
-             "intervals": int(counts.get(c["crossing_id"], 0)), "first_report": first.get(c["crossing_id"]),
-             "newest_report": newest.get(c["crossing_id"])} for c in crossings.to_dict("records")]
-    per_crossing = pd.DataFrame(rows, columns=["border", "crossing_id", "crossing", "intervals", "first_report",
-                                               "newest_report"], dtype=object)
-    per_border = pd.DataFrame([{
-        "border": border, "crossings": len(group), "intervals": int(group["intervals"].sum()),
-        "first_report": min((d for d in group["first_report"] if d is not None), default=None),
-        "newest_report": max((d for d in group["newest_report"] if d is not None), default=None),
-    } for border, group in per_crossing.groupby("border", sort=True)],
-        columns=["border", "crossings", "intervals", "first_report", "newest_report"], dtype=object)
-    return per_crossing, per_border

@@ -18,7 +18,6 @@ from crossings.core.records import FORMULA_TRIGGERS, LIST_SEPARATOR, TableSpec
 __all__ = ["FORMULA_TRIGGERS", "data_file_text", "format_cell", "spreadsheet_safe", "summary_csv", "table_csv"]
 
 
-
 def format_cell(value: Any) -> str:
     """A value as the data files spell it: ISO dates, ';'-joined lists, '' for nothing."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:

@@ -34,15 +34,13 @@ __all__ = [
     "current_status",
     "day_number",
     "day_numbers",
-    "days_by_status",
     "days_cut",
     "days_text",
     "default_window",
     "from_day_number",
     "interval_days",
-    "last_closures",
+    "run_continues",
     "status_codes",
-    "status_runs",
     "summary_from_runs",
     "summary_table",
 ]
@@ -120,6 +118,14 @@ def day_numbers(values: pd.Series, missing: int) -> np.ndarray:
     return np.where(stamps.isna().to_numpy(), missing, numbers)
 
 
+def run_continues(prev_status: np.ndarray, prev_end: np.ndarray, status: np.ndarray, start: np.ndarray
+                  ) -> np.ndarray:
+    """Whether each interval continues the run of the interval before it in the same crossing: the same
+    status, starting on the day that one ends. The one rule of "adjacent intervals with the same status
+    form one run", for StatusRuns and for the store's read that follows runs back (db.queries)."""
+    return (np.asarray(status) == np.asarray(prev_status)) & (np.asarray(start) == np.asarray(prev_end))
+
+
 class StatusRuns:
     """Every crossing's runs of one status, as day numbers, before any as-of cut.
 
@@ -142,7 +148,7 @@ class StatusRuns:
                else np.full(len(intervals), None, dtype=object))
         order = np.lexsort((start, codes))
         codes, status, start, end, ids = codes[order], status[order], start[order], end[order], ids[order]
-        continues = (codes[1:] == codes[:-1]) & (status[1:] == status[:-1]) & (start[1:] == end[:-1])
+        continues = (codes[1:] == codes[:-1]) & run_continues(status[:-1], end[:-1], status[1:], start[1:])
         firsts = np.flatnonzero(np.r_[True, ~continues]) if len(codes) else np.array([], dtype="int64")
         lasts = np.r_[firsts[1:] - 1, len(codes) - 1] if len(codes) else np.array([], dtype="int64")
         self.names = np.asarray(names, dtype=object)  # crossing ids, sorted; a run's code indexes them
@@ -225,18 +231,6 @@ def _with_dates(runs: pd.DataFrame) -> pd.DataFrame:
                   "first_interval_id", "last_interval_id"]]
 
 
-def status_runs(intervals: pd.DataFrame | StatusRuns, as_of: date, crossing_ids: list[str] | None = None
-                ) -> pd.DataFrame:
-    """Runs of one status per crossing, cut at the as-of date, with dates.
-
-    Columns: crossing_id, status, start_date, end_date (exclusive; the day after the
-    as-of date when the run still goes on then), days, ongoing (the run covers the
-    as-of date), followed (the next recorded interval starts on end_date),
-    first_interval_id, last_interval_id.
-    """
-    return _with_dates(_as_runs(intervals).at(as_of, crossing_ids))
-
-
 def _status_days(runs: pd.DataFrame, crossing_ids: list[str], window: Window, as_of: date) -> pd.DataFrame:
     w_start, w_end = window.day_span(as_of)
     overlap = np.maximum(np.minimum(runs["end"].to_numpy(), w_end) - np.maximum(runs["start"].to_numpy(), w_start), 0)
@@ -250,16 +244,6 @@ def _status_days(runs: pd.DataFrame, crossing_ids: list[str], window: Window, as
     table[UNKNOWN] = window.days_until(as_of) - table.sum(axis=1)
     table.index.name = "crossing_id"
     return table
-
-
-def days_by_status(
-    intervals: pd.DataFrame | StatusRuns, crossing_ids: list[str], window: Window, as_of: date
-) -> pd.DataFrame:
-    """Days per status in the window up to the as-of date, one row per crossing.
-
-    Columns open, closed, restricted, unknown; they add up to window.days_until(as_of).
-    """
-    return _status_days(_as_runs(intervals).at(as_of, crossing_ids, window), crossing_ids, window, as_of)
 
 
 def current_from_runs(runs: pd.DataFrame, crossing_ids: list[str], as_of: date) -> pd.DataFrame:
@@ -296,17 +280,13 @@ def _closed_in_window(runs: pd.DataFrame, window: Window, as_of: date) -> pd.Dat
     return runs[(runs["status"] == "closed") & (runs["start"] < w_end) & (runs["end"] > w_start)]
 
 
-def last_closures(intervals: pd.DataFrame | StatusRuns, as_of: date, crossing_ids: list[str] | None = None
-                  ) -> pd.DataFrame:
-    """The latest closed run of each crossing that began on or before the as-of date.
-
-    Columns as status_runs; `ongoing` means the crossing is still closed on the as-of date.
-    """
-    return last_closures_from_runs(_as_runs(intervals).at(as_of, crossing_ids))
-
-
 def last_closures_from_runs(runs: pd.DataFrame) -> pd.DataFrame:
-    """last_closures from runs already cut at the as-of date."""
+    """The latest closed run of each crossing, from runs already cut at the as-of date (StatusRuns.at).
+
+    Columns: crossing_id, status, start_date, end_date (exclusive; the day after the as-of date when
+    the run still goes on then), days, ongoing (the crossing is still closed on the as-of date),
+    followed (the next recorded interval starts on end_date), first_interval_id, last_interval_id.
+    """
     closed = runs[runs["status"] == "closed"]
     return _with_dates(closed.groupby("crossing_id", sort=False).tail(1).reset_index(drop=True))
 

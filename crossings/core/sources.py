@@ -11,7 +11,7 @@ import pandas as pd
 from crossings.core.days import day_number, from_day_number
 
 __all__ = ["STALE_AFTER_DAYS", "SourceDates", "carried_forward_days", "is_stale", "newest_source_date",
-           "newest_source_dates", "reports_in"]
+           "reports_in"]
 
 # A status whose newest source is older than this is marked stale: a month without a
 # report is long for a crossing that changes with the news.
@@ -81,18 +81,8 @@ def carried_forward_days(newest: date | None, as_of: date) -> int | None:
     return None if newest is None else max((as_of - newest).days, 0)
 
 
-def newest_source_dates(
-    intervals: pd.DataFrame, sources: pd.DataFrame, crossing_ids: list[str], as_of: date
-) -> dict[str, date | None]:
-    """The newest publication date among the sources of each crossing's status intervals,
-    counting only sources published on or before the as-of date."""
-    return SourceDates.of_intervals(intervals, sources).newest(crossing_ids, as_of)
-
-
 def is_stale(newest: date | None, as_of: date) -> bool:
     return newest is None or (as_of - newest).days > STALE_AFTER_DAYS
-
-
 
 
 def newest_source_date(sources: pd.DataFrame, as_of: date | None = None) -> date | None:

@@ -16,8 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.validation import LoadRejected
 from crossings.view.indexes import StoreIndexes, build_indexes
-from db.derived import read_spans
 from db.engine import database_url, open_store
+from db.load_time_spans import read_stored_spans
 from db.migrate import SchemaMismatch
 from db.queries import StoreEmpty, content_version, interval_sources, interval_spans, read_table
 
@@ -79,8 +79,8 @@ def _read_content(url: str, version: str) -> Content:
         if content_version(connection) != version:
             raise StoreChanged  # never keep one version's rows under another's key
         tables = {spec.name: read_table(connection, spec) for spec in TABLES if spec.name != "status_intervals"}
-        # packed by the load (db.derived); a store without it is read row by row, to the same frames
-        spans, cited = read_spans(connection) or (interval_spans(connection, traffic=TRAFFIC_KINDS),
+        # packed by the load (db.load_time_spans); a store without it is read row by row, to the same frames
+        spans, cited = read_stored_spans(connection) or (interval_spans(connection, traffic=TRAFFIC_KINDS),
                                                   interval_sources(connection))
     return Content(url, version, tables, build_indexes(tables, spans, cited))
 

@@ -1,8 +1,8 @@
 """Make the (crossing, start) index of status_intervals cover end_date.
 
 The overlap trigger and the page's lookups read end_date for the interval that starts last
-before a day; with end_date in the index they no longer visit the table row (measured: about
-20% faster loads at a million intervals, see BENCHMARKS.md).
+before a day; with end_date in the index they no longer visit the table row (faster loads; see
+BENCHMARKS.md).
 
 Revision ID: 0003
 Revises: 0002

@@ -1,12 +1,4 @@
-"""What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
-arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
-sources each crossing's intervals cite. The page's first view of a new content then reads one value
-instead of a million rows (`interval_spans` and `interval_sources` read the same from the rows, and stay
-the plain path: a store without this value, or one written by other means, is read that way).
-
-The packing is NumPy's .npz without pickles: text as one UTF-8 string of values joined by a separator
-that no checked field holds (the contract refuses control characters), categories as codes.
-"""
+"""Spans and cited sources packed by the load into one stored .npz blob (not db.fixed_width's query-time read)."""
 
 from __future__ import annotations
 
@@ -18,10 +10,20 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from crossings.core.days import from_day_number
 from crossings.core.records import TRAFFIC_KINDS
 from db.models import Derived
 
-__all__ = ["SPANS", "SpanCollector", "pack_spans", "read_spans", "unpack_spans"]
+__all__ = ["SPANS", "SpanCollector", "read_stored_spans", "unpack_stored_spans"]
+
+# What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
+# arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
+# sources each crossing's intervals cite. The page's first view of a new content then reads one value
+# instead of a million rows (`interval_spans` and `interval_sources` read the same from the rows, and stay
+# the plain path: a store without this value, or one written by other means, is read that way).
+#
+# The packing is NumPy's .npz without pickles: text as one UTF-8 string of values joined by a separator
+# that no checked field holds (the contract refuses control characters), categories as codes.
 
 SPANS = "spans"  # the name of the packed value in the derived table
 _SEPARATOR = "\x1f"
@@ -49,29 +51,14 @@ def _uncategory(codes: np.ndarray, packed: np.ndarray, count: np.ndarray) -> np.
     return uniques[codes]
 
 
-def pack_spans(spans: pd.DataFrame, cited: pd.DataFrame) -> bytes:
-    """spans as interval_spans(traffic=TRAFFIC_KINDS) gives them, and cited as interval_sources does."""
-    arrays: dict[str, np.ndarray] = {
-        "interval_id": _text(list(spans["interval_id"])), "count": np.array([len(spans)]),
-        "start_date": spans["start_date"].to_numpy(dtype="datetime64[D]").astype("int64"),
-        "end_date": spans["end_date"].to_numpy(dtype="datetime64[D]").astype("int64"),
-    }
-    for name in ("crossing_id", "status", *TRAFFIC_KINDS):
-        arrays[f"{name}.codes"], arrays[f"{name}.values"], arrays[f"{name}.count"] = _category(spans[name])
-    for name in ("crossing_id", "source_id"):
-        arrays[f"cited.{name}.codes"], arrays[f"cited.{name}.values"], arrays[f"cited.{name}.count"] = \
-            _category(cited[name])
-    return _save(arrays)
-
-
 def _save(arrays: dict[str, np.ndarray]) -> bytes:
     out = io.BytesIO()
     np.savez(out, allow_pickle=False, **arrays)
     return out.getvalue()
 
 
-def unpack_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The (spans, cited) frames that pack_spans packed, equal to what the plain reads give."""
+def unpack_stored_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The (spans, cited) frames of a load-time blob, equal to what the plain reads give."""
     with np.load(io.BytesIO(packed), allow_pickle=False) as arrays:
         count = int(arrays["count"][0])
         def dates(name: str) -> pd.Series:  # day numbers; NaT's own number stays NaT
@@ -90,17 +77,17 @@ def unpack_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
     return spans, cited
 
 
-def read_spans(connection: Connection) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The packed spans of the content in this connection's snapshot, or None when the store has none."""
+def read_stored_spans(connection: Connection) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The load-time spans of the content in this connection's snapshot, or None when the store has none."""
     packed = connection.execute(select(Derived.content).where(Derived.name == SPANS)).scalar()
-    return None if packed is None else unpack_spans(packed)
+    return None if packed is None else unpack_stored_spans(packed)
 
 
 class SpanCollector:
     """Gathers the spans of the intervals as the load writes them (no second read), compactly: ids are
     the records' own strings, categories small codes, dates day numbers."""
 
-    _EPOCH = 719_163  # date(1970, 1, 1).toordinal(): day numbers as datetime64[D] counts them
+    _EPOCH = from_day_number(0).toordinal()  # core.days' epoch: its day numbers are datetime64[D]'s counts
     _NAT = int(np.datetime64("NaT", "D").astype("int64"))
 
     def __init__(self) -> None:
@@ -128,8 +115,9 @@ class SpanCollector:
         self.cited.update((crossing, source) for crossing, sources in
                           zip(values["crossing_id"], values["source_ids"], strict=True) for source in sources)
 
-    def packed(self) -> bytes:
-        """Packed as pack_spans packs interval_spans' frame: crossing, then start order."""
+    def load_time_blob(self) -> bytes:
+        """The blob stored for readers (unpack_stored_spans): the spans in crossing, then start order, as
+        interval_spans orders its frame."""
         crossings = sorted(c for c in self.categories["crossing_id"] if c is not None)
         rank = {c: n for n, c in enumerate(crossings)}
         by_code = np.array([rank[str(c)] for c in self.categories["crossing_id"]], dtype="int64")

@@ -1,4 +1,4 @@
-"""The load packs what the page derives from the intervals (db.derived); the packed value must equal
+"""The load packs what the page derives from the intervals (db.load_time_spans); the packed value must equal
 the plain reads it stands for, and a store without it must show the same page."""
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import REPO, clear_caches, run_cli
+from oracles import pack_stored_spans
 from streamlit.testing.v1 import AppTest
 
 from crossings.core.records import TRAFFIC_KINDS
-from db.derived import pack_spans, read_spans, unpack_spans
 from db.engine import make_engine
+from db.load_time_spans import read_stored_spans, unpack_stored_spans
 from db.queries import interval_sources, interval_spans
 
 
@@ -21,7 +22,7 @@ def plain_and_packed(url: str) -> tuple[tuple[pd.DataFrame, pd.DataFrame], tuple
     try:
         with engine.connect() as connection:
             plain = interval_spans(connection, traffic=TRAFFIC_KINDS), interval_sources(connection)
-            packed = read_spans(connection)
+            packed = read_stored_spans(connection)
     finally:
         engine.dispose()
     assert packed is not None
@@ -38,7 +39,7 @@ def test_the_packed_spans_equal_the_plain_reads(curated_store: str) -> None:
     pd.testing.assert_frame_equal(packed_spans, spans)
     pd.testing.assert_frame_equal(by_pair(packed_cited), by_pair(cited))
     # and packing the plain frames gives them back
-    again_spans, again_cited = unpack_spans(pack_spans(spans, cited))
+    again_spans, again_cited = unpack_stored_spans(pack_stored_spans(spans, cited))
     pd.testing.assert_frame_equal(again_spans, spans)
     pd.testing.assert_frame_equal(again_cited, cited)
 
