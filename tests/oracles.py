@@ -144,7 +144,7 @@ def matching_ids(intervals: pd.DataFrame, window: Window, as_of: date, crossing_
     keep = [(s <= last) and (e is None or e > window.start) and status in statuses and cid in set(crossing_ids)
             for s, e, status, cid in zip(rows["start_date"], rows["end_date"], rows["status"], rows["crossing_id"],
                                          strict=True)]
-    return set(rows[keep]["interval_id"])
+    return set(rows["interval_id"][pd.Series(keep, index=rows.index, dtype=bool)])
 
 
 def plain_cards(store: dict[str, pd.DataFrame], window: Window, as_of: date, traffic: str | None = None

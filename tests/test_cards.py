@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from oracles import plain_cards
 
 from crossings.core.commitments import CommitmentIndex
 from crossings.core.days import Window, summary_table
@@ -13,7 +14,6 @@ from crossings.view.cards import Card, covering_ids, crossing_cards
 from crossings.view.store import Content, interval_rows, read_store
 from db.engine import make_engine
 from db.queries import read_all
-from oracles import plain_cards
 
 D = date.fromisoformat
 
@@ -125,3 +125,21 @@ def test_a_card_on_a_reopening_day_shows_the_reopening_rows_detail_and_kinds(car
     assert card.detail == "cargo only; critically ill patients also allowed; pedestrians barred"
     assert card.kind_statuses == {"trade": "open", "transit": "open", "aid": "unknown", "travellers": "closed",
                                   "returnees": "unknown"}
+
+
+@pytest.mark.parametrize(("days", "stale"), [(0, False), (29, False), (30, False), (31, True), (400, True)])
+def test_stale_means_more_than_thirty_days_without_a_report(days: int, stale: bool) -> None:
+    """The boundary: a report 30 days before the as-of date is still current, 31 days is stale; with no dated
+    report at all the status is stale."""
+    from datetime import timedelta
+
+    from crossings.core.sources import is_stale
+    from crossings.view.cards import urgency_order
+
+    as_of = D("2025-06-30")
+    assert is_stale(as_of - timedelta(days), as_of) is stale
+    assert is_stale(None, as_of)
+    # the urgency order puts a stale open crossing before a current one
+    order = urgency_order(["current", "maybe"], ["open", "open"],
+                          {"current": as_of, "maybe": as_of - timedelta(days)}, as_of)
+    assert order == (["maybe", "current"] if stale else ["current", "maybe"])

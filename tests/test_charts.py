@@ -129,3 +129,26 @@ def test_the_map_names_markers_beside_them_only_while_they_can_be_read() -> None
     assert few.data[0].mode == "markers+text" and list(few.data[0].text) == [f"C {n}" for n in range(MAX_LABELS)]
     assert many.data[0].mode == "markers" and many.data[0].text is None
     assert "C 50" in many.data[0].customdata[-1][1]  # the hover still names it
+
+
+def test_the_chart_draws_agreements_in_force_first_by_their_state_not_their_words() -> None:
+    """Past MAX_COMMITMENT_LANES bands, those in force are drawn first: 'not yet in force' contains the words
+    'in force' but is not."""
+    from datetime import date
+
+    from crossings.core.days import Window
+    from crossings.view.policy import MAX_COMMITMENT_LANES
+
+    rows = [{"id": f"g{n}", "kind": "ceasefire", "title": f"Later {n}", "state": "ceasefire in force from 2026-01-01",
+             "from": date(2026, 1, 1), "until": None, "crossings": "Torkham", "sources": "", "source_url": None,
+             "standing": "not yet in force"} for n in range(MAX_COMMITMENT_LANES)]
+    rows.append({"id": "now", "kind": "ceasefire", "title": "Standing now",
+                 "state": "ceasefire in force since 2025-01-01, no end date", "from": date(2025, 1, 1),
+                 "until": None, "crossings": "Torkham", "sources": "", "source_url": None, "standing": "in force"})
+    commitments = pd.DataFrame(rows, dtype=object)
+    empty = pd.DataFrame(columns=["crossing", "status", "ongoing", "start_date", "end_date"])
+    events = pd.DataFrame(columns=["date", "title", "when", "kind", "place", "sources"])
+    figure = timeline_figure(empty, [], commitments, events, Window(date(2025, 1, 1), date(2025, 6, 30)),
+                             date(2025, 6, 30))
+    drawn = [label for trace in figure.data if trace.name == "agreements" for label in trace.y]
+    assert len(drawn) == MAX_COMMITMENT_LANES and "ceasefire: Standing now" in drawn

@@ -283,3 +283,21 @@ def test_a_whole_borders_commitments_above_the_cards_are_capped_soonest_end_firs
     line = next(shown(m.value) for m in at.markdown if "of a whole border" in m.value)
     assert line.count(":material/handshake:") == 3 and line.endswith("and 5 more in the table below")
     assert line.index("Doha ceasefire") < line.index("Border coordination mechanism")  # ends first, listed first
+
+
+def test_the_agreements_table_keeps_the_chosen_crossings_rows_before_its_cap(
+        page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap applies to the chosen crossings' agreements, and the caption counts them all: with a cap of 3,
+    Islam Qala's first 3 of its 5 (the rows of the Pakistan border come first in the file and are not its)."""
+    import crossings.page.cache
+    import crossings.view.plan
+    import crossings.view.policy
+
+    for module in (crossings.view.policy, crossings.view.plan, crossings.page.cache):
+        monkeypatch.setattr(module, "MAX_TABLE_ROWS", 3)
+    at = open_page(page, crossing="islam-qala", as_of="2026-01-01")
+    table = at.dataframe[1].value
+    assert list(table["id"]) == ["chabahar-agreement-2016", "chabahar-transit-protocol-2018",
+                                 "iran-taliban-understandings-2021"]
+    assert "standing" not in table.columns
+    assert any("The first 3 of 5 rows" in c.value for c in at.caption)

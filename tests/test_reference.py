@@ -23,6 +23,7 @@ from crossings.core.records import TABLES
 from crossings.core.sources import SourceDates
 from crossings.core.validation import bytes_opener, check_dataset
 from crossings.view.indexes import IntervalIndex
+from crossings.view.tables import bare_interval_table
 
 BASE = date(2020, 1, 1)
 IDS = ["a", "b", "c", "d"]
@@ -228,7 +229,7 @@ def test_a_restricted_row_naming_nothing_is_a_breach(tmp_path: Path) -> None:
     engine.dispose()
 
 
-# --- IntervalIndex.bare_table (the chart's rows past MAX_BARS) --------------------------------
+# --- bare_interval_table (the chart's rows past MAX_BARS) --------------------------------
 
 @settings(max_examples=150, deadline=None)
 @given(rows=st.lists(st.tuples(st.sampled_from(IDS), st.sampled_from(["open", "closed", "restricted"]),
@@ -246,7 +247,8 @@ def test_bare_table_equals_plain_rows(rows: list[tuple[str, str, int, int | None
     crossings = pd.DataFrame({"crossing_id": IDS, "name": [f"Crossing {c}" for c in IDS]})
     index = IntervalIndex(spans, crossings)
     positions = sorted({p for p in picks if p < len(rows)})
-    table = index.bare_table(pd.Series(positions, dtype="int64").to_numpy(), crossings, BASE + timedelta(as_of))
+    table = bare_interval_table(index, pd.Series(positions, dtype="int64").to_numpy(), crossings,
+                                BASE + timedelta(as_of))
     day = BASE + timedelta(as_of)
     assert len(table) == len(positions)
     for position, row in zip(positions, table.to_dict("records"), strict=True):

@@ -59,6 +59,24 @@ def test_cli_summary_and_export_neutralise_hostile_text(hostile_store: str, tmp_
     assert ",-2+3" not in exported
 
 
+def test_the_apis_summary_csv_neutralises_hostile_text(hostile_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/api/v1/summary.csv from a store edited around the loader: its cells open as text in a spreadsheet."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from crossings.serve.routes import ROUTES
+
+    monkeypatch.setenv("DATABASE_URL", hostile_store)
+    clear_caches()
+    answer = TestClient(Starlette(routes=list(ROUTES))).get(
+        "/api/v1/summary.csv", params={"from": "2025-01-01", "to": "2025-03-31", "as_of": "2025-04-01"})
+    clear_caches()
+    rows = list(csv.reader(io.StringIO(answer.text)))
+    assert answer.status_code == 200
+    assert rows[1][:2] == ["torkham", "'" + HOSTILE_CELLS[0]] and rows[2][1] == "'@SUM(A1)"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for row in rows[1:] for cell in row[:2])
+
+
 def test_exported_neutralised_cells_load_back_as_text(hostile_store: str, tmp_path: Path) -> None:
     run_cli(["export", "--out", str(tmp_path / "out"), "--db", hostile_store])
     code, _, err = run_cli(["load", "--data", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path / 'b.db'}"])
