@@ -16,11 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crossings.core.borders import countries_of, on_borders
 from crossings.core.csvout import data_file_text, summary_csv
-from crossings.core.days import Window, covering_intervals, current_status, default_window
+from crossings.core.days import Window, covering_intervals, current_status, default_window, parse_date
 from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.sources import SourceDates, is_stale
 from crossings.core.traffic import access_by_kind, check_traffic, for_traffic, traffic_statuses, traffic_text
-from crossings.core.validation import LoadRejected, Problem, check_dataset, parse_date
+from crossings.core.validation import LoadRejected, Problem, check_dataset
 from db.engine import (
     DEFAULT_DATA_DIR,
     build_sqlite_file,
