@@ -6,7 +6,7 @@ as it was. Writing goes straight to the driver's executemany with bound paramete
 
 On SQLite the secondary indexes and the triggers are dropped inside the transaction before the rows go
 in and created again from the store's own catalogue after them (transactional DDL: a reader never sees
-the store without them); maintaining them row by row was a third of a large load. Their rules still
+the store without them); maintaining them row by row took much of a large load's time. Their rules still
 hold for the loaded rows: the checks have run on every row, and `rule_breaches` checks the triggers'
 rules once more, set-based, before the commit.
 """
@@ -188,7 +188,7 @@ def rule_breaches(connection: Connection) -> list[str]:
 def _cyclic_collection_paused() -> Iterator[None]:
     """A load makes millions of short-lived rows and tuples, none of them in a reference cycle, and reference
     counting frees each one; the cyclic collector, counting those allocations, would scan the growing heap
-    again and again (13 s of a 45 s load of a million intervals). It runs again, and collects, afterwards."""
+    again and again. It runs again, and collects, afterwards."""
     paused = gc.isenabled()
     gc.disable()
     try:

@@ -147,8 +147,8 @@ def window_for(filters: Filters, first_day: date, as_of: date) -> tuple[Window, 
     return Window(start, end), None
 
 
-# A multiselect of more options than this takes a browser seconds to draw (2,000 took headless Chromium
-# 1.8 s): beyond it, the Crossings filter lists the crossings of the borders chosen.
+# A multiselect of more options than this takes a browser seconds to draw: beyond it, the Crossings filter
+# lists the crossings of the borders chosen.
 MAX_CROSSING_CHOICES = 300
 
 
