@@ -16,11 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crossings.core.borders import chosen_crossings, countries_of
 from crossings.core.csvout import data_file_text, summary_csv
-from crossings.core.days import Window, default_window
+from crossings.core.days import Window, default_window, parse_date
 from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.sources import SourceDates
 from crossings.core.traffic import check_traffic, for_traffic, traffic_text
-from crossings.core.validation import LoadRejected, Problem, check_dataset, parse_date
+from crossings.core.validation import LoadRejected, Problem, check_dataset
 from crossings.view.cards import read_status_lines
 from db.engine import (
     DEFAULT_DATA_DIR,

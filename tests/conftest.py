@@ -8,7 +8,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import pytest
 from oracles import table_checksums
@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from crossings.cli import main
 from crossings.core.records import table
+from crossings.core.validation import Opener
 from db.engine import make_engine
 
 if TYPE_CHECKING:
@@ -138,6 +139,15 @@ def checksums(url: str) -> dict[str, str]:
             return table_checksums(connection)
     finally:
         engine.dispose()
+
+
+def bytes_opener(files: dict[str, bytes]) -> Opener:
+    """An opener over in-memory files: data files as a test wrote them, never on disk."""
+
+    def open_file(name: str) -> IO[bytes] | None:
+        return io.BytesIO(files[name]) if name in files else None
+
+    return open_file
 
 
 def read_rows(path: Path) -> list[list[str]]:

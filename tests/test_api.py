@@ -202,3 +202,15 @@ def test_etag_and_304(client: TestClient) -> None:
     other = client.get("/api/v1/status", params={"as_of": "2025-04-02"}, headers={"If-None-Match": etag})
     assert other.status_code == 200 and other.headers["etag"] != etag
     assert json.loads(other.content)["as_of"] == "2025-04-02"
+
+
+def test_the_feed_gives_a_moratorium_its_agreements_border(client: TestClient) -> None:
+    """The checkposts moratorium names no crossing: it covers its agreement's border (Pakistan and Afghanistan),
+    so the feed of an Iranian crossing leaves it out and the feed of a Pakistani crossing has it."""
+    def ids(params: dict[str, str]) -> set[str]:
+        feed = parse_feed(client.get("/feed.atom", params=params).content)
+        return {e.findtext(f"{ATOM}id").rsplit(":", 1)[-1] for e in feed.findall(f"{ATOM}entry")}
+
+    assert "moratorium/new-checkposts-2025-03-19/start" in ids({"crossing": "nawa-pass"})
+    assert not any("new-checkposts" in i for i in ids({"crossing": "islam-qala"}))
+    assert not any("new-checkposts" in i for i in ids({"country": "IR"}))

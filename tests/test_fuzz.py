@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import DATA, checksums
+from conftest import DATA, bytes_opener, checksums
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crossings.core.records import TABLES
-from crossings.core.validation import bytes_opener, check_dataset
+from crossings.core.validation import check_dataset
 from db.engine import create_schema, make_engine
 from db.load import LoadRejected, replace_content
 from db.queries import read_versioned

@@ -13,15 +13,16 @@ from unittest import mock
 
 import pandas as pd
 import pytest
-from conftest import DATA
+from conftest import DATA, bytes_opener
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crossings.core import validation
 from crossings.core.csvout import table_csv
-from crossings.core.records import TABLES
+from crossings.core.records import REFERENCED_TABLES, TABLES
 from crossings.core.sources import SourceDates
-from crossings.core.validation import bytes_opener, check_dataset
+from crossings.core.validation import check, check_dataset
+from crossings.core.validation.batch import batch_values
+from crossings.core.validation.fields import Known
 from crossings.view.indexes import IntervalIndex
 from crossings.view.tables import bare_interval_table
 
@@ -96,7 +97,7 @@ def test_the_overlap_detector_equals_a_pairwise_check(rows: list[tuple[str, int,
     assert reported == overlapping_lines(rows, first_line=2)
 
 
-# --- the batch checks (validation._batch_values) against the row-by-row checks ----------------------
+# --- the batch checks (validation.batch.batch_values) against the row-by-row checks ----------------------
 
 # Cells that one check or another refuses, or that look like a refused cell to a batch check.
 CELLS = st.sampled_from([
@@ -140,9 +141,9 @@ def _checked(files: dict[str, bytes]) -> tuple[list[str], int, list[tuple[str, A
 def test_the_batch_checks_find_exactly_what_the_row_checks_find(files: dict[str, bytes], batch_rows: int) -> None:
     """The same FILE:LINE messages, the same count, and the same rows and values handed to the loader,
     whether a batch passes at once or is checked row by row."""
-    with mock.patch.object(validation, "BATCH_ROWS", batch_rows):
+    with mock.patch.object(check, "BATCH_ROWS", batch_rows):
         fast = _checked(files)
-        with mock.patch.object(validation, "_batch_values", lambda *args: None):
+        with mock.patch.object(check, "batch_values", lambda *args: None):
             plain = _checked(files)
     assert fast == plain
 
@@ -150,17 +151,17 @@ def test_the_batch_checks_find_exactly_what_the_row_checks_find(files: dict[str,
 def test_the_curated_files_pass_as_whole_batches() -> None:
     """The batch checks are the path the load takes: every curated file passes them at once (a batch check
     that refused everything would make the comparison above hold trivially)."""
-    known = validation._Known()
+    known = Known()
     for spec in TABLES:
         rows = _rows_of(FILES[spec.file_name])[1:]
-        found = validation._batch_values(spec, rows, known, {c.name: {} for c in spec.columns})
+        found = batch_values(spec, rows, known, {c.name: {} for c in spec.columns})
         assert found is not None, spec.name
-        if spec.name in validation.REFERENCED_TABLES:
+        if spec.name in REFERENCED_TABLES:
             known.ids[spec.name] = set(found[1][spec.id_column])
     spec = next(s for s in TABLES if s.name == "status_intervals")
     rows = _rows_of(FILES[spec.file_name])[1:]
     rows[5][spec.header.index("notes")] = "fine text\n and a line that starts with a space"
-    assert validation._batch_values(spec, rows, known, {c.name: {} for c in spec.columns}) is None
+    assert batch_values(spec, rows, known, {c.name: {} for c in spec.columns}) is None
 
 
 # --- the load's set-based guard (db.load.rule_breaches), with the triggers deferred ----------------

@@ -15,6 +15,7 @@ date is a day number (days since 1970-01-01) so that the counting is vectorised.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +40,7 @@ __all__ = [
     "default_window",
     "from_day_number",
     "interval_days",
+    "parse_date",
     "run_continues",
     "status_codes",
     "summary_from_runs",
@@ -64,6 +66,7 @@ _EPOCH = date(1970, 1, 1).toordinal()
 NO_END = int(np.iinfo("int64").max // 2)
 # "No start reported" as a day number (an agreement whose start no source gives).
 NEVER = int(np.iinfo("int64").min // 2)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,16 @@ def day_number(day: date) -> int:
 
 def from_day_number(number: int) -> date:
     return date.fromordinal(int(number) + _EPOCH)
+
+
+def parse_date(text: str) -> date:
+    """An ISO date YYYY-MM-DD, strictly (no week dates, no compact forms)."""
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date") from None
 
 
 def days_text(days: int) -> str:

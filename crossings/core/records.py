@@ -11,6 +11,7 @@ __all__ = [
     "EVENT_KINDS",
     "FORMULA_TRIGGERS",
     "LIST_SEPARATOR",
+    "REFERENCED_TABLES",
     "STATUSES",
     "TABLES",
     "TRAFFIC_KINDS",
@@ -180,6 +181,12 @@ TABLES: tuple[TableSpec, ...] = (
         ),
     ),
 )
+
+# The tables whose ids other tables refer to, and what one row of each is called. A column referring to a
+# table missing here would have no ids to be checked against: importing the contract fails instead.
+REFERENCED_TABLES = {"sources": "source", "crossings": "crossing", "agreements": "agreement"}
+if set(REFERENCED_TABLES) != {c.ref for spec in TABLES for c in spec.columns if c.ref}:
+    raise RuntimeError("REFERENCED_TABLES must name every table that a column refers to")
 
 
 def table(name: str) -> TableSpec:

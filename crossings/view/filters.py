@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from crossings.core.days import Window
+from crossings.core.days import Window, parse_date
 from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.traffic import check_traffic
-from crossings.core.validation import parse_date
 
 __all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "Problem", "crossing_choices",
            "crossings_listed_first", "parse_query", "parse_strictly", "shown_value", "to_query", "window_for"]

@@ -7,7 +7,7 @@ kind in two lists" impossible by construction, and lets plain CHECK constraints 
 state every rule; reading an interval's traffic is then no join. The files keep the three lists
 (moves, limited, barred) in vocabulary order, so export writes them back byte for byte.
 
-Rules, as in the loader (crossings/core/validation.py):
+Rules, as in the loader (crossings/core/validation/rules.py):
 - each column is NULL or one of moves, limited, barred, and only a restricted row names any;
 - not every kind moves (that is open) and not every kind is barred (that is closed): CHECKs;
 - a restricted row names at least one kind: a trigger, so that rows of a store written before

@@ -1,0 +1,91 @@
+"""Checks one row: each field by its column, then the rules that tie several columns of the row together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crossings.core.records import ACCESS_LISTS, TRAFFIC_KINDS, TableSpec
+from crossings.core.validation.fields import Known, parsers
+from crossings.core.validation.problems import Problem
+
+__all__ = ["parse_row", "row_problems", "traffic_problems"]
+
+
+def parse_row(
+    spec: TableSpec, line: int, raw: dict[str, str], known: Known | None, file: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The row's typed values (None where a field is refused) and its problems."""
+    record: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, parse in parsers(spec):
+        try:
+            record[name] = parse(raw[name], known)
+        except ValueError as exc:
+            record[name] = None
+            problems.append(Problem(file, line, name, str(exc)))
+    bad_columns = {p.column for p in problems}
+    for column, message in row_problems(spec, record):
+        if column not in bad_columns:
+            problems.append(Problem(file, line, column, message))
+    return record, problems
+
+
+def row_problems(spec: TableSpec, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Rules that tie several columns of one row together: (column, message)."""
+    found: list[tuple[str, str]] = []
+    if spec.name == "crossings":
+        if (record["latitude"] is None) != (record["longitude"] is None):
+            found.append(("longitude" if record["longitude"] is None else "latitude",
+                          "give both latitude and longitude, or neither"))
+        if record["country_a"] and record["country_a"] == record["country_b"]:
+            found.append(("country_b", "a border crossing joins two different countries"))
+    elif spec.name == "status_intervals":
+        start, end = record["start_date"], record["end_date"]
+        if start and end and end <= start:
+            found.append(("end_date", f"{end} is not after start_date {start} "
+                          "(end_date is the first day of the next status)"))
+        found.extend(traffic_problems(record))
+    elif spec.name == "agreements":
+        begins = record["effective_from"] or record["signed_on"]
+        until = record["valid_until"]
+        if begins and until and until < begins:
+            found.append(("valid_until", f"{until} is before the agreement takes effect ({begins})"))
+    elif spec.name == "moratoria":
+        start, until = record["start_date"], record["valid_until"]
+        if start and until and until < start:
+            found.append(("valid_until", f"{until} is before start_date {start}"))
+    elif spec.name == "events":
+        day, precision = record["date"], record["date_precision"]
+        if day and precision == "month" and day.day != 1:
+            found.append(("date", "with date_precision month the date is the month's first day"))
+        if day and precision == "year" and (day.month, day.day) != (1, 1):
+            found.append(("date", "with date_precision year the date is the year's first day"))
+    return found
+
+
+def traffic_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The rules of the moves, limited and barred lists (data/README.md, "What moves")."""
+    lists = {name: record[name] or [] for name in ACCESS_LISTS}
+    status = record["status"]
+    if status in ("open", "closed"):
+        named = [name for name in ACCESS_LISTS if lists[name]]
+        meaning = "everything moves" if status == "open" else "nothing moves"
+        article = "an" if status == "open" else "a"
+        return [(name, f"leave it empty for {article} {status} interval ({meaning}); use restricted to name "
+                       "what moves, is limited or is barred") for name in named]
+    if status != "restricted":
+        return []
+    if not any(lists.values()):
+        return [("moves", "a restricted interval names at least one kind of traffic in moves, limited or barred")]
+    found = []
+    seen: dict[str, str] = {}
+    for name in ACCESS_LISTS:
+        for kind in lists[name]:
+            if kind in seen:
+                found.append((name, f"{kind!r} is already in {seen[kind]}: a kind of traffic is in one list at most"))
+            seen.setdefault(kind, name)
+    if len(lists["moves"]) == len(TRAFFIC_KINDS):
+        found.append(("moves", "every kind of traffic moves: that is an open interval, not a restricted one"))
+    if len(lists["barred"]) == len(TRAFFIC_KINDS):
+        found.append(("barred", "every kind of traffic is barred: that is a closed interval, not a restricted one"))
+    return found
