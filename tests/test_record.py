@@ -72,7 +72,7 @@ FACTS = [
     ("arandu", "2022-01-01", None, "unknown"),  # announced openings, none reported
 ]
 
-# Afghanistan's other borders (shared/research/afghanistan-other-borders.md): two or three dated facts each.
+# Afghanistan's other borders (the sourced brief of November 2026): two or three dated facts each.
 OTHER_BORDERS = [
     # Iran. COVID-19: Afghanistan stopped passenger travel on 23 February 2020, reopened on the 25th
     ("islam-qala", "2020-02-24", "travellers", "closed"),
