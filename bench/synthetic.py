@@ -95,12 +95,20 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
     handle, w = _writer(out, "agreements")
     handles.append(handle)
     kinds = ["ceasefire", "trade", "transit", "security", "border-management", "other"]
+    ends = random.Random(seed + 1)  # reported ends drawn apart, so the other columns stay as they were
+
+    def ended(begins: date) -> list[str]:
+        """ended_on and end_source_ids: a tenth of the rows end on a reported day."""
+        if ends.random() >= 0.1:
+            return ["", ""]
+        return [(begins + timedelta(days=ends.randint(1, 600))).isoformat(), f"syn-source-{ends.randrange(sources)}"]
+
     for n in range(agreements):
         begins = start + timedelta(days=rng.randrange(0, max(1, (END - start).days)))
         until = "" if rng.random() < 0.3 else (begins + timedelta(days=rng.randint(1, 800))).isoformat()
         scope = "" if rng.random() < 0.2 else f"syn-crossing-{rng.randrange(crossings)}"
         w.writerow([f"syn-agreement-{n}", f"Synthetic agreement {n}", rng.choice(kinds), "Party A;Party B",
-                    begins.isoformat(), "", until, scope, "Synthetic terms.", cite(), ""])
+                    begins.isoformat(), "", until, *ended(begins), scope, "Synthetic terms.", cite(), ""])
 
     handle, w = _writer(out, "moratoria")
     handles.append(handle)
@@ -108,7 +116,8 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
         begins = start + timedelta(days=rng.randrange(0, max(1, (END - start).days)))
         until = "" if rng.random() < 0.5 else (begins + timedelta(days=rng.randint(1, 400))).isoformat()
         w.writerow([f"syn-moratorium-{n}", "construction of new checkposts", f"syn-crossing-{rng.randrange(crossings)}",
-                    begins.isoformat(), until, f"syn-agreement-{rng.randrange(agreements)}" if agreements else "",
+                    begins.isoformat(), until, *ended(begins),
+                    f"syn-agreement-{rng.randrange(agreements)}" if agreements else "",
                     cite(), ""])
 
     handle, w = _writer(out, "events")

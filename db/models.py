@@ -134,6 +134,7 @@ class Agreement(Base):
     signed_on: Mapped[dt.date | None] = mapped_column(Date)
     effective_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
     terms: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -152,6 +153,7 @@ class Moratorium(Base):
     subject: Mapped[str] = mapped_column(Text)
     start_date: Mapped[dt.date] = mapped_column(Date)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
     agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreements.agreement_id"))
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -198,9 +200,13 @@ LINK_TABLES: dict[tuple[str, str], Table] = {
     ("agreements", "crossing_ids"): _link_table(
         "agreements", "agreement_id", "crossing_ids", "crossings", "crossing_id"),
     ("agreements", "source_ids"): _link_table("agreements", "agreement_id", "source_ids", "sources", "source_id"),
+    ("agreements", "end_source_ids"): _link_table(
+        "agreements", "agreement_id", "end_source_ids", "sources", "source_id"),
     ("moratoria", "crossing_ids"): _link_table(
         "moratoria", "moratorium_id", "crossing_ids", "crossings", "crossing_id"),
     ("moratoria", "source_ids"): _link_table("moratoria", "moratorium_id", "source_ids", "sources", "source_id"),
+    ("moratoria", "end_source_ids"): _link_table(
+        "moratoria", "moratorium_id", "end_source_ids", "sources", "source_id"),
     ("events", "crossing_ids"): _link_table("events", "event_id", "crossing_ids", "crossings", "crossing_id"),
     ("events", "source_ids"): _link_table("events", "event_id", "source_ids", "sources", "source_id"),
 }

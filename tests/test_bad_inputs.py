@@ -91,6 +91,21 @@ def _blank_line_after_header(raw: bytes) -> bytes:
 
 # (case, file, mutation, column, message fragment)
 BAD_INPUTS = [
+    ("ended-before-start", "agreements.csv",
+     _set("agreements", "doha-ceasefire-2025-10-19", "ended_on", "2025-10-01"), "ended_on",
+     "2025-10-01 is before the agreement takes effect (2025-10-19)"),
+    ("ended-without-sources", "agreements.csv",
+     _set("agreements", "doha-ceasefire-2025-10-19", "end_source_ids", ""), "end_source_ids",
+     "names the sources reporting its end"),
+    ("end-sources-without-end", "moratoria.csv",
+     _set("moratoria", "new-checkposts-2025-03-19", "end_source_ids", "seed-article"), "ended_on",
+     "no ended_on"),
+    ("moratorium-ended-before-start", "moratoria.csv",
+     _set("moratoria", "new-checkposts-2025-03-19", "ended_on", "2025-03-01"), "ended_on",
+     "2025-03-01 is before start_date 2025-03-19"),
+    ("end-source-unknown", "agreements.csv",
+     _set("agreements", "doha-ceasefire-2025-10-19", "end_source_ids", "no-such-source"), "end_source_ids",
+     "no-such-source"),
     ("title-missing", "sources.csv", _set("sources", "seed-article", "title", ""), "title", "required"),
     ("url-javascript", "sources.csv", _set("sources", "seed-article", "url", "javascript:alert(1)"), "url",
      "not an http(s) URL"),

@@ -88,7 +88,7 @@ def test_whole_border_agreements_cover_every_crossing_of_their_border(store: dic
     pakistan = set(store["crossings"].query("country_a == 'PK' or country_b == 'PK'")["crossing_id"])
     assert len(pakistan) == 8 and len(cards) > 8
     for cid, card in cards.items():
-        has = "ceasefire in force until 2025-10-18, 2 days left" in [c.text for c in card.commitments]
+        has = "ceasefire in force until 2025-10-17, 1 day left" in [c.text for c in card.commitments]
         assert has == (cid in pakistan), cid  # the truce's parties are Pakistan and Afghanistan
 
 
@@ -143,3 +143,18 @@ def test_stale_means_more_than_thirty_days_without_a_report(days: int, stale: bo
     order = urgency_order(["current", "maybe"], ["open", "open"],
                           {"current": as_of, "maybe": as_of - timedelta(days)}, as_of)
     assert order == (["maybe", "current"] if stale else ["current", "maybe"])
+
+
+def test_a_countdown_counts_only_to_a_term_agreed_at_signing(cards_on) -> None:
+    """The Doha ceasefire had no term: on 2025-12-20 it is in force with no countdown and no end (its end, on
+    2026-02-27, was not known then); from that day on it shows its end. The 48-hour truce had a term."""
+    def doha(as_of: str) -> list[str]:
+        return [c.text for c in cards_on(as_of, start="2025-10-01")["torkham"].commitments
+                if c.item_id == "doha-ceasefire-2025-10-19"]
+
+    assert doha("2025-12-20") == ["ceasefire in force since 2025-10-19, no end date"]
+    assert doha("2026-02-26") == ["ceasefire in force since 2025-10-19, no end date"]
+    assert doha("2026-03-01") == ["ceasefire ended 2026-02-27"]
+    truce = [c for c in cards_on("2025-10-16", start="2025-10-01")["torkham"].commitments
+             if c.item_id == "truce-48h-2025-10-15"]
+    assert [(c.text, c.days_left) for c in truce] == [("ceasefire in force until 2025-10-17, 1 day left", 1)]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import covering_intervals, matching_ids, traffic_statuses
 
-from crossings.core.commitments import IN_FORCE, RECENTLY_EXPIRED_DAYS, CommitmentIndex, commitment_state
+from crossings.core.commitments import IN_FORCE, RECENTLY_EXPIRED_DAYS, Commitment, CommitmentIndex, commitment_state
 from crossings.core.days import Window
 from crossings.core.records import STATUSES, TRAFFIC_KINDS
 from crossings.core.traffic import access_by_kind, with_access
@@ -84,21 +84,27 @@ def test_covering_and_what_moves_equal_the_plain_rules(rows: pd.DataFrame, as_of
     assert index.traffic_on(IDS, day) == expected
 
 
+MORATORIA = pd.DataFrame(columns=["moratorium_id", "subject", "crossing_ids", "start_date", "valid_until", "ended_on",
+                                  "end_source_ids", "agreement_id", "source_ids"], dtype=object)
+
+
 @st.composite
 def agreements(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = []
     for n in range(draw(st.integers(0, 12))):
         start = draw(st.one_of(st.none(), st.integers(0, 60)))
         until = draw(st.one_of(st.none(), st.integers(0, 90)))
+        ended = draw(st.one_of(st.none(), st.integers(0, 90)))
         rows.append({"agreement_id": f"g{n}", "title": f"Agreement {n}", "kind": "ceasefire",
                      "parties": draw(st.sampled_from(["Pakistan;Afghanistan", "Iran;Afghanistan", "Atlantis", ""])),
                      "signed_on": None, "effective_from": None if start is None else BASE + timedelta(start),
                      "valid_until": None if until is None else BASE + timedelta(until),
+                     "ended_on": None if ended is None else BASE + timedelta(ended),
+                     "end_source_ids": [] if ended is None else ["s1"],
                      "crossing_ids": draw(st.lists(st.sampled_from(IDS), unique=True, max_size=2)), "source_ids": []})
-    moratoria = pd.DataFrame(columns=["moratorium_id", "subject", "crossing_ids", "start_date", "valid_until",
-                                      "agreement_id", "source_ids"], dtype=object)
     return pd.DataFrame(rows, columns=["agreement_id", "title", "kind", "parties", "signed_on", "effective_from",
-                                       "valid_until", "crossing_ids", "source_ids"], dtype=object), moratoria
+                                       "valid_until", "ended_on", "end_source_ids", "crossing_ids", "source_ids"],
+                        dtype=object), MORATORIA
 
 
 @settings(max_examples=200, deadline=None)
@@ -107,24 +113,38 @@ def agreements(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_the_commitment_index_equals_the_state_of_each_row(tables: tuple[pd.DataFrame, pd.DataFrame], as_of: int,
                                                           chosen: set[str], first: int, length: int,
                                                           limit: int) -> None:
-    """standing_on's vectorised mask equals commitment_state row by row (in force, or expired within
-    RECENTLY_EXPIRED_DAYS); overlapping chooses the crossings before its limit and counts them all."""
+    """standing_on's vectorised mask equals commitment_state row by row (in force, or expired or ended within
+    RECENTLY_EXPIRED_DAYS, an end counting only from its day); overlapping chooses the crossings before its limit
+    and counts them all."""
     agreements_, moratoria = tables
     index = CommitmentIndex(agreements_, moratoria, CROSSINGS)
     day = BASE + timedelta(as_of)
     every = index.all_on(day)
     covers = {c.item_id for c in every if not chosen.isdisjoint(c.covered)}
     standing = set()
+    ends = dict(zip(agreements_["agreement_id"], agreements_["ended_on"], strict=True))
     for item in every:
-        state, _ = commitment_state(item.start, item.until, day)
-        recently = item.until is not None and day - timedelta(RECENTLY_EXPIRED_DAYS) <= item.until < day
+        known = ends[item.item_id] if ends[item.item_id] is not None and ends[item.item_id] <= day else None
+        assert item.ended == known  # an end shows only on or after its day
+        state, left = commitment_state(item.start, item.until, day, known)
+        assert (state, left) == (item.state, item.days_left)
+        # the last day in force: the term's last day or the day before a reported end, whichever is first
+        last = min([d for d in (item.until, None if known is None else known - timedelta(1)) if d is not None],
+                   default=None)
+        if state == IN_FORCE and known is None and ends[item.item_id] is not None:
+            assert item.days_left is None or item.until is not None  # a countdown only to a term
+        recently = last is not None and day - timedelta(RECENTLY_EXPIRED_DAYS) <= last < day
         if state == IN_FORCE or recently:
             standing.add(item.item_id)
     assert {c.item_id for c in index.standing_on(day, sorted(chosen))} == standing & covers
     window = Window(BASE + timedelta(first), BASE + timedelta(first + length))
     last = window.through(day)
+    def last_day(c: Commitment) -> date | None:
+        ends_before = None if c.ended is None else c.ended - timedelta(1)
+        return min([d for d in (c.until, ends_before) if d is not None], default=None)
+
     overlaps = [c.item_id for c in every if c.item_id in covers and (c.start is None or c.start <= last)
-                and (c.until is None or c.until >= window.start)]
+                and (last_day(c) is None or last_day(c) >= window.start)]
     found, total = index.overlapping(window, day, sorted(chosen), limit=limit)
     assert [c.item_id for c in found] == overlaps[:limit] and total == len(overlaps)
 
@@ -134,10 +154,10 @@ def test_no_known_party_means_every_crossing() -> None:
     party, every crossing of that country; two, the border between them."""
     parties = ["Atlantis;Lemuria", "Iran", "Pakistan;Afghanistan"]
     rows = pd.DataFrame([{"agreement_id": f"g{n}", "title": "t", "kind": "other", "parties": who, "signed_on": BASE,
-                          "effective_from": None, "valid_until": None, "crossing_ids": [], "source_ids": []}
+                          "effective_from": None, "valid_until": None, "ended_on": None, "end_source_ids": [],
+                          "crossing_ids": [], "source_ids": []}
                          for n, who in enumerate(parties)], dtype=object)
-    moratoria = pd.DataFrame(columns=["moratorium_id", "subject", "crossing_ids", "start_date", "valid_until",
-                                      "agreement_id", "source_ids"], dtype=object)
+    moratoria = MORATORIA
     covered = {c.item_id: c.covered for c in CommitmentIndex(rows, moratoria, CROSSINGS).all_on(BASE)}
     assert covered == {"g0": IDS, "g1": ["c"], "g2": ["a", "b"]}
     assert np.array_equal(CommitmentIndex(rows, moratoria, CROSSINGS).covering_any(["c"]), [True, True, False])

@@ -123,10 +123,15 @@ def test_the_store_answers_the_audits_facts(store: dict, crossing: str, day: str
 
 def test_agreement_ends_come_from_sources(store: dict) -> None:
     agreements = store["agreements"].set_index("agreement_id")
-    # the 48-hour truce was extended, then superseded by the Doha ceasefire of 19 October
-    assert agreements.loc["truce-48h-2025-10-15", "valid_until"] == date(2025, 10, 18)
-    assert agreements.loc["doha-ceasefire-2025-10-19", "effective_from"] == date(2025, 10, 19)
-    assert agreements.loc["doha-ceasefire-2025-10-19", "valid_until"] == date(2026, 2, 26)  # collapse, 27 Feb 2026
+    # a term agreed at signing (valid_until) apart from an end a source reports (ended_on, end_source_ids):
+    # the 48-hour truce ran to 17 October, was extended without a date and superseded by Doha on 19 October
+    truce = agreements.loc["truce-48h-2025-10-15"]
+    assert (truce["valid_until"], truce["ended_on"]) == (date(2025, 10, 17), date(2025, 10, 19))
+    assert truce["end_source_ids"] == ["anadolu-usmuslims-2025-10-19"]
+    doha = agreements.loc["doha-ceasefire-2025-10-19"]
+    assert doha["effective_from"] == date(2025, 10, 19)
+    assert doha["valid_until"] is None  # no term was agreed in Doha
+    assert (doha["ended_on"], doha["end_source_ids"]) == (date(2026, 2, 27), ["gamereactor-2026-02-27"])
     assert agreements.loc["jirga-ceasefire-2025-03", "signed_on"] == date(2025, 3, 9)
     assert agreements.loc["joint-jirga-2025-03-17", "valid_until"] == date(2025, 4, 15)
-    assert agreements.loc["flag-meeting-ceasefire-2025-03-19", "valid_until"] == date(2025, 4, 16)  # the JCC met
+    assert agreements.loc["flag-meeting-ceasefire-2025-03-19", "valid_until"] == date(2025, 4, 15)  # ANI

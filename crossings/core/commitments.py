@@ -1,5 +1,10 @@
-"""Agreements and moratoria as they stand on a date: in force, expired, not yet in force, and
-how many days are left."""
+"""Agreements and moratoria as they stand on a date: in force, expired, ended, not yet in force, and how
+many days are left.
+
+Two ends are kept apart. `valid_until` is a term stated at signing or extension: the last day in force, and
+the only date a countdown ("N days left") counts down to. `ended_on` is the first day it no longer applied
+because a source reports that it ended, broke down or was superseded: shown only on or after that day, since
+before it nobody could know it."""
 
 from __future__ import annotations
 
@@ -13,16 +18,16 @@ import pandas as pd
 from crossings.core.borders import WholeBorders, party_countries
 from crossings.core.days import NEVER, NO_END, Window, day_number, days_text
 
-__all__ = ["EXPIRED", "IN_FORCE", "NOT_YET_IN_FORCE", "RECENTLY_EXPIRED_DAYS", "START_NOT_REPORTED", "Commitment",
-           "CommitmentIndex", "commitment_state"]
+__all__ = ["ENDED", "EXPIRED", "IN_FORCE", "NOT_YET_IN_FORCE", "RECENTLY_EXPIRED_DAYS", "START_NOT_REPORTED",
+           "Commitment", "CommitmentIndex", "commitment_state"]
 
 # A card keeps an expired agreement for this long, so that "expired 2025-04-15" is seen
 # in the days after; older ones are in the agreements table only.
 RECENTLY_EXPIRED_DAYS = 30
 
 # What a commitment is on a date (Commitment.state): compare with these, never with its display text.
-IN_FORCE, EXPIRED, NOT_YET_IN_FORCE, START_NOT_REPORTED = "in force", "expired", "not yet in force", \
-    "start not reported"
+IN_FORCE, EXPIRED, ENDED, NOT_YET_IN_FORCE, START_NOT_REPORTED = "in force", "expired", "ended", \
+    "not yet in force", "start not reported"
 
 
 @dataclass(frozen=True)
@@ -36,17 +41,24 @@ class Commitment:
     crossing_ids: list[str]
     start: date | None
     until: date | None
-    state: str  # IN_FORCE, EXPIRED, NOT_YET_IN_FORCE or START_NOT_REPORTED
-    days_left: int | None
+    state: str  # IN_FORCE, EXPIRED, ENDED, NOT_YET_IN_FORCE or START_NOT_REPORTED
+    days_left: int | None  # to the term (valid_until) only
     text: str
     source_ids: list[str] = field(default_factory=list)
     # the crossings it covers: crossing_ids, or for a row naming none, those of its whole border
     covered: list[str] = field(default_factory=list)
     scope: str = ""  # for a row naming no crossing, its border in words ("the whole Afghanistan–Iran border")
+    # the first day it no longer applied, when that day is on or before the as-of date (else None: not yet known)
+    ended: date | None = None
+    end_source_ids: list[str] = field(default_factory=list)
 
 
-def commitment_state(start: date | None, until: date | None, as_of: date) -> tuple[str, int | None]:
-    """The state on the as-of date and the days left in force (None without an end or when not in force)."""
+def commitment_state(start: date | None, until: date | None, as_of: date, ended: date | None = None
+                     ) -> tuple[str, int | None]:
+    """The state on the as-of date and the days left of its term (None without a term or when not in force).
+    An end a source reports counts from its day on; before that day it is unknown and changes nothing."""
+    if ended is not None and ended <= as_of and (until is None or until >= ended):
+        return ENDED, None
     if until is not None and until < as_of:
         return EXPIRED, None
     if start is None:
@@ -57,7 +69,9 @@ def commitment_state(start: date | None, until: date | None, as_of: date) -> tup
 
 
 def _commitment_text(label: str, state: str, start: date | None, until: date | None,
-                     days_left: int | None) -> str:
+                     days_left: int | None, ended: date | None = None) -> str:
+    if state == ENDED:
+        return f"{label} ended {ended}"
     if state == EXPIRED:
         return f"{label} expired {until}"
     if state == NOT_YET_IN_FORCE:
@@ -86,7 +100,9 @@ class CommitmentIndex:
             "crossing_ids": [*agreements["crossing_ids"], *moratoria["crossing_ids"]],
             "start": [*starts, *moratoria["start_date"]],
             "until": [*agreements["valid_until"], *moratoria["valid_until"]],
+            "ended": [*agreements["ended_on"], *moratoria["ended_on"]],
             "source_ids": [*agreements["source_ids"], *moratoria["source_ids"]],
+            "end_source_ids": [*agreements["end_source_ids"], *moratoria["end_source_ids"]],
         }, dtype=object)
         # A row naming no crossing covers the border between its parties (a moratorium: its agreement's);
         # rows with the same parties share one border, worked out once.
@@ -112,11 +128,20 @@ class CommitmentIndex:
         self.frame["scope"] = scopes
         self.start_day = np.array([day_number(d) if d is not None else NEVER for d in self.frame["start"]],
                                   dtype="int64")
-        self.until_day = np.array([day_number(d) if d is not None else NO_END for d in self.frame["until"]],
-                                  dtype="int64")
+        until_day = np.array([day_number(d) if d is not None else NO_END for d in self.frame["until"]],
+                             dtype="int64")
+        ended_day = np.array([day_number(d) if d is not None else NO_END for d in self.frame["ended"]],
+                             dtype="int64")
+        self.until_day, self.ended_day = until_day, ended_day
         self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
         self._names_none = np.array([not ids for ids in self.frame["crossing_ids"]], dtype=bool)
         self._borders = [(set(covered[rows[0]]), np.array(rows, dtype="int64")) for rows in border_rows.values()]
+
+    def last_day(self, as_of: date) -> np.ndarray:
+        """Each row's last day in force as known on the as-of date: its term's last day, or the day before an end
+        reported for a day up to the as-of date, whichever comes first (a later end is not known yet)."""
+        known = self.ended_day <= day_number(as_of)
+        return np.where(known, np.minimum(self.until_day, self.ended_day - 1), self.until_day)
 
     def covering_any(self, crossing_ids: Sequence[str]) -> np.ndarray:
         """Which rows cover one of these crossings: naming it, or naming none on its border."""
@@ -132,11 +157,13 @@ class CommitmentIndex:
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []
         for row in self.frame[mask].head(limit).itertuples(index=False):
-            state, left = commitment_state(row.start, row.until, as_of)
+            ended = row.ended if row.ended is not None and row.ended <= as_of else None  # known by then
+            state, left = commitment_state(row.start, row.until, as_of, ended)
             found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
                                     row.start, row.until, state, left,
-                                    _commitment_text(row.label, state, row.start, row.until, left),
-                                    list(row.source_ids), row.covered, row.scope))
+                                    _commitment_text(row.label, state, row.start, row.until, left, ended),
+                                    list(row.source_ids), row.covered, row.scope, ended,
+                                    list(row.end_source_ids) if ended is not None else []))
         return found
 
     def all_on(self, as_of: date) -> list[Commitment]:
@@ -144,12 +171,13 @@ class CommitmentIndex:
 
     def standing_on(self, as_of: date, crossing_ids: list[str] | None = None, whole_border_only: bool = False
                     ) -> list[Commitment]:
-        """In force on the as-of date, or expired within RECENTLY_EXPIRED_DAYS before it; with
+        """In force on the as-of date, or expired or ended within RECENTLY_EXPIRED_DAYS before it; with
         crossing_ids, only those covering one of these crossings (naming it, or naming none on its border);
         with whole_border_only, only those naming no crossing."""
         day = day_number(as_of)
-        in_force = (self.start_day <= day) & (self.until_day >= day) & (self.start_day != NEVER)
-        recently = (self.until_day < day) & (self.until_day >= day - RECENTLY_EXPIRED_DAYS)
+        last_day = self.last_day(as_of)
+        in_force = (self.start_day <= day) & (last_day >= day) & (self.start_day != NEVER)
+        recently = (last_day < day) & (last_day >= day - RECENTLY_EXPIRED_DAYS)
         mask = in_force | recently
         if crossing_ids is not None:
             mask &= self.covering_any(crossing_ids)
@@ -163,7 +191,8 @@ class CommitmentIndex:
         first `limit` in file order, and how many there are in all. A start no source gives counts as any
         time. The crossings are chosen before the limit, so the rows kept are those of the crossings asked for."""
         last = day_number(window.through(as_of))
-        mask = ((self.start_day <= last) | (self.start_day == NEVER)) & (self.until_day >= day_number(window.start))
+        begun = (self.start_day <= last) | (self.start_day == NEVER)
+        mask = begun & (self.last_day(as_of) >= day_number(window.start))
         if crossing_ids is not None:
             mask &= self.covering_any(crossing_ids)
         return self.select(mask, as_of, limit), int(mask.sum())

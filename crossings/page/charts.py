@@ -220,8 +220,7 @@ def _add_commitment_bands(figure: go.Figure, commitments: pd.DataFrame, window: 
         names = [lane_label(f"{r.kind}: {r.title}") for r in rows.itertuples(index=False)]
         lanes.extend(names)
         records = rows.to_dict("records")
-        spans = [_bar_span(r["from"], r["until"] + timedelta(days=1) if r["until"] else None, window, as_of,
-                           cut=False) for r in records]
+        spans = [_bar_span(r["from"], _band_end(r), window, as_of, cut=False) for r in records]
         figure.add_trace(go.Bar(
             orientation="h", name=label, y=names,
             base=[s[0].isoformat() for s in spans], x=[s[1] * MS_PER_DAY for s in spans],
@@ -234,6 +233,14 @@ def _add_commitment_bands(figure: go.Figure, commitments: pd.DataFrame, window: 
             hovertemplate="%{customdata}<extra></extra>",
         ))
     return lanes
+
+
+def _band_end(row: dict) -> date | None:
+    """Where an agreement's band stops (exclusive): a reported end known by the as-of date, else the day after
+    its term's last day, else the as-of date."""
+    if row.get("ended") is not None:
+        return row["ended"]
+    return row["until"] + timedelta(days=1) if row["until"] else None
 
 
 def _add_event_markers(figure: go.Figure, events: pd.DataFrame) -> list[str]:

@@ -98,7 +98,12 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, commitments
             entries.append(FeedEntry(f"{TAG_AUTHORITY}:{table}/{item_id}/start",
                                      f"In force: {title} ({kind}, {where}), from {start}", start, covered, cited,
                                      f"In force until {until}." if until else "No end date reported."))
-        if until is not None and until + timedelta(days=1) <= today:
+        ended = row["ended"]
+        if ended is not None and (until is None or until >= ended) and ended <= today:  # an end a source reports
+            entries.append(FeedEntry(f"{TAG_AUTHORITY}:{table}/{item_id}/end",
+                                     f"Ended: {title} ({kind}, {where}), on {ended}", ended, covered,
+                                     [texts[s] for s in row["end_source_ids"] if s in texts] or cited))
+        elif until is not None and until + timedelta(days=1) <= today:  # its term ran out
             entries.append(FeedEntry(f"{TAG_AUTHORITY}:{table}/{item_id}/end",
                                      f"Ended: {title} ({kind}, {where}), last day {until}",
                                      until + timedelta(days=1), covered, cited))

@@ -145,10 +145,10 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
     labels = source_labels(sources)
     rows = []
     for item in found:
-        cited, link = _cite(item.source_ids, labels)
+        cited, link = _cite([*item.source_ids, *item.end_source_ids], labels)
         rows.append({
             "id": item.item_id, "kind": item.label, "title": item.title, "state": item.text,
-            "from": item.start, "until": item.until,
+            "from": item.start, "until": item.until, "ended": item.ended,
             "crossings": ", ".join(names.get(c, c) for c in item.crossing_ids) or item.scope,
             "sources": cited, "source_url": link, "standing": item.state,
         })
@@ -156,8 +156,9 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
 
 
 # `standing` is for the code (ordering, filtering), `state` for the reader; the page does not show `standing`.
-COMMITMENT_TABLE_COLUMNS = ["id", "kind", "title", "state", "from", "until", "crossings", "sources", "source_url",
-                            "standing"]
+# `until` is a term agreed at signing (a countdown counts to it); `ended` a reported end, known by the as-of date.
+COMMITMENT_TABLE_COLUMNS = ["id", "kind", "title", "state", "from", "until", "ended", "crossings", "sources",
+                            "source_url", "standing"]
 
 
 def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window, as_of: date,

@@ -50,10 +50,16 @@ def row_problems(spec: TableSpec, record: dict[str, Any]) -> list[tuple[str, str
         until = record["valid_until"]
         if begins and until and until < begins:
             found.append(("valid_until", f"{until} is before the agreement takes effect ({begins})"))
+        if begins and record["ended_on"] and record["ended_on"] < begins:
+            found.append(("ended_on", f"{record['ended_on']} is before the agreement takes effect ({begins})"))
+        found.extend(_end_problems(record))
     elif spec.name == "moratoria":
         start, until = record["start_date"], record["valid_until"]
         if start and until and until < start:
             found.append(("valid_until", f"{until} is before start_date {start}"))
+        if start and record["ended_on"] and record["ended_on"] < start:
+            found.append(("ended_on", f"{record['ended_on']} is before start_date {start}"))
+        found.extend(_end_problems(record))
     elif spec.name == "events":
         day, precision = record["date"], record["date_precision"]
         if day and precision == "month" and day.day != 1:
@@ -89,3 +95,12 @@ def traffic_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
     if len(lists["barred"]) == len(TRAFFIC_KINDS):
         found.append(("barred", "every kind of traffic is barred: that is a closed interval, not a restricted one"))
     return found
+
+
+def _end_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """An end comes with the sources that report it, and sources of an end with the end they report."""
+    if record["ended_on"] and not record["end_source_ids"]:
+        return [("end_source_ids", "an agreement or moratorium that ended names the sources reporting its end")]
+    if record["end_source_ids"] and not record["ended_on"]:
+        return [("ended_on", "end_source_ids are given but no ended_on: the day it ended is missing")]
+    return []
