@@ -18,7 +18,7 @@ from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.page.cache import Shown, map_for, plan_for, shown_for
 from crossings.page.maps import MAP_CONFIG
 from crossings.page.textsafe import markdown_text as md
-from crossings.view.cards import BORDER_WIDE_LISTED, Card
+from crossings.view.cards import BORDER_WIDE_LISTED, Card, commitment_line
 from crossings.view.filters import (
     MAX_CROSSING_CHOICES,
     STATUS_CHOICES,
@@ -185,7 +185,7 @@ def draw_card(card: Card, window: Window) -> None:
     if card.stale:
         source += f" · :material/schedule: **stale** (no report for more than {STALE_AFTER_DAYS} days)"
     lines.append(source)
-    lines.extend(f":material/handshake: **{md(item.title)}**: {md(item.text)}"
+    lines.extend(f":material/handshake: **{md(item.title)}**: {md(commitment_line(item, card))}"
                  for item in card.commitments[:COMMITMENTS_PER_CARD])
     if len(card.commitments) > COMMITMENTS_PER_CARD:
         lines.append(f"and {len(card.commitments) - COMMITMENTS_PER_CARD} more agreements or moratoria in the "

@@ -159,7 +159,8 @@ def plain_cards(store: dict[str, pd.DataFrame], window: Window, as_of: date, tra
     covering = covering_intervals(intervals, ids, as_of)
     rows = intervals.set_index("interval_id")
     newest = SourceDates.of_intervals(intervals, store["sources"]).newest(ids, as_of)
-    standing = CommitmentIndex(store["agreements"], store["moratoria"], crossings).standing_on(as_of, ids)
+    standing = CommitmentIndex(store["agreements"], store["moratoria"], crossings, store["sources"]).standing_on(
+        as_of, ids)
     cards = []
     for crossing in crossings.to_dict("records"):
         cid = crossing["crossing_id"]

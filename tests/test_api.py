@@ -214,3 +214,15 @@ def test_the_feed_gives_a_moratorium_its_agreements_border(client: TestClient) -
     assert "moratorium/new-checkposts-2025-03-19/start" in ids({"crossing": "nawa-pass"})
     assert not any("new-checkposts" in i for i in ids({"crossing": "islam-qala"}))
     assert not any("new-checkposts" in i for i in ids({"country": "IR"}))
+
+
+def test_status_commitments_say_when_a_source_last_confirmed_them(client: TestClient) -> None:
+    body = client.get("/api/v1/status", params={"crossing": "torkham", "as_of": "2025-03-01"}).json()
+    (torkham,) = body["crossings"]
+    clock = next(c for c in torkham["commitments"] if c["id"] == "torkham-round-the-clock")
+    assert clock == {"id": "torkham-round-the-clock", "kind": "border-management",
+                     "title": "Torkham open round the clock", "valid_until": None, "days_left": None,
+                     "last_confirmed": None, "stale": True, "contradicted": True}
+    body = client.get("/api/v1/status", params={"crossing": "torkham", "as_of": "2025-12-20"}).json()
+    doha = next(c for c in body["crossings"][0]["commitments"] if c["id"] == "doha-ceasefire-2025-10-19")
+    assert (doha["valid_until"], doha["days_left"], doha["contradicted"]) == (None, None, False)

@@ -158,3 +158,35 @@ def test_a_countdown_counts_only_to_a_term_agreed_at_signing(cards_on) -> None:
     truce = [c for c in cards_on("2025-10-16", start="2025-10-01")["torkham"].commitments
              if c.item_id == "truce-48h-2025-10-15"]
     assert [(c.text, c.days_left) for c in truce] == [("ceasefire in force until 2025-10-17, 1 day left", 1)]
+
+
+def test_commitments_go_stale_and_a_closed_crossing_contradicts_round_the_clock(cards_on) -> None:
+    """A commitment says when a source last confirmed it and is stale by the rule of a status; "open round the
+    clock" at a closed Torkham says the crossing is closed rather than "in force"."""
+    from crossings.view.cards import commitment_line
+
+    def lines(as_of: str) -> dict[str, str]:
+        card = cards_on(as_of)["torkham"]
+        return {item.item_id: commitment_line(item, card) for item in card.commitments}
+
+    closed = lines("2025-03-01")  # closed since 2025-02-21
+    assert closed["torkham-round-the-clock"] == ("border-management agreed 2019-09-18, but the crossing is closed on "
+                                                 "this date; no dated source confirms it (stale)")
+    late = lines("2026-12-03")
+    assert late["torkham-round-the-clock"].endswith("(stale)") and "in force" in late["torkham-round-the-clock"]
+    assert late["disputed-construction-torkham-2025-03-17"] == (
+        "moratorium in force since 2025-03-17, no end date; last confirmed by a source 2025-03-18 (stale)")
+    fresh = lines("2025-04-01")
+    assert fresh["disputed-construction-torkham-2025-03-17"] == (
+        "moratorium in force since 2025-03-17, no end date; last confirmed by a source 2025-03-18")
+
+
+@pytest.mark.parametrize(("days", "stale"), [(30, False), (31, True)])
+def test_a_commitment_is_stale_after_more_than_thirty_days_without_a_source(store: dict, days: int,
+                                                                            stale: bool) -> None:
+    from datetime import timedelta
+
+    index = CommitmentIndex(store["agreements"], store["moratoria"], store["crossings"], store["sources"])
+    moratorium = next(c for c in index.all_on(D("2025-03-18") + timedelta(days))
+                      if c.item_id == "disputed-construction-torkham-2025-03-17")
+    assert moratorium.confirmed == D("2025-03-18") and moratorium.stale is stale

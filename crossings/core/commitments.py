@@ -8,6 +8,7 @@ before it nobody could know it."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,9 +18,10 @@ import pandas as pd
 
 from crossings.core.borders import WholeBorders, party_countries
 from crossings.core.days import NEVER, NO_END, Window, day_number, days_text
+from crossings.core.sources import is_stale
 
 __all__ = ["ENDED", "EXPIRED", "IN_FORCE", "NOT_YET_IN_FORCE", "RECENTLY_EXPIRED_DAYS", "START_NOT_REPORTED",
-           "Commitment", "CommitmentIndex", "commitment_state"]
+           "Commitment", "CommitmentIndex", "commitment_state", "contradicted"]
 
 # A card keeps an expired agreement for this long, so that "expired 2025-04-15" is seen
 # in the days after; older ones are in the agreements table only.
@@ -51,6 +53,10 @@ class Commitment:
     # the first day it no longer applied, when that day is on or before the as-of date (else None: not yet known)
     ended: date | None = None
     end_source_ids: list[str] = field(default_factory=list)
+    # the newest publication date among its sources on or before the as-of date: when a source last confirmed it
+    confirmed: date | None = None
+    # in force with no source confirming it for more than STALE_AFTER_DAYS (the rule of a status: is_stale)
+    stale: bool = False
 
 
 def commitment_state(start: date | None, until: date | None, as_of: date, ended: date | None = None
@@ -89,7 +95,8 @@ class CommitmentIndex:
     """Agreements and moratoria as arrays, built once per store version, so that finding
     those in force on a date is a vectorised filter rather than a loop over every row."""
 
-    def __init__(self, agreements: pd.DataFrame, moratoria: pd.DataFrame, crossings: pd.DataFrame) -> None:
+    def __init__(self, agreements: pd.DataFrame, moratoria: pd.DataFrame, crossings: pd.DataFrame,
+                 sources: pd.DataFrame | None = None) -> None:
         starts = [a if a is not None else b for a, b in zip(agreements["effective_from"], agreements["signed_on"],
                                                             strict=True)]
         self.frame = pd.DataFrame({
@@ -133,6 +140,10 @@ class CommitmentIndex:
         ended_day = np.array([day_number(d) if d is not None else NO_END for d in self.frame["ended"]],
                              dtype="int64")
         self.until_day, self.ended_day = until_day, ended_day
+        # each row's sources' publication dates, sorted: when a source last confirmed it, on any as-of date
+        published = {} if sources is None else {
+            s: d for s, d in zip(sources["source_id"], sources["published_on"], strict=True) if d is not None}
+        self._confirmations = [sorted(published[s] for s in ids if s in published) for ids in self.frame["source_ids"]]
         self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
         self._names_none = np.array([not ids for ids in self.frame["crossing_ids"]], dtype=bool)
         self._borders = [(set(covered[rows[0]]), np.array(rows, dtype="int64")) for rows in border_rows.values()]
@@ -156,14 +167,18 @@ class CommitmentIndex:
 
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []
-        for row in self.frame[mask].head(limit).itertuples(index=False):
+        for position, row in zip(np.flatnonzero(mask)[:limit], self.frame[mask].head(limit).itertuples(index=False),
+                                 strict=True):
+            dates = self._confirmations[position]
+            newest = dates[bisect.bisect_right(dates, as_of) - 1] if dates and dates[0] <= as_of else None
             ended = row.ended if row.ended is not None and row.ended <= as_of else None  # known by then
             state, left = commitment_state(row.start, row.until, as_of, ended)
             found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
                                     row.start, row.until, state, left,
                                     _commitment_text(row.label, state, row.start, row.until, left, ended),
                                     list(row.source_ids), row.covered, row.scope, ended,
-                                    list(row.end_source_ids) if ended is not None else []))
+                                    list(row.end_source_ids) if ended is not None else [], newest,
+                                    state == IN_FORCE and is_stale(newest, as_of)))
         return found
 
     def all_on(self, as_of: date) -> list[Commitment]:
@@ -196,3 +211,19 @@ class CommitmentIndex:
         if crossing_ids is not None:
             mask &= self.covering_any(crossing_ids)
         return self.select(mask, as_of, limit), int(mask.sum())
+
+
+# What keeps a crossing's traffic moving, per kind of commitment: a border-management commitment (opening hours,
+# a gate) is contradicted by the crossing closed; a trade or transit agreement by that kind of traffic barred.
+CONTRADICTED_WHEN = {"border-management": None, "trade": "trade", "transit": "transit"}
+
+
+def contradicted(item: Commitment, crossing_id: str, status: str, kind_statuses: dict[str, str]) -> bool:
+    """Whether the crossing's own status on the as-of date contradicts a commitment in force that names it: a
+    border-management commitment at a closed crossing ("open round the clock" while shut), a trade or transit
+    agreement while that kind of traffic is closed. A whole border's commitment is never read against one
+    crossing."""
+    if item.state != IN_FORCE or crossing_id not in item.crossing_ids or item.label not in CONTRADICTED_WHEN:
+        return False
+    kind = CONTRADICTED_WHEN[item.label]
+    return status == "closed" if kind is None else kind_statuses.get(kind) == "closed"

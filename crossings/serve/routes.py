@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from crossings.core.borders import chosen_crossings, countries_of
-from crossings.core.commitments import IN_FORCE
+from crossings.core.commitments import IN_FORCE, contradicted
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
 from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_entries
@@ -102,7 +102,9 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
             "newest_source": card.newest_source.isoformat() if card.newest_source else None,
             "stale": card.stale,
             "commitments": [{"id": c.item_id, "kind": c.label, "title": c.title,
-                             "valid_until": c.until.isoformat() if c.until else None, "days_left": c.days_left}
+                             "valid_until": c.until.isoformat() if c.until else None, "days_left": c.days_left,
+                             "last_confirmed": c.confirmed.isoformat() if c.confirmed else None, "stale": c.stale,
+                             "contradicted": contradicted(c, card.crossing_id, card.status, card.kind_statuses)}
                             for c in [*card.commitments, *plan.border_wide]
                             if c.state == IN_FORCE and card.crossing_id in c.covered],
         } for card in cards],

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from crossings.core.commitments import IN_FORCE, Commitment, CommitmentIndex
+from crossings.core.commitments import CONTRADICTED_WHEN, IN_FORCE, Commitment, CommitmentIndex, contradicted
 from crossings.core.days import StatusRuns, Window, current_from_runs, days_text, last_closures_from_runs
 from crossings.core.records import UNKNOWN
 from crossings.core.sources import SourceDates, carried_forward_days, is_stale
@@ -23,6 +23,7 @@ __all__ = [
     "Card",
     "StatusLine",
     "border_wide",
+    "commitment_line",
     "crossing_cards",
     "read_status_lines",
     "soonest_first",
@@ -194,3 +195,22 @@ def crossing_cards(crossings: pd.DataFrame, texts: pd.DataFrame, indexes: StoreI
             commitments=soonest_first(by_crossing.get(cid, [])),
         ))
     return cards
+
+
+def commitment_line(item: Commitment, line: StatusLine) -> str:
+    """A commitment as a crossing's card states it: its state, when a source last confirmed it and whether that
+    is stale; where the crossing's own status contradicts it, that instead of "in force"."""
+    if contradicted(item, line.crossing_id, line.status, line.kind_statuses):
+        kind = CONTRADICTED_WHEN[item.label]
+        subject = "the crossing" if kind is None else f"{kind} at the crossing"
+        return (f"{item.label} agreed {item.start}, but {subject} is closed on this date; "
+                + _confirmation(item))
+    if item.state != IN_FORCE:
+        return item.text
+    return f"{item.text}; {_confirmation(item)}"
+
+
+def _confirmation(item: Commitment) -> str:
+    if item.confirmed is None:
+        return "no dated source confirms it (stale)"
+    return f"last confirmed by a source {item.confirmed}" + (" (stale)" if item.stale else "")

@@ -158,6 +158,6 @@ def build_indexes(store: dict[str, pd.DataFrame], spans: pd.DataFrame, cited: pd
     return StoreIndexes(
         runs=StatusRuns(spans),
         source_dates=SourceDates(cited, store["sources"]),
-        commitments=CommitmentIndex(store["agreements"], store["moratoria"], store["crossings"]),
+        commitments=CommitmentIndex(store["agreements"], store["moratoria"], store["crossings"], store["sources"]),
         intervals=IntervalIndex(spans, store["crossings"]),
     )
