@@ -30,7 +30,7 @@ from crossings.view.filters import (
 )
 from crossings.view.plan import ViewPlan, all_interval_ids, cards_page, interval_rows_table
 from crossings.view.policy import MAX_CARDS, MAX_TABLE_ROWS
-from crossings.view.store import Content, StoreChanged, StoreUnreadable, interval_rows, read_store
+from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
 from crossings.view.tables import export_file_name, for_display
 from crossings.view.words import counted, coverage_text, currency_text
 
@@ -97,6 +97,9 @@ def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
     st.session_state["f_as_of"] = filters.as_of
     st.session_state["f_statuses"] = list(filters.statuses or STATUS_CHOICES)
     st.session_state["f_traffic"] = filters.traffic or WHOLE_CROSSING
+    st.session_state["f_known"] = filters.known_by is not None
+    # a known_by other than the as-of date is kept as the URL gave it; equal to it, it follows the as-of date
+    st.session_state["f_known_by"] = filters.known_by if filters.known_by != (filters.as_of or date.today()) else None
     return warnings
 
 
@@ -123,15 +126,22 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                      format_func=lambda k: "the whole crossing" if k == WHOLE_CROSSING else k,
                      help="Count status, days and closures for one kind of traffic: trade, transit, aid, "
                           "travellers or returnees (see How to read this).")
+    st.sidebar.checkbox("Only what was reported by the as-of date", key="f_known",
+                        help="Count only the statuses, ends and agreements that a source had reported by then: "
+                             "what anyone could know on that day (URL known_by).")
+    if not state["f_known"]:
+        state["f_known_by"] = None
+    known_by = (state.get("f_known_by") or state["f_as_of"] or date.today()) if state["f_known"] else None
     return Filters(crossing_ids=tuple(state["f_crossings"]), window_from=state["f_from"], window_to=state["f_to"],
                    as_of=state["f_as_of"], statuses=tuple(state["f_statuses"]), traffic=state["f_traffic"] or None,
-                   countries=tuple(state["f_countries"]))
+                   countries=tuple(state["f_countries"]), known_by=known_by)
 
 
 def draw_window_in_use(plan: ViewPlan) -> None:
     """The dates the page uses, beside the date inputs: an empty input means a computed default (kept out
     of the URL, so that a bookmark follows today)."""
-    st.sidebar.caption(f"In use: from {plan.window.start} to {plan.window.end}, as of {plan.as_of}.")
+    st.sidebar.caption(f"In use: from {plan.window.start} to {plan.window.end}, as of {plan.as_of}"
+                       + (f", as reported by {plan.known_by}." if plan.known_by else "."))
 
 
 def write_url(filters: Filters, crossing_ids: list[str]) -> None:
@@ -147,6 +157,7 @@ def draw_header(plan: ViewPlan, crossings: pd.DataFrame) -> None:
         f"When the land crossings between {md(coverage_text(crossings))} were open, closed or restricted, which "
         "agreements and moratoria applied, and where every fact comes from.  \n"
         f"**As of {plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
+        + (f" · **only what was reported by {plan.known_by}**" if plan.known_by else "")
         + f" · window {plan.window.start} to {plan.window.end}  \n" + md(currency_text(plan.data_updated, plan.as_of))
     )
     for warning in plan.warnings:
@@ -289,6 +300,10 @@ def main() -> None:
     filters = draw_filters(crossings)
     write_url(filters, crossing_ids)
     today = date.today()
+    try:
+        content = content_for(content, filters.known_by)
+    except StoreChanged:
+        st.rerun()
     plan = plan_for(content, filters, today, warnings)
     draw_window_in_use(plan)
     draw_header(plan, crossings)

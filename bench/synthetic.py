@@ -86,8 +86,9 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
             end = day + timedelta(days=length[status])
             last = i == count - 1 and ongoing_last
             traffic = TRAFFIC_PATTERNS[i % len(TRAFFIC_PATTERNS)] if status == "restricted" else ("", "", "")
+            # reported_on and end_reported_on not recorded: synthetic rows count under no known_by
             w.writerow([f"syn-{c}-{i}", f"syn-crossing-{c}", status, day.isoformat(), "" if last else end.isoformat(),
-                        *traffic, "cargo only" if status == "restricted" else "",
+                        "", "", *traffic, "cargo only" if status == "restricted" else "",
                         "synthetic cause" if status == "closed" else "", cite(), ""])
             written += 1
             day = end

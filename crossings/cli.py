@@ -22,6 +22,7 @@ from crossings.core.sources import SourceDates
 from crossings.core.traffic import check_traffic, for_traffic, traffic_text
 from crossings.core.validation import LoadRejected, Problem, check_dataset
 from crossings.view.cards import read_status_lines
+from crossings.view.indexes import IntervalIndex
 from db.engine import (
     DEFAULT_DATA_DIR,
     build_sqlite_file,
@@ -38,6 +39,7 @@ from db.queries import (
     StoreEmpty,
     content_version,
     crossing_names,
+    interval_reports,
     interval_sources,
     interval_spans,
     read_all,
@@ -92,6 +94,10 @@ DB_OPTION = click.option(
 AS_OF_OPTION = click.option(
     "--as-of", type=DATE, default=None, help="Date the data is cut at (YYYY-MM-DD); default: today.",
 )
+KNOWN_BY_OPTION = click.option(
+    "--known-by", "known_by", type=DATE, default=None,
+    help="Only what had been reported by this date (YYYY-MM-DD): statuses, their ends; default: all known today.",
+)
 DATA_OPTION = click.option(
     "--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DATA_DIR,
     show_default="data/", help="Folder holding the data files.",
@@ -134,14 +140,20 @@ def _read_store(db_url: str | None) -> dict[str, pd.DataFrame]:
         return read_all(connection)
 
 
-def _read_spans(db_url: str | None, since: date | None, until: date, traffic: str | None
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_spans(db_url: str | None, since: date | None, until: date, traffic: str | None,
+                known_by: date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Crossings and only the interval columns the day counts need: `summary` stays fast on a
     large store because it reads no text and no link tables. With a kind of traffic, the
-    intervals as that kind sees them."""
+    intervals as that kind sees them; with known_by, every interval is read and projected to what had been
+    reported by then (an end not yet reported runs on to the next row reported)."""
     with _reading(database_url(db_url)) as connection:
-        spans = interval_spans(connection, since, until, with_ids=False, traffic=[traffic] if traffic else [])
-        return crossing_names(connection), for_traffic(spans, traffic)
+        crossings = crossing_names(connection)
+        if known_by is None:
+            spans = interval_spans(connection, since, until, with_ids=False, traffic=[traffic] if traffic else [])
+            return crossings, for_traffic(spans, traffic)
+        spans = interval_spans(connection, traffic=[traffic] if traffic else [])
+        known = IntervalIndex(spans, crossings).as_known_by(interval_reports(connection), known_by)
+        return crossings, known.spans(traffic)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -220,21 +232,33 @@ def validate(data_dir: Path) -> None:
 @AS_OF_OPTION
 @COUNTRY_OPTION
 @TRAFFIC_OPTION
+@KNOWN_BY_OPTION
 @DB_OPTION
-def status(as_of: date | None, countries: tuple[str, ...], traffic: str | None, db_url: str | None) -> None:
+def status(as_of: date | None, countries: tuple[str, ...], traffic: str | None, known_by: date | None,
+           db_url: str | None) -> None:
     """Each crossing's status on the as-of date, since when, what moves, and its newest source."""
     as_of = as_of or date.today()
     # Only what the table needs: the intervals that reach the as-of date (with the chains of
     # same-status intervals leading into them, for "since"), the current ones' detail and lists,
-    # and which sources each crossing cites; not the whole store.
+    # and which sources each crossing cites; not the whole store (all of it with --known-by).
     with _reading(database_url(db_url)) as connection:
         crossings = crossing_names(connection)
         ids = _check_crossings((), crossings, countries)
-        spans = interval_spans(connection, as_of, as_of, traffic=[traffic] if traffic else [])
+        reach = as_of if known_by is None else None  # with known_by, every interval: ends may run on
+        spans = interval_spans(connection, reach, reach, traffic=[traffic] if traffic else [])
+        intervals = IntervalIndex(spans, crossings)
         source_dates = SourceDates(interval_sources(connection), read_table(connection, "sources"))
-        lines = read_status_lines(spans, crossings, ids, source_dates,
-                                  lambda rows: read_table(connection, "status_intervals", row_ids=rows), as_of,
-                                  traffic)
+        if known_by is not None:
+            intervals = intervals.as_known_by(interval_reports(connection), known_by)
+            source_dates = source_dates.published_by(known_by)
+
+        def read_rows(rows: Sequence[str]) -> pd.DataFrame:
+            found = read_table(connection, "status_intervals", row_ids=rows)
+            ends = intervals.ends_of(list(found["interval_id"]))  # as known then
+            return found.assign(end_date=pd.Series([ends[i] for i in found["interval_id"]], index=found.index,
+                                                   dtype=object))
+
+        lines = read_status_lines(intervals, crossings, ids, source_dates, read_rows, as_of, traffic)
     click.echo(f"as of {as_of}" + (f", for {traffic}" if traffic else ""))
     header = ("crossing_id", "crossing", "status", "since", "days", "what moves", "newest source", "detail")
     rows = [(
@@ -261,9 +285,11 @@ def status(as_of: date | None, countries: tuple[str, ...], traffic: str | None, 
 @COUNTRY_OPTION
 @AS_OF_OPTION
 @TRAFFIC_OPTION
+@KNOWN_BY_OPTION
 @DB_OPTION
 def summary(window_from: date | None, window_to: date | None, crossing_ids: tuple[str, ...],
-            countries: tuple[str, ...], as_of: date | None, traffic: str | None, db_url: str | None) -> None:
+            countries: tuple[str, ...], as_of: date | None, traffic: str | None, known_by: date | None,
+            db_url: str | None) -> None:
     """CSV on stdout: per crossing, status on the as-of date and day counts in the window
     (for one kind of traffic with --traffic)."""
     as_of = as_of or date.today()
@@ -271,7 +297,7 @@ def summary(window_from: date | None, window_to: date | None, crossing_ids: tupl
         _fail(f"--from {window_from} is after --to {window_to}", 2)
     # Everything before the window matters only through runs that reach into it, and nothing
     # after the as-of date counts: read just that.
-    crossings, spans = _read_spans(db_url, since=window_from, until=as_of, traffic=traffic)
+    crossings, spans = _read_spans(db_url, since=window_from, until=as_of, traffic=traffic, known_by=known_by)
     selected = _check_crossings(crossing_ids, crossings, countries)
     start = window_from or default_window(spans, as_of).start
     end = window_to or as_of

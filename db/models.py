@@ -106,6 +106,9 @@ class StatusInterval(Base):
     status: Mapped[str] = mapped_column(String(20))
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
+    # when the status, and its end, were first reported (migration 0007): what was known on a day
+    reported_on: Mapped[dt.date | None] = mapped_column(Date)
+    end_reported_on: Mapped[dt.date | None] = mapped_column(Date)
     # one column per kind of traffic (crossings.core.records.TRAFFIC_KINDS): moves, limited,
     # barred, or NULL when the row does not name it (migration 0005 says why)
     trade: Mapped[str | None] = mapped_column(String(10))

@@ -24,6 +24,7 @@ __all__ = [
     "content_hash",
     "content_version",
     "crossing_names",
+    "interval_reports",
     "interval_sources",
     "interval_spans",
     "read_all",
@@ -151,6 +152,24 @@ def interval_sources(connection: Connection) -> pd.DataFrame:
     rows = connection.execute(query).all()
     return pd.DataFrame({"crossing_id": pd.Series([r[0] for r in rows], dtype=object),
                          "source_id": pd.Series([r[1] for r in rows], dtype=object)})
+
+
+def interval_reports(connection: Connection) -> pd.DataFrame:
+    """When each status interval, and its end, were first reported: interval_id, reported_on, end_reported_on
+    (dates or None), for a view of what was known on a day."""
+    from db.models import Base
+
+    intervals = Base.metadata.tables["status_intervals"]
+    rows = connection.execute(select(intervals.c.interval_id, intervals.c.reported_on,
+                                     intervals.c.end_reported_on)).all()
+    return pd.DataFrame({"interval_id": pd.Series([r[0] for r in rows], dtype=object),
+                         "reported_on": pd.Series([_as_date(r[1]) for r in rows], dtype=object),
+                         "end_reported_on": pd.Series([_as_date(r[2]) for r in rows], dtype=object)})
+
+
+def _as_date(value: Any) -> date | None:
+    """A DATE as read from either store (SQLite may hand back text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def read_all(connection: Connection) -> dict[str, pd.DataFrame]:

@@ -91,6 +91,15 @@ def _blank_line_after_header(raw: bytes) -> bytes:
 
 # (case, file, mutation, column, message fragment)
 BAD_INPUTS = [
+    ("reported-not-a-source-date", "status_intervals.csv",
+     _set("status_intervals", "torkham-2025-03-19", "reported_on", "2025-03-18"), "reported_on",
+     "2025-03-18 is not the publication date of any of the row's sources"),
+    ("end-reported-before-reported", "status_intervals.csv",
+     _set("status_intervals", "torkham-2025-03-19", "end_reported_on", "2025-03-01"), "end_reported_on",
+     "2025-03-01 is before reported_on 2025-03-19"),
+    ("end-reported-without-end", "status_intervals.csv",
+     _set("status_intervals", "torkham-2025-12-04", "end_reported_on", "2026-03-01"), "end_reported_on",
+     "given for a row with no end_date"),
     ("ended-before-start", "agreements.csv",
      _set("agreements", "doha-ceasefire-2025-10-19", "ended_on", "2025-10-01"), "ended_on",
      "2025-10-01 is before the agreement takes effect (2025-10-19)"),

@@ -302,3 +302,15 @@ def test_the_agreements_table_keeps_the_chosen_crossings_rows_before_its_cap(
                                  "iran-taliban-understandings-2021"]
     assert "standing" not in table.columns
     assert any("The first 3 of 5 rows" in c.value for c in at.caption)
+
+
+def test_only_what_was_reported_by_the_as_of_date(page: AppTest) -> None:
+    """The checkbox puts known_by (the as-of date) in the URL and the page counts only what had been reported:
+    Torkham on 2023-09-10 was still open as known then. A bad known_by warns and falls back."""
+    at = open_page(page, crossing="torkham", as_of="2023-09-10")
+    assert "closed since 2023-09-06" in page_text(at)
+    at.checkbox(key="f_known").check().run()
+    assert at.query_params["known_by"] == "2023-09-10"
+    assert "open since 2023-02-25" in page_text(at) and "only what was reported by 2023-09-10" in page_text(at)
+    bad = open_page(AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60), known_by="2023-02-30")
+    assert any("known_by" in shown(w.value) for w in bad.warning) and not bad.checkbox(key="f_known").value

@@ -9,6 +9,7 @@ before it nobody could know it."""
 from __future__ import annotations
 
 import bisect
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -144,14 +145,38 @@ class CommitmentIndex:
         published = {} if sources is None else {
             s: d for s, d in zip(sources["source_id"], sources["published_on"], strict=True) if d is not None}
         self._confirmations = [sorted(published[s] for s in ids if s in published) for ids in self.frame["source_ids"]]
+        # when an end was first reported: the earliest date of its end sources (an end undated counts only
+        # when no known_by is asked)
+        self._end_reported_day = np.array([min((day_number(published[s]) for s in ids if s in published),
+                                               default=NO_END) for ids in self.frame["end_source_ids"]],
+                                          dtype="int64")
+        self.known_by: date | None = None
         self._covering = {cid: np.array(rows, dtype="int64") for cid, rows in covering.items()}
         self._names_none = np.array([not ids for ids in self.frame["crossing_ids"]], dtype=bool)
         self._borders = [(set(covered[rows[0]]), np.array(rows, dtype="int64")) for rows in border_rows.values()]
 
+    def as_known_by(self, known_by: date) -> CommitmentIndex:
+        """The same rows as they had been reported by `known_by`: each counts from its signing (or start) on or
+        before that day, and its end only once the first source reporting the end had been published."""
+        known = copy.copy(self)
+        known.known_by = known_by
+        return known
+
+    def _end_known(self, as_of: date) -> np.ndarray:
+        known = self.ended_day <= day_number(as_of)
+        if self.known_by is not None:
+            known &= self._end_reported_day <= day_number(self.known_by)
+        return known
+
+    def _started(self, day: int) -> np.ndarray:
+        """Which rows have begun by this day number and are known to have (a start no source gives: NEVER)."""
+        limit = day if self.known_by is None else min(day, day_number(self.known_by))
+        return self.start_day <= limit
+
     def last_day(self, as_of: date) -> np.ndarray:
         """Each row's last day in force as known on the as-of date: its term's last day, or the day before an end
         reported for a day up to the as-of date, whichever comes first (a later end is not known yet)."""
-        known = self.ended_day <= day_number(as_of)
+        known = self._end_known(as_of)
         return np.where(known, np.minimum(self.until_day, self.ended_day - 1), self.until_day)
 
     def covering_any(self, crossing_ids: Sequence[str]) -> np.ndarray:
@@ -167,11 +192,12 @@ class CommitmentIndex:
 
     def select(self, mask: np.ndarray, as_of: date, limit: int | None = None) -> list[Commitment]:
         found = []
+        end_known = self._end_known(as_of)
         for position, row in zip(np.flatnonzero(mask)[:limit], self.frame[mask].head(limit).itertuples(index=False),
                                  strict=True):
             dates = self._confirmations[position]
             newest = dates[bisect.bisect_right(dates, as_of) - 1] if dates and dates[0] <= as_of else None
-            ended = row.ended if row.ended is not None and row.ended <= as_of else None  # known by then
+            ended = row.ended if end_known[position] else None  # known by then
             state, left = commitment_state(row.start, row.until, as_of, ended)
             found.append(Commitment(row.table, row.item_id, row.label, row.title, list(row.crossing_ids),
                                     row.start, row.until, state, left,
@@ -191,7 +217,7 @@ class CommitmentIndex:
         with whole_border_only, only those naming no crossing."""
         day = day_number(as_of)
         last_day = self.last_day(as_of)
-        in_force = (self.start_day <= day) & (last_day >= day) & (self.start_day != NEVER)
+        in_force = self._started(day) & (last_day >= day) & (self.start_day != NEVER)
         recently = (last_day < day) & (last_day >= day - RECENTLY_EXPIRED_DAYS)
         mask = in_force | recently
         if crossing_ids is not None:
@@ -206,7 +232,7 @@ class CommitmentIndex:
         first `limit` in file order, and how many there are in all. A start no source gives counts as any
         time. The crossings are chosen before the limit, so the rows kept are those of the crossings asked for."""
         last = day_number(window.through(as_of))
-        begun = (self.start_day <= last) | (self.start_day == NEVER)
+        begun = self._started(last) | (self.start_day == NEVER)
         mask = begun & (self.last_day(as_of) >= day_number(window.start))
         if crossing_ids is not None:
             mask &= self.covering_any(crossing_ids)

@@ -130,6 +130,8 @@ TABLES: tuple[TableSpec, ...] = (
             Column("status", ENUM, required=True, choices=STATUSES),
             Column("start_date", DATE, required=True),
             Column("end_date", DATE),
+            Column("reported_on", DATE),
+            Column("end_reported_on", DATE),
             *(Column(name, KINDS, choices=TRAFFIC_KINDS) for name in ACCESS_LISTS),
             Column("detail"),
             Column("cause"),

@@ -3,6 +3,7 @@ is stale (carried forward too long without a new report)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 import numpy as np
@@ -40,6 +41,14 @@ class SourceDates:
         pairs = pairs.sort_values(["crossing_id", "day"], kind="stable")
         self.crossing_id = pairs["crossing_id"].to_numpy(dtype=object)
         self.day = pairs["day"].to_numpy(dtype="int64")
+
+    def published_by(self, known_by: date) -> SourceDates:
+        """The same, with only the reports published on or before `known_by`."""
+        cut = copy.copy(self)
+        cut.reports = self.reports[self.reports["day"] <= day_number(known_by)].reset_index(drop=True)
+        keep = self.day <= day_number(known_by)
+        cut.crossing_id, cut.day = self.crossing_id[keep], self.day[keep]
+        return cut
 
     @classmethod
     def of_intervals(cls, intervals: pd.DataFrame, sources: pd.DataFrame) -> SourceDates:

@@ -73,13 +73,14 @@ def shown_for(plan: ViewPlan, content: Content, filters: Filters, today: date, d
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
 def _map(_plan: ViewPlan, _content: Content, version: str, as_of: date, traffic: str | None,
-         shown: tuple[str, ...]) -> tuple[go.Figure | None, list[tuple[str, str]]]:
+         shown: tuple[str, ...], known_by: date | None) -> tuple[go.Figure | None, list[tuple[str, str]]]:
     points, unplaced = map_points(_plan, _content.tables, _content.indexes)
     return (None if points.empty else map_figure(points)), unplaced
 
 
 def map_for(plan: ViewPlan, content: Content) -> tuple[go.Figure | None, list[tuple[str, str]]]:
     """The map and the crossings not placed, built once per store version, as-of date, kind of traffic and
-    crossings shown (most urgent first): what the markers depend on. A change of the window reuses it."""
+    crossings shown (most urgent first), as known by a day: what the markers depend on. A change of the window
+    reuses it."""
     return _map(plan, content, content.version, plan.as_of, plan.traffic,
-                tuple(plan.shown_by_urgency[:MAX_MARKERS]))
+                tuple(plan.shown_by_urgency[:MAX_MARKERS]), plan.known_by)

@@ -21,7 +21,7 @@ from crossings.core.records import TRAFFIC_KINDS
 from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_entries
 from crossings.view.filters import Filters, parse_strictly
 from crossings.view.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
-from crossings.view.store import Content, StoreUnreadable, interval_rows, read_store
+from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
 from crossings.view.tables import export_file_name
 
 __all__ = ["ROUTES"]
@@ -32,10 +32,10 @@ PUBLIC = {"Access-Control-Allow-Origin": "*"}
 
 # route -> the parameters it takes (names and meanings as in the page's URL)
 PARAMETERS = {
-    "/api/v1/status": ("as_of", "crossing", "country", "traffic"),
-    "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "country", "traffic"),
-    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status"),
-    "/feed.atom": ("crossing", "country"),
+    "/api/v1/status": ("as_of", "crossing", "country", "traffic", "known_by"),
+    "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "country", "traffic", "known_by"),
+    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status", "known_by"),
+    "/feed.atom": ("crossing", "country", "known_by"),
 }
 
 
@@ -68,8 +68,11 @@ def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[byte
         try:
             content = read_store()
             filters = _filters(request, content)
+            content = content_for(content, filters.known_by)
         except StoreUnreadable as exc:
             return _error(503, exc.message)
+        except StoreChanged:
+            return _error(503, "the store is being reloaded; try again in a moment")
         except BadRequest as exc:
             return _error(400, str(exc))
         # the default as-of date is today: an answer without as_of changes with the day too
@@ -153,7 +156,7 @@ def _intervals(request: Request, content: Content, filters: Filters) -> tuple[by
 
 
 def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
-    today = date.today()
+    today = min(date.today(), filters.known_by or date.today())  # what had been reported by known_by
     crossings = content.tables["crossings"]
     chosen = chosen_crossings(crossings, filters.crossing_ids, filters.countries)
     index = content.indexes.intervals
@@ -182,6 +185,8 @@ def _index(request: Request) -> Response:
             "country": "an ISO country code, repeatable: the crossings with it on a side; default every border",
             "status": "open, closed, restricted or unknown, repeatable; default all",
             "traffic": f"one of {', '.join(TRAFFIC_KINDS)}; default the crossing as a whole",
+            "known_by": "YYYY-MM-DD: only what had been reported by that day (statuses, their ends, agreements' "
+                        "ends); default everything known today",
         },
     }, headers=PUBLIC)
 

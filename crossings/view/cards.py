@@ -146,12 +146,12 @@ def covering_ids(intervals: IntervalIndex, crossing_ids: Sequence[str], as_of: d
     return [i for i in intervals.covering(crossing_ids, as_of).values() if i is not None]
 
 
-def read_status_lines(spans: pd.DataFrame, crossings: pd.DataFrame, crossing_ids: Sequence[str],
+def read_status_lines(intervals: IntervalIndex, crossings: pd.DataFrame, crossing_ids: Sequence[str],
                       source_dates: SourceDates, read_rows: RowReader, as_of: date, kind: str | None
                       ) -> list[StatusLine]:
-    """status_lines from interval spans that reach the as-of date (with the runs leading into it) rather
-    than the whole store: the `status` command's read. `crossings` are all of them, in file order."""
-    intervals = IntervalIndex(spans, crossings)
+    """status_lines from an index of only the intervals the command read (those that reach the as-of date, with
+    the runs leading into them) rather than the whole store: the `status` command. `crossings` are all of them,
+    in file order."""
     ids = list(crossing_ids)
     runs = StatusRuns(intervals.spans(kind))
     chosen = crossings[crossings["crossing_id"].isin(set(ids))]

@@ -19,8 +19,8 @@ __all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "Probl
            "crossings_listed_first", "parse_query", "parse_strictly", "shown_value", "to_query", "window_for"]
 
 PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"
-PARAM_TRAFFIC, PARAM_COUNTRY = "traffic", "country"
-PARAMS = (PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS, PARAM_TRAFFIC, PARAM_COUNTRY)
+PARAM_TRAFFIC, PARAM_COUNTRY, PARAM_KNOWN_BY = "traffic", "country", "known_by"
+PARAMS = (PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS, PARAM_TRAFFIC, PARAM_COUNTRY, PARAM_KNOWN_BY)
 STATUS_CHOICES = (*STATUSES, UNKNOWN)
 # A warning quotes at most this much of a bad value: enough to recognise it, never a wall of text.
 SHOWN_CHARS = 40
@@ -39,6 +39,7 @@ class Filters:
     statuses: tuple[str, ...] = ()  # empty: every status
     traffic: str | None = None  # None: the crossing as a whole; else one kind of traffic
     countries: tuple[str, ...] = ()  # empty: every border; else the crossings with one of these on a side
+    known_by: date | None = None  # None: everything known today; else only what had been reported by that day
 
 
 def shown_value(value: str) -> str:
@@ -102,6 +103,7 @@ def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[s
     window_from = _date(params, PARAM_FROM, problems)
     window_to = _date(params, PARAM_TO, problems)
     as_of = _date(params, PARAM_AS_OF, problems)
+    known_by = _date(params, PARAM_KNOWN_BY, problems)
     traffic = None
     asked = [v for v in params.get(PARAM_TRAFFIC, []) if v != ""]
     if asked:
@@ -114,7 +116,7 @@ def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[s
         problems.append(_problem(PARAM_FROM, f"from={window_from} and to={window_to}: the window starts after it "
                                              "ends."))
         window_from = window_to = None
-    return Filters(crossings, window_from, window_to, as_of, statuses, traffic, chosen_countries), problems
+    return Filters(crossings, window_from, window_to, as_of, statuses, traffic, chosen_countries, known_by), problems
 
 
 def to_query(filters: Filters, crossing_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -134,6 +136,8 @@ def to_query(filters: Filters, crossing_ids: Sequence[str]) -> dict[str, list[st
         query[PARAM_TRAFFIC] = [filters.traffic]
     if filters.countries:
         query[PARAM_COUNTRY] = list(filters.countries)
+    if filters.known_by:
+        query[PARAM_KNOWN_BY] = [filters.known_by.isoformat()]
     return query
 
 

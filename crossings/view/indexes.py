@@ -4,6 +4,7 @@ intervals into vectorised filters; the page then reads the text of the rows it d
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,7 @@ from crossings.core.days import (
     Window,
     day_number,
     day_numbers,
+    from_day_number,
     status_codes,
 )
 from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
@@ -70,6 +72,32 @@ class IntervalIndex:
 
     def __len__(self) -> int:
         return len(self.start)
+
+    def as_known_by(self, reports: pd.DataFrame, known_by: date) -> IntervalIndex:
+        """The intervals as they had been reported by `known_by` (reports: interval_id, reported_on,
+        end_reported_on): a row counts only if reported_on <= known_by; its end counts only if end_reported_on
+        <= known_by, otherwise it runs on, carried forward, until the next row of its crossing that counts
+        (or without end). A row whose report date is not recorded counts under no known_by."""
+        found = reports.set_index("interval_id").reindex(self.interval_id)
+        reported = day_numbers(found["reported_on"], NO_END)
+        end_reported = day_numbers(found["end_reported_on"], NO_END)
+        day = day_number(known_by)
+        keep = reported <= day
+        known = copy.copy(self)
+        known.interval_id, known.crossing, known.status = self.interval_id[keep], self.crossing[keep], self.status[keep]
+        known.start = self.start[keep]
+        known.kind_status = {kind: codes[keep] for kind, codes in self.kind_status.items()}
+        end, end_known = self.end[keep], end_reported[keep] <= day
+        # rows are in crossing order, then by start: a row's successor is the next one of the same crossing
+        same_crossing = np.r_[known.crossing[1:] == known.crossing[:-1], False]
+        successor = np.where(same_crossing, np.r_[known.start[1:], NO_END], NO_END)
+        known.end = np.where((end == NO_END) | end_known, end, successor)
+        return known
+
+    def ends_of(self, interval_ids: Sequence[str]) -> dict[str, date | None]:
+        """Each interval's end (None: runs on), as this index holds it."""
+        ends = dict(zip(self.interval_id, self.end, strict=True))
+        return {i: None if ends[i] == NO_END else from_day_number(int(ends[i])) for i in interval_ids if i in ends}
 
     def matching(self, window: Window, as_of: date, crossing_ids: Sequence[str], statuses: Sequence[str],
                  traffic: str | None = None) -> np.ndarray:

@@ -43,10 +43,11 @@ class ViewPlan:
     crossing_ids: list[str]  # the crossings chosen (all when the filter is empty)
     statuses: list[str]
     traffic: str | None  # the kind of traffic the statuses and counts are for (None: the whole crossing)
+    known_by: date | None  # only what had been reported by this day (None: everything known today)
     summary: pd.DataFrame  # summary_table of the chosen crossings: the cards' numbers and the download
     newest: dict[str, date | None]
     shown_by_urgency: list[str]  # chosen crossings whose status the filter shows, most urgent first
-    data_updated: date | None  # the newest source published on or before the as-of date
+    data_updated: date | None  # the newest source published on or before the as-of date (and known_by)
     border_wide: list[Commitment]  # a whole border's agreements and moratoria standing then (cards.border_wide)
     matches: np.ndarray  # positions (IntervalIndex) of the interval rows the filters show
     lane_ids: list[str]
@@ -74,9 +75,10 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
     lane_matches = indexes.intervals.of_crossings(matches, lane_ids)
     return ViewPlan(
         as_of=as_of, window=window, warnings=[*warnings, *([window_warning] if window_warning else [])],
-        crossing_ids=selected, statuses=statuses, traffic=filters.traffic, summary=summary, newest=newest,
+        crossing_ids=selected, statuses=statuses, traffic=filters.traffic, known_by=filters.known_by,
+        summary=summary, newest=newest,
         shown_by_urgency=[c for c in urgent if shown_status[c] in statuses],
-        data_updated=newest_source_date(tables["sources"], as_of),
+        data_updated=newest_source_date(tables["sources"], min(as_of, filters.known_by or as_of)),
         border_wide=border_wide(indexes.commitments, as_of, selected),
         matches=matches, lane_ids=lane_ids, lane_note=lane_note, lane_matches=lane_matches,
         drawn_bars=lane_matches if draws_bars(len(lane_matches)) else lane_matches[:0],

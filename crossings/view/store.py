@@ -7,21 +7,24 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from crossings.core.days import StatusRuns
 from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.validation import LoadRejected
 from crossings.view.indexes import StoreIndexes, build_indexes
 from db.engine import database_url, open_store
 from db.load_time_spans import read_stored_spans
 from db.migrate import SchemaMismatch
-from db.queries import StoreEmpty, content_version, interval_sources, interval_spans, read_table
+from db.queries import StoreEmpty, content_version, interval_reports, interval_sources, interval_spans, read_table
 
-__all__ = ["CONTENTS_KEPT", "Content", "StoreChanged", "StoreUnreadable", "clear", "interval_rows", "read_store"]
+__all__ = ["CONTENTS_KEPT", "Content", "StoreChanged", "StoreUnreadable", "clear", "content_for", "interval_rows",
+           "read_store"]
 
 # How often a reader tries again when a load commits between reading the version and the rows.
 READ_ATTEMPTS = 5
@@ -51,11 +54,16 @@ class Content:
     version: str
     tables: dict[str, pd.DataFrame]
     indexes: StoreIndexes
+    known_by: date | None = None  # the indexes hold only what had been reported by this day (content_for)
 
 
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _contents: OrderedDict[tuple[str, str], Content] = OrderedDict()
+_reports: OrderedDict[tuple[str, str], pd.DataFrame] = OrderedDict()
+_known: OrderedDict[tuple[str, str, date], Content] = OrderedDict()
+# Views of what was known on a day kept per process (each holds its own indexes).
+KNOWN_BY_KEPT = 8
 
 
 def clear() -> None:
@@ -65,6 +73,8 @@ def clear() -> None:
             engine.dispose()
         _engines.clear()
         _contents.clear()
+        _reports.clear()
+        _known.clear()
 
 
 def store_engine(url: str) -> Engine:
@@ -101,11 +111,57 @@ def store_content(url: str, version: str) -> Content:
 
 
 def interval_rows(content: Content, interval_ids: Sequence[str]) -> pd.DataFrame:
-    """The full rows (text and sources) of these intervals, from the version the reader shows."""
+    """The full rows (text and sources) of these intervals, from the version the reader shows; as known by a
+    day, with the ends known then (an end not reported yet runs on to the next row known)."""
     with store_engine(content.url).connect() as connection:
         if content_version(connection) != content.version:
             raise StoreChanged("the store was reloaded since this page was drawn: reload the page")
-        return read_table(connection, "status_intervals", row_ids=interval_ids)
+        rows = read_table(connection, "status_intervals", row_ids=interval_ids)
+    if content.known_by is not None:
+        ends = content.indexes.intervals.ends_of(list(rows["interval_id"]))
+        rows["end_date"] = pd.Series([ends[i] for i in rows["interval_id"]], index=rows.index, dtype=object)
+    return rows
+
+
+def content_for(content: Content, known_by: date | None) -> Content:
+    """The content as it had been reported by `known_by` (the same content when None): intervals, their ends,
+    reports and agreements' ends counted only from the day they were first reported. Kept per version and day."""
+    if known_by is None:
+        return content
+    key = (content.url, content.version, known_by)
+    with _lock:
+        if key in _known:
+            _known.move_to_end(key)
+            return _known[key]
+    reports = _interval_reports(content)
+    indexes = content.indexes
+    intervals = indexes.intervals.as_known_by(reports, known_by)
+    known = replace(content, known_by=known_by, indexes=StoreIndexes(
+        runs=StatusRuns(intervals.spans()), source_dates=indexes.source_dates.published_by(known_by),
+        commitments=indexes.commitments.as_known_by(known_by), intervals=intervals))
+    with _lock:
+        known = _known.setdefault(key, known)
+        while len(_known) > KNOWN_BY_KEPT:
+            _known.popitem(last=False)
+    return known
+
+
+def _interval_reports(content: Content) -> pd.DataFrame:
+    """When each interval and its end were first reported, read once per version (only a known_by view needs
+    it)."""
+    key = (content.url, content.version)
+    with _lock:
+        if key in _reports:
+            return _reports[key]
+    with store_engine(content.url).connect() as connection:
+        if content_version(connection) != content.version:
+            raise StoreChanged("the store was reloaded since this page was drawn: reload the page")
+        reports = interval_reports(connection)
+    with _lock:
+        reports = _reports.setdefault(key, reports)
+        while len(_reports) > CONTENTS_KEPT:
+            _reports.popitem(last=False)
+    return reports
 
 
 def read_store(url: str | None = None) -> Content:

@@ -8,7 +8,7 @@ from typing import Any
 
 from crossings.core.records import ACCESS_LISTS, FORMULA_TRIGGERS, ID, REF, TEXT, TableSpec
 from crossings.core.validation.fields import CONTROL, MAX_FIELD_CHARS, Known, parsers
-from crossings.core.validation.rules import row_problems, traffic_problems
+from crossings.core.validation.rules import REPORT_COLUMNS, reported_problems, row_problems, traffic_problems
 
 __all__ = ["batch_values", "texts_by_column"]
 
@@ -66,14 +66,19 @@ def batch_values(
                 except ValueError:
                     return None
             values[name] = list(map(seen.__getitem__, column_texts))
-    return (texts, values) if _row_rules_hold(spec, texts, values) else None
+    return (texts, values) if _row_rules_hold(spec, texts, values, known) else None
 
 
-def _row_rules_hold(spec: TableSpec, texts: dict[str, Sequence[str]], values: dict[str, list[Any]]) -> bool:
+def _row_rules_hold(spec: TableSpec, texts: dict[str, Sequence[str]], values: dict[str, list[Any]],
+                    known: Known | None) -> bool:
     """Whether row_problems finds nothing in any row of a batch."""
     if spec.name != "status_intervals":
         return not any(row_problems(spec, dict(zip(values, row, strict=True)))
                        for row in zip(*values.values(), strict=True))
+    if any(reported_problems(dict(zip(REPORT_COLUMNS, row, strict=True)), known)
+           for row in zip(*(values[name] for name in REPORT_COLUMNS), strict=True)
+           if row[2] is not None or row[3] is not None):
+        return False
     # row_problems of an interval: its end after its start, and its traffic lists, which depend only on the
     # status and the lists' texts, so each distinct combination is checked once
     if any(end is not None and end <= start

@@ -63,6 +63,9 @@ class _FileCheck:
             ids = values[spec.id_column]
             if None not in ids and len(set(ids)) == len(ids) and self.first_line.keys().isdisjoint(ids):
                 self.first_line.update(zip(ids, lines, strict=True))
+                if spec.name == "sources":
+                    self.known.source_dates.update((s, d) for s, d in zip(ids, values["published_on"], strict=True)
+                                                   if d is not None)
                 if spec.name == "status_intervals":
                     self.known.spans.add(values["crossing_id"], [day.toordinal() for day in values["start_date"]],
                                          [NO_END if day is None else day.toordinal() for day in values["end_date"]],
@@ -88,6 +91,8 @@ class _FileCheck:
                     clean = False
                 else:
                     self.first_line[row_id] = line
+                    if spec.name == "sources" and record["published_on"] is not None:
+                        self.known.source_dates[row_id] = record["published_on"]
             if spec.name == "status_intervals" and record["crossing_id"] and record["start_date"]:
                 start, end = record["start_date"], record["end_date"]
                 if end is None or end > start:

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,6 +66,8 @@ class Known:
     # so one broken file does not bury its own message under a flood of "unknown id".
     unreadable: set[str] = field(default_factory=set)
     spans: Spans = field(default_factory=Spans)
+    # each dated source's publication date (sources.csv is read first): what a row's reported_on must be
+    source_dates: dict[str, date] = field(default_factory=dict)
 
 
 # One column's parser: a field's text, and what the files read so far hold, to the field's value; raises

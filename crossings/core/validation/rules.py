@@ -8,7 +8,15 @@ from crossings.core.records import ACCESS_LISTS, TRAFFIC_KINDS, TableSpec
 from crossings.core.validation.fields import Known, parsers
 from crossings.core.validation.problems import Problem
 
-__all__ = ["parse_row", "row_problems", "traffic_problems"]
+__all__ = ["PRE_ANNOUNCEMENT_DAYS", "REPORT_COLUMNS", "parse_row", "reported_problems", "row_problems",
+           "traffic_problems"]
+
+# A status may be reported before it begins (a closure announced for a date, the one-document rule announced
+# nine days ahead): reported_on is at most this many days before start_date. A month covers the announcements on
+# record; an earlier "report" would be of something else.
+PRE_ANNOUNCEMENT_DAYS = 31
+# The columns reported_problems reads, in this order.
+REPORT_COLUMNS = ("source_ids", "start_date", "reported_on", "end_reported_on", "end_date")
 
 
 def parse_row(
@@ -24,7 +32,10 @@ def parse_row(
             record[name] = None
             problems.append(Problem(file, line, name, str(exc)))
     bad_columns = {p.column for p in problems}
-    for column, message in row_problems(spec, record):
+    found = row_problems(spec, record)
+    if spec.name == "status_intervals":
+        found += reported_problems(record, known)
+    for column, message in found:
         if column not in bad_columns:
             problems.append(Problem(file, line, column, message))
     return record, problems
@@ -104,3 +115,29 @@ def _end_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
     if record["end_source_ids"] and not record["ended_on"]:
         return [("ended_on", "end_source_ids are given but no ended_on: the day it ended is missing")]
     return []
+
+
+def reported_problems(record: dict[str, Any], known: Known | None) -> list[tuple[str, str]]:
+    """When a status interval was first reported: `reported_on` is the publication date of one of the row's
+    sources, at most PRE_ANNOUNCEMENT_DAYS before its start; `end_reported_on` comes with an end and a
+    reported_on, and not before it. Empty both: not recorded (the row then counts under no `known_by`)."""
+    reported, end_reported = record["reported_on"], record["end_reported_on"]
+    found: list[tuple[str, str]] = []
+    if reported is not None:
+        dates = sorted({known.source_dates[s] for s in record["source_ids"] or [] if s in known.source_dates}
+                       ) if known is not None else None
+        if dates is not None and reported not in dates:
+            found.append(("reported_on", f"{reported} is not the publication date of any of the row's sources "
+                                         f"({', '.join(map(str, dates)) or 'none is dated'})"))
+        start = record["start_date"]
+        if start is not None and (start - reported).days > PRE_ANNOUNCEMENT_DAYS:
+            found.append(("reported_on", f"{reported} is more than {PRE_ANNOUNCEMENT_DAYS} days before start_date "
+                                         f"{start}"))
+    if end_reported is not None:
+        if record["end_date"] is None:
+            found.append(("end_reported_on", "given for a row with no end_date"))
+        elif reported is None:
+            found.append(("end_reported_on", "given without reported_on"))
+        elif end_reported < reported:
+            found.append(("end_reported_on", f"{end_reported} is before reported_on {reported}"))
+    return found

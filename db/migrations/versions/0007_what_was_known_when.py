@@ -1,7 +1,13 @@
-"""An agreement's or moratorium's end apart from its term: `ended_on`, the first day it no longer applied
+"""What was known when.
+
+An agreement's or moratorium's end apart from its term: `ended_on`, the first day it no longer applied
 because a source reports that it ended, broke down or was superseded, and the sources that report it
 (`end_source_ids`, a link table like every other list). `valid_until` keeps only a term stated at signing or
 extension, so that a countdown never counts down to an end that an event brought.
+
+A status interval's `reported_on` (the publication date of the first source reporting the status) and
+`end_reported_on` (of the first report of its end): what anyone could know on a given day. The loader checks
+them against the sources' dates; the store checks their order.
 
 Revision ID: 0007
 Revises: 0006
@@ -24,6 +30,13 @@ STARTS = {"agreements": "COALESCE(effective_from, signed_on, ended_on)", "morato
 
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
+    for name in ("reported_on", "end_reported_on"):
+        checks = [f"{name} IS NULL OR date({name}, '+0 days') IS {name}"] if sqlite else []
+        if name == "end_reported_on":
+            checks.append("end_reported_on IS NULL OR (end_date IS NOT NULL AND reported_on IS NOT NULL "
+                          "AND end_reported_on >= reported_on)")
+        constraint = " ".join(f"CONSTRAINT ck_status_intervals_{name}_{n} CHECK ({c})" for n, c in enumerate(checks))
+        op.execute(f"ALTER TABLE status_intervals ADD COLUMN {name} DATE {constraint}")
     for owner, key in OWNERS.items():
         checks = [f"ended_on IS NULL OR ended_on >= {STARTS[owner]}"]
         if sqlite:  # SQLite keeps dates as text: refuse an impossible day, as for every other date
@@ -43,6 +56,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in ("end_reported_on", "reported_on"):
+        op.execute(f"ALTER TABLE status_intervals DROP COLUMN {name}")
     for owner in OWNERS:
         op.drop_index(f"ix_{owner}_end_sources_target", table_name=f"{owner}_end_sources")
         op.drop_table(f"{owner}_end_sources")
