@@ -54,7 +54,8 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
     for n in range(sources):
         published = start + timedelta(days=rng.randrange(0, max(1, (END - start).days)))
         w.writerow([f"syn-source-{n}", "Synthetic", f"Synthetic source {n}", published.isoformat(),
-                    f"https://example.org/syn/{n}", "Generated for tests and benchmarks; not a real report."])
+                    f"https://example.org/syn/{n}", f"Synthetic report {n}.",
+                    "Generated for tests and benchmarks; not a real report."])
 
     def cite() -> str:
         return f"syn-source-{rng.randrange(sources)}"

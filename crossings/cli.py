@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 import pandas as pd
@@ -20,7 +21,7 @@ from crossings.core.days import Window, default_window, parse_date
 from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.sources import SourceDates
 from crossings.core.traffic import check_traffic, for_traffic, traffic_text
-from crossings.core.validation import LoadRejected, Problem, check_dataset
+from crossings.core.validation import LoadRejected, Opener, Problem, check_dataset
 from crossings.view.cards import read_status_lines
 from crossings.view.indexes import IntervalIndex
 from db.engine import (
@@ -304,6 +305,85 @@ def summary(window_from: date | None, window_to: date | None, crossing_ids: tupl
     if end < start:
         _fail(f"--from {start} is after --to {end}", 2)
     sys.stdout.write(summary_csv(crossings, spans, selected, Window(start, end), as_of))
+
+
+def _kinds(value: str | None) -> list[str]:
+    return [k for k in (value or "").split(";") if k]
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--crossing", "crossing_id", required=True, metavar="ID", help="The crossing the report is about.")
+@click.option("--on", "day", type=DATE, required=True, help="The day the report says the status holds (YYYY-MM-DD).")
+@click.option("--status", required=True, help="open, closed or restricted.")
+@click.option("--moves", default=None, metavar="KINDS", help="Kinds that cross, ';'-separated (restricted only).")
+@click.option("--limited", default=None, metavar="KINDS", help="Kinds that cross with a limit the detail states.")
+@click.option("--barred", default=None, metavar="KINDS", help="Kinds that do not cross.")
+@click.option("--detail", default=None, help="What the lists cannot say (a new status only).")
+@click.option("--cause", default=None, help="Why, as the source says (a new status only).")
+@click.option("--notes", default=None, help="Curation notes for a new status.")
+@click.option("--source-id", "source_id", required=True, metavar="ID", help="The source's id (new, or existing).")
+@click.option("--publisher", default=None, help="Who published the report.")
+@click.option("--title", default=None, help="The report's title (required for a new source).")
+@click.option("--url", default=None, help="Where it is (http or https).")
+@click.option("--published-on", "published_on", type=DATE, required=True, help="Its publication date.")
+@click.option("--quote", default=None, help="The sentence or two it says this in, verbatim (at most 300 characters).")
+def report(data_dir: Path, crossing_id: str, day: date, status: str, moves: str | None, limited: str | None,
+           barred: str | None, detail: str | None, cause: str | None, notes: str | None, source_id: str,
+           publisher: str | None, title: str | None, url: str | None, published_on: date, quote: str | None) -> None:
+    """Record one report in the data files: end the running status and start the new one, or confirm the current
+    one when nothing changed. Everything is checked with the loader's rules first; nothing is written if any check
+    fails. Prints the rows it changed."""
+    import tempfile
+
+    from crossings.core.reports import Report, ReportRefused, ReportSource, record_report
+    from db.engine import build_sqlite_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            build_sqlite_file(Path(folder) / "check.db", data_dir)
+        except LoadRejected as exc:
+            _report(exc.problems, exc.total)
+            _fail(f"{exc.total} problem(s) in {data_dir} before the report; nothing was written")
+        engine = make_engine(f"sqlite:///{Path(folder) / 'check.db'}")
+        with engine.connect() as connection:
+            tables = read_all(connection)
+        engine.dispose()
+    source = ReportSource(source_id, title or "", published_on, publisher, url, quote)
+    lists = {"moves": _kinds(moves), "limited": _kinds(limited), "barred": _kinds(barred)}
+    try:
+        if title is None and source_id not in set(tables["sources"]["source_id"]):
+            raise ReportRefused(f"--title is required for the new source {source_id!r}")
+        changed, done = record_report(tables, Report(crossing_id, day, status, source, lists, detail, cause, notes),
+                                      date.today())
+    except ReportRefused as exc:
+        _fail(str(exc), 2)
+    texts = {spec.file_name: data_file_text(spec, changed[spec.name]) for spec in TABLES}
+    problems, total = check_dataset(_opener(texts), lambda name: str(data_dir / name))
+    if problems:
+        _report(problems, total)
+        _fail(f"{total} problem(s): the report was not recorded; nothing was written", 2)
+    for spec in TABLES:
+        target = data_dir / spec.file_name
+        before = target.read_text(encoding="utf-8").splitlines()
+        after = texts[spec.file_name].splitlines()
+        if before == after:
+            continue
+        for line in sorted(set(before) - set(after)):
+            click.echo(f"- {spec.file_name}: {line}")
+        for line in [x for x in after if x not in set(before)]:
+            click.echo(f"+ {spec.file_name}: {line}")
+        partial = data_dir / f".{spec.file_name}.partial"
+        partial.write_text(texts[spec.file_name], encoding="utf-8", newline="")
+        partial.replace(target)
+    click.echo(done)
+
+
+def _opener(texts: dict[str, str]) -> Opener:
+    def open_file(name: str) -> IO[bytes] | None:
+        return io.BytesIO(texts[name].encode("utf-8")) if name in texts else None
+
+    return open_file
 
 
 @cli.command()

@@ -69,6 +69,7 @@ class Source(Base):
     title: Mapped[str] = mapped_column(Text)
     published_on: Mapped[dt.date | None] = mapped_column(Date)
     url: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:

@@ -102,6 +102,7 @@ TABLES: tuple[TableSpec, ...] = (
             Column("title", required=True),
             Column("published_on", DATE),
             Column("url", URL),
+            Column("quote"),
             Column("notes"),
         ),
     ),
@@ -198,3 +199,6 @@ if set(REFERENCED_TABLES) != {c.ref for spec in TABLES for c in spec.columns if 
 def table(name: str) -> TableSpec:
     """The spec of the table called `name`."""
     return next(t for t in TABLES if t.name == name)
+
+# A source's quote: the sentence or two the rows citing it rely on, verbatim; more is not a quote but a copy.
+MAX_QUOTE_CHARS = 300

@@ -67,6 +67,8 @@ def _interval_hover(row: dict, as_of: date) -> str:
     if row["cause"]:
         lines.append(f"Cause: {hover_text(row['cause'])}")
     lines.append(f"Source: {hover_text(row['sources'])}")
+    if row.get("quotes"):
+        lines.append(hover_text(row["quotes"]))
     return "<br>".join(lines)
 
 
@@ -228,6 +230,7 @@ def _add_commitment_bands(figure: go.Figure, commitments: pd.DataFrame, window: 
             customdata=[
                 f"<b>{hover_text(r['title'])}</b><br>{hover_text(r['state'])}<br>"
                 f"Covers: {hover_text(r['crossings'])}<br>Source: {hover_text(r['sources'])}"
+                + (f"<br>{hover_text(r['quotes'])}" if r.get("quotes") else "")
                 for r in records
             ],
             hovertemplate="%{customdata}<extra></extra>",

@@ -65,6 +65,8 @@ def _source_texts(sources: pd.DataFrame) -> dict[str, str]:
             text += f" ({row['published_on']})"
         if row["url"]:
             text += f" {row['url']}"
+        if row["quote"]:
+            text += f" — “{row['quote']}”"
         texts[row["source_id"]] = text
     return texts
 

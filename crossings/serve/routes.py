@@ -147,7 +147,8 @@ def _intervals(request: Request, content: Content, filters: Filters) -> tuple[by
             "barred": list(full.loc[row["interval_id"], "barred"]),
             "detail": row["detail"], "cause": row["cause"], "notes": row["notes"],
             "sources": [{"id": s, "publisher": sources.loc[s, "publisher"], "title": sources.loc[s, "title"],
-                         "date": _iso(sources.loc[s, "published_on"]), "url": sources.loc[s, "url"]}
+                         "date": _iso(sources.loc[s, "published_on"]), "url": sources.loc[s, "url"],
+                         "quote": sources.loc[s, "quote"]}
                         for s in cited if s in sources.index],
         })
     body = {"as_of": plan.as_of.isoformat(), "from": plan.window.start.isoformat(),

@@ -27,6 +27,7 @@ __all__ = [
     "report_table",
     "safe_link",
     "source_labels",
+    "source_quotes",
 ]
 
 # ISO throughout: a month is 2025-11, a year 2025
@@ -57,6 +58,16 @@ def source_labels(sources: pd.DataFrame) -> dict[str, tuple[str, str | None]]:
     return labels
 
 
+def source_quotes(sources: pd.DataFrame) -> dict[str, str]:
+    """source_id -> '“the quote” (Publisher)' for the sources that have a quote."""
+    return {row.source_id: f"“{row.quote}” ({row.publisher or row.title})"
+            for row in sources.itertuples(index=False) if row.quote}
+
+
+def _quoted(source_ids: Sequence[str], quotes: dict[str, str]) -> str | None:
+    return " · ".join(quotes[s] for s in source_ids if s in quotes) or None
+
+
 def _cite(source_ids: Sequence[str], labels: dict[str, tuple[str, str | None]]) -> tuple[str, str | None]:
     texts = [labels[s][0] for s in source_ids if s in labels]
     links = [labels[s][1] for s in source_ids if s in labels and labels[s][1]]
@@ -67,7 +78,7 @@ def _cite(source_ids: Sequence[str], labels: dict[str, tuple[str, str | None]]) 
 # is always the row's own.
 INTERVAL_TABLE_COLUMNS = ["interval_id", "crossing_id", "crossing", "status", "start_date", "end_date", "ongoing",
                           "days", "interval_status", "moves", "limited", "barred", "detail", "cause", "sources",
-                          "source_url", "notes"]
+                          "source_url", "quotes", "notes"]
 
 
 def interval_table(chosen: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, as_of: date,
@@ -79,7 +90,7 @@ def interval_table(chosen: pd.DataFrame, crossings: pd.DataFrame, sources: pd.Da
     if traffic is not None:
         chosen = for_traffic(with_access(chosen), traffic)
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
-    labels = source_labels(sources)
+    labels, quotes = source_labels(sources), source_quotes(sources)
     cited = [_cite(ids, labels) for ids in chosen["source_ids"]]
     order = {cid: n for n, cid in enumerate(crossings["crossing_id"])}
     table = pd.DataFrame(
@@ -98,6 +109,7 @@ def interval_table(chosen: pd.DataFrame, crossings: pd.DataFrame, sources: pd.Da
             "cause": chosen["cause"].to_numpy(dtype=object),
             "sources": [c[0] for c in cited],
             "source_url": [c[1] for c in cited],
+            "quotes": [_quoted(ids, quotes) for ids in chosen["source_ids"]],
             "notes": chosen["notes"].to_numpy(dtype=object),
         },
         dtype=object,  # keep None as None: pandas would infer strings and turn it into NaN
@@ -142,7 +154,7 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
     """These agreements and moratoria (chosen by CommitmentIndex.overlapping) as the table shows them, with
     `standing` the structured state (IN_FORCE ...) beside its words in `state`."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
-    labels = source_labels(sources)
+    labels, quotes = source_labels(sources), source_quotes(sources)
     rows = []
     for item in found:
         cited, link = _cite([*item.source_ids, *item.end_source_ids], labels)
@@ -150,7 +162,8 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
             "id": item.item_id, "kind": item.label, "title": item.title, "state": item.text,
             "from": item.start, "until": item.until, "ended": item.ended,
             "crossings": ", ".join(names.get(c, c) for c in item.crossing_ids) or item.scope,
-            "sources": cited, "source_url": link, "standing": item.state,
+            "sources": cited, "source_url": link, "quotes": _quoted([*item.source_ids, *item.end_source_ids], quotes),
+            "standing": item.state,
         })
     return pd.DataFrame(rows, columns=COMMITMENT_TABLE_COLUMNS, dtype=object)
 
@@ -158,7 +171,7 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
 # `standing` is for the code (ordering, filtering), `state` for the reader; the page does not show `standing`.
 # `until` is a term agreed at signing (a countdown counts to it); `ended` a reported end, known by the as-of date.
 COMMITMENT_TABLE_COLUMNS = ["id", "kind", "title", "state", "from", "until", "ended", "crossings", "sources",
-                            "source_url", "standing"]
+                            "source_url", "quotes", "standing"]
 
 
 def event_table(events: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataFrame, window: Window, as_of: date,
@@ -203,7 +216,7 @@ def bare_interval_table(intervals: IntervalIndex, positions: np.ndarray, crossin
         "ongoing": end > day_number(as_of),
         "days": days_cut(start, end, as_of),
     }, dtype=object)
-    for column in ("moves", "limited", "barred", "detail", "cause", "sources", "source_url", "notes"):
+    for column in ("moves", "limited", "barred", "detail", "cause", "sources", "source_url", "quotes", "notes"):
         table[column] = None
     table["ongoing"] = table["ongoing"].astype(bool)
     table["days"] = table["days"].astype("int64")

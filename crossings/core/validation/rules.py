@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossings.core.records import ACCESS_LISTS, TRAFFIC_KINDS, TableSpec
+from crossings.core.records import ACCESS_LISTS, MAX_QUOTE_CHARS, TRAFFIC_KINDS, TableSpec
 from crossings.core.validation.fields import Known, parsers
 from crossings.core.validation.problems import Problem
 
@@ -44,6 +44,9 @@ def parse_row(
 def row_problems(spec: TableSpec, record: dict[str, Any]) -> list[tuple[str, str]]:
     """Rules that tie several columns of one row together: (column, message)."""
     found: list[tuple[str, str]] = []
+    if spec.name == "sources" and record["quote"] and len(record["quote"]) > MAX_QUOTE_CHARS:
+        found.append(("quote", f"{len(record['quote'])} characters: a quote is at most {MAX_QUOTE_CHARS}, the "
+                               "sentence or two the rows rely on"))
     if spec.name == "crossings":
         if (record["latitude"] is None) != (record["longitude"] is None):
             found.append(("longitude" if record["longitude"] is None else "latitude",

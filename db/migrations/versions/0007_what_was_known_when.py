@@ -9,6 +9,8 @@ A status interval's `reported_on` (the publication date of the first source repo
 `end_reported_on` (of the first report of its end): what anyone could know on a given day. The loader checks
 them against the sources' dates; the store checks their order.
 
+A source's `quote`: the sentence or two, verbatim, that the rows citing it rely on.
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03
@@ -30,6 +32,7 @@ STARTS = {"agreements": "COALESCE(effective_from, signed_on, ended_on)", "morato
 
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
+    op.execute("ALTER TABLE sources ADD COLUMN quote TEXT")
     for name in ("reported_on", "end_reported_on"):
         checks = [f"{name} IS NULL OR date({name}, '+0 days') IS {name}"] if sqlite else []
         if name == "end_reported_on":
@@ -56,6 +59,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE sources DROP COLUMN quote")
     for name in ("end_reported_on", "reported_on"):
         op.execute(f"ALTER TABLE status_intervals DROP COLUMN {name}")
     for owner in OWNERS:
