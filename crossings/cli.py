@@ -142,19 +142,27 @@ def _read_store(db_url: str | None) -> dict[str, pd.DataFrame]:
 
 
 def _read_spans(db_url: str | None, since: date | None, until: date, traffic: str | None,
-                known_by: date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Crossings and only the interval columns the day counts need: `summary` stays fast on a
-    large store because it reads no text and no link tables. With a kind of traffic, the
-    intervals as that kind sees them; with known_by, every interval is read and projected to what had been
-    reported by then (an end not yet reported runs on to the next row reported)."""
+                known_by: date | None = None) -> tuple[pd.DataFrame, pd.DataFrame, SourceDates]:
+    """Crossings, only the interval columns the day counts need, and the dates of the reports each
+    crossing cites (for carried days): `summary` stays fast on a large store because it reads no
+    text and, of the link tables, only which sources each crossing cites. With a kind of traffic,
+    the intervals as that kind sees them; with known_by, every interval is read and projected to what
+    had been reported by then (an end not yet reported runs on to the next row reported), and only the
+    reports published by then count."""
     with _reading(database_url(db_url)) as connection:
         crossings = crossing_names(connection)
+        # packed by the load, as the page reads them; a store without it row by row (both read db.models)
+        from db.load_time_spans import read_stored_cited
+
+        cited = read_stored_cited(connection)
+        reports = SourceDates(interval_sources(connection) if cited is None else cited,
+                              read_table(connection, "sources"))
         if known_by is None:
             spans = interval_spans(connection, since, until, with_ids=False, traffic=[traffic] if traffic else [])
-            return crossings, for_traffic(spans, traffic)
+            return crossings, for_traffic(spans, traffic), reports
         spans = interval_spans(connection, traffic=[traffic] if traffic else [])
         known = IntervalIndex(spans, crossings).as_known_by(interval_reports(connection), known_by)
-        return crossings, known.spans(traffic)
+        return crossings, known.spans(traffic), reports.published_by(known_by)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -298,13 +306,14 @@ def summary(window_from: date | None, window_to: date | None, crossing_ids: tupl
         _fail(f"--from {window_from} is after --to {window_to}", 2)
     # Everything before the window matters only through runs that reach into it, and nothing
     # after the as-of date counts: read just that.
-    crossings, spans = _read_spans(db_url, since=window_from, until=as_of, traffic=traffic, known_by=known_by)
+    crossings, spans, reports = _read_spans(db_url, since=window_from, until=as_of, traffic=traffic,
+                                            known_by=known_by)
     selected = _check_crossings(crossing_ids, crossings, countries)
     start = window_from or default_window(spans, as_of).start
     end = window_to or as_of
     if end < start:
         _fail(f"--from {start} is after --to {end}", 2)
-    sys.stdout.write(summary_csv(crossings, spans, selected, Window(start, end), as_of))
+    sys.stdout.write(summary_csv(crossings, spans, selected, Window(start, end), as_of, reports))
 
 
 def _kinds(value: str | None) -> list[str]:

@@ -14,7 +14,7 @@ from crossings.core.days import from_day_number
 from crossings.core.records import TRAFFIC_KINDS
 from db.models import Derived
 
-__all__ = ["SPANS", "SpanCollector", "read_stored_spans", "unpack_stored_spans"]
+__all__ = ["SPANS", "SpanCollector", "read_stored_cited", "read_stored_spans", "unpack_stored_spans"]
 
 # What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
 # arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
@@ -72,15 +72,32 @@ def unpack_stored_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
                               "crossing_id": category("crossing_id"), "status": category("status"),
                               "start_date": dates("start_date"), "end_date": dates("end_date"),
                               **{kind: category(kind) for kind in TRAFFIC_KINDS}})
-        cited = pd.DataFrame({"crossing_id": category("cited.crossing_id"),
-                              "source_id": category("cited.source_id")})
+        cited = _cited(arrays)
     return spans, cited
+
+
+def _cited(arrays: Any) -> pd.DataFrame:
+    """The cited pairs of an opened blob (interval_sources' frame)."""
+    return pd.DataFrame({name: pd.Series(_uncategory(arrays[f"cited.{name}.codes"], arrays[f"cited.{name}.values"],
+                                                     arrays[f"cited.{name}.count"]), dtype=object)
+                         for name in ("crossing_id", "source_id")})
 
 
 def read_stored_spans(connection: Connection) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """The load-time spans of the content in this connection's snapshot, or None when the store has none."""
     packed = connection.execute(select(Derived.content).where(Derived.name == SPANS)).scalar()
     return None if packed is None else unpack_stored_spans(packed)
+
+
+def read_stored_cited(connection: Connection) -> pd.DataFrame | None:
+    """Only the load-time cited pairs (which sources each crossing's intervals cite) of the content in this
+    connection's snapshot, or None when the store has none: `summary` needs them for carried days, and reads
+    them so instead of joining every interval's sources, unpacking none of the spans."""
+    packed = connection.execute(select(Derived.content).where(Derived.name == SPANS)).scalar()
+    if packed is None:
+        return None
+    with np.load(io.BytesIO(packed), allow_pickle=False) as arrays:  # an .npz reads only the members asked for
+        return _cited(arrays)
 
 
 class SpanCollector:

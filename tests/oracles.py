@@ -45,11 +45,18 @@ def status_runs(intervals: pd.DataFrame, as_of: date, crossing_ids: list[str] | 
                        end_date=[from_day_number(n) for n in runs["end"]])
 
 
+def no_reports() -> SourceDates:
+    """No dated report at all: for summaries whose carried_days a test does not look at (every known day
+    is then carried forward)."""
+    return SourceDates(pd.DataFrame({"crossing_id": [], "source_id": []}, dtype=object),
+                       pd.DataFrame({"source_id": [], "published_on": []}, dtype=object))
+
+
 def days_by_status(intervals: pd.DataFrame, crossing_ids: list[str], window: Window, as_of: date) -> pd.DataFrame:
     """Days per status in the window up to the as-of date, one row per crossing (indexed by crossing_id):
     columns open, closed, restricted and unknown, as the summary table counts them."""
     crossings = pd.DataFrame({"crossing_id": crossing_ids, "name": crossing_ids}, dtype=object)
-    table = summary_table(crossings, intervals, window, as_of).set_index("crossing_id")
+    table = summary_table(crossings, intervals, window, as_of, no_reports()).set_index("crossing_id")
     return pd.DataFrame({status: table[f"{status}_days"] for status in (*STATUSES, UNKNOWN)})
 
 
@@ -153,7 +160,8 @@ def plain_cards(store: dict[str, pd.DataFrame], window: Window, as_of: date, tra
     crossings, intervals = store["crossings"], store["status_intervals"]
     ids = list(crossings["crossing_id"])
     cut = StatusRuns(for_traffic(with_access(intervals), traffic)).at(as_of, ids)
-    summary = summary_from_runs(crossings, cut, window, as_of).set_index("crossing_id")
+    summary = summary_from_runs(crossings, cut, window, as_of,
+                                SourceDates.of_intervals(intervals, store["sources"])).set_index("crossing_id")
     now = current_from_runs(cut, ids, as_of).set_index("crossing_id")
     closures = last_closures_from_runs(cut).set_index("crossing_id")
     covering = covering_intervals(intervals, ids, as_of)

@@ -223,16 +223,31 @@ def test_download_summary_equals_the_cli(app: str, page: Page, curated_url: str)
 
 def test_hover_a_closure_bar(app: str, page: Page) -> None:
     visit(page, f"{app}/?crossing=torkham&from=2025-02-01&to=2025-03-31&as_of=2025-04-01")
-    # the closed bar is the one in the "closed" colour (#D55E00)
+    # the closed bar is in the "closed" colour (#D55E00), in two parts: its first day, 21 February, carried
+    # forward from the report of 16 August 2024 (drawn lighter), and the rest, reported on 22 February
     bars = page.locator(f"{TIMELINE} .barlayer .point path")
     closed = [bars.nth(i) for i in range(bars.count()) if "213, 94, 0" in (bars.nth(i).get_attribute("style") or "")]
-    assert len(closed) == 1
-    point_at(page, closed[0])
+    assert len(closed) == 2
+    carried, reported = sorted(closed, key=lambda bar: (bar.bounding_box() or {"width": 0})["width"])
+    point_at(page, reported)
     tooltip = page.locator(f"{TIMELINE} .hoverlayer")
     expect(tooltip).to_contain_text("2025-02-21")
     expect(tooltip).to_contain_text("2025-03-19")
     expect(tooltip).to_contain_text("26 days")
     expect(tooltip).to_contain_text("PTI via The Week")
+    expect(tooltip).not_to_contain_text("carried forward")
+    assert "opacity: 0.4" in (carried.get_attribute("style") or "")
+    # the months before it, open with no report between 16 August 2024 and 22 February 2025: lighter from
+    # 16 September (31 days after the report), and the hover says since when
+    visit(page, f"{app}/?crossing=torkham&from=2024-10-01&to=2025-01-31&as_of=2025-04-01")
+    bars = page.locator(f"{TIMELINE} .barlayer .point path")
+    styles = [bars.nth(i).get_attribute("style") or "" for i in range(bars.count())]
+    # lighter, in the "open" colour (#009E73)
+    lighter = [bars.nth(i) for i, style in enumerate(styles) if "opacity: 0.4" in style and "0, 158, 115" in style]
+    assert len(lighter) == 1
+    point_at(page, lighter[0])
+    expect(tooltip).to_contain_text("carried forward 188 days since 2024-08-16")
+    expect(tooltip).to_contain_text("from 2024-08-15 until 2025-02-21")
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ def product_cards(content: Content, window: Window, as_of: date, kind: str | Non
     crossings = content.tables["crossings"]
     ids = crossing_ids or list(crossings["crossing_id"])
     chosen = crossings.set_index("crossing_id").loc[ids].reset_index()
-    summary = summary_table(crossings, content.indexes.runs_for(kind), window, as_of)
+    summary = summary_table(crossings, content.indexes.runs_for(kind), window, as_of, content.indexes.source_dates)
     newest = content.indexes.source_dates.newest(list(crossings["crossing_id"]), as_of)
     texts = interval_rows(content, covering_ids(content.indexes.intervals, ids, as_of))
     return crossing_cards(chosen, texts, content.indexes, window, as_of, summary, newest, kind)

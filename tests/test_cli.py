@@ -29,7 +29,10 @@ def test_summary_torkham_2025_hand_computed(curated_store: str) -> None:
     assert out.splitlines()[0] == ",".join(SUMMARY_COLUMNS)
     # Closed [2025-02-21, 2025-03-19) = 26 days; restricted 2025-03-19..21 = 3 days;
     # open 2025-01-01..02-20 (51) + 2025-03-22..31 (10) = 61; the window has 90 days.
-    assert out.splitlines()[1] == "torkham,Torkham,open,2025-03-22,1,26,3,61,0,26"
+    # Carried forward: Torkham's reports (sources.csv dates of the sources its intervals cite) around then are
+    # 2024-08-16, 2025-02-22, 2025-03-19; 1 Jan - 21 Feb rest on the report of 2024-08-16 (more than 30 days
+    # before), 22 Feb - 31 Mar are within 30 days of 22 Feb or 19 Mar: 31 + 21 = 52.
+    assert out.splitlines()[1] == "torkham,Torkham,open,2025-03-22,1,26,3,61,0,26,52"
 
 
 def test_summary_torkham_whole_2025(curated_store: str) -> None:
@@ -38,11 +41,13 @@ def test_summary_torkham_whole_2025(curated_store: str) -> None:
     assert code == 0
     # closed: 26 (21 Feb - 18 Mar) + 20 (12 - 31 Oct); restricted: 3 (19 - 21 Mar) + 1 (9 May, rain)
     # + 61 (1 Nov - 31 Dec: returnees, then aid too); open: 51 (1 Jan - 20 Feb) + 48 (22 Mar - 8 May)
-    # + 155 (10 May - 11 Oct); nothing unknown.
+    # + 155 (10 May - 11 Oct); nothing unknown. Carried forward (reports 2024-08-16, 2025-02-22, 03-19, 04-16,
+    # 05-10, then 11-01, 11-02, 12-04, 12-05; October's sources are undated): 1 Jan - 21 Feb (52), 10 June (31
+    # days after 10 May) - 31 Oct (21 + 31 + 31 + 30 + 31 = 144), and 3 December (31 days after 2 Nov): 197.
     assert summary_rows(out)["torkham"] == {
         "crossing_id": "torkham", "crossing": "Torkham", "status": "restricted", "status_since": "2025-11-01",
         "closures": "2", "closed_days": "46", "restricted_days": "65", "open_days": "254", "unknown_days": "0",
-        "longest_closure_days": "26",
+        "longest_closure_days": "26", "carried_days": "197",
     }
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracles import days_by_status, last_closures, status_runs
+from oracles import days_by_status, last_closures, no_reports, status_runs
 
 from crossings.core.days import INTERVAL_COLUMNS, Window, current_status, default_window, summary_table
 
@@ -67,7 +67,7 @@ def test_gaps_are_unknown_and_split_runs() -> None:
         ("x", "closed", "2024-01-10", "2024-01-12"),
     )
     table = summary_table(pd.DataFrame({"crossing_id": ["x"], "name": ["X"]}), intervals,
-                          Window(D("2024-01-01"), D("2024-01-31")), D("2024-01-31"))
+                          Window(D("2024-01-01"), D("2024-01-31")), D("2024-01-31"), no_reports())
     row = table.iloc[0]
     assert (row.closed_days, row.unknown_days, row.closures, row.longest_closure_days) == (6, 25, 2, 4)
     assert (row.status, row.status_since) == ("unknown", "")
@@ -86,14 +86,14 @@ def test_adjacent_intervals_of_one_status_form_one_run() -> None:
     closed = runs[runs.status == "closed"].iloc[0]
     assert (closed.start_date, closed.end_date, closed.days) == (D("2025-01-01"), D("2025-01-10"), 9)
     summary = summary_table(pd.DataFrame({"crossing_id": ["x"], "name": ["X"]}), intervals,
-                            Window(D("2025-01-05"), D("2025-12-01")), D("2025-12-01")).iloc[0]
+                            Window(D("2025-01-05"), D("2025-12-01")), D("2025-12-01"), no_reports()).iloc[0]
     # One closure, counted at its full length although it began before the window.
     assert (summary.closures, summary.longest_closure_days, summary.closed_days) == (1, 9, 5)
 
 
 def test_longest_closure_is_cut_at_as_of() -> None:
     summary = summary_table(pd.DataFrame({"crossing_id": ["torkham"], "name": ["Torkham"]}), TORKHAM_2025,
-                            Window(D("2025-10-01"), D("2025-10-31")), D("2025-10-20")).iloc[0]
+                            Window(D("2025-10-01"), D("2025-10-31")), D("2025-10-20"), no_reports()).iloc[0]
     assert (summary.status, summary.status_since, summary.closures, summary.longest_closure_days) == (
         "closed", "2025-10-12", 1, 9)
 
@@ -168,7 +168,7 @@ def day_by_day(intervals: pd.DataFrame, crossing: str, as_of: date) -> dict[date
 def test_counts_match_brute_force(scenario: tuple[pd.DataFrame, Window, date, list[str]]) -> None:
     intervals, window, as_of, ids = scenario
     crossings = pd.DataFrame({"crossing_id": ids, "name": [i.upper() for i in ids]})
-    table = summary_table(crossings, intervals, window, as_of).set_index("crossing_id")
+    table = summary_table(crossings, intervals, window, as_of, no_reports()).set_index("crossing_id")
     assert list(table.index) == ids  # exactly the crossings asked for, in their order
     # the window's counted days, by walking it (not the product's Window.days_until)
     in_window, day = [], window.start

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from crossings.core.records import TRAFFIC_KINDS
 from db.engine import make_engine
-from db.load_time_spans import read_stored_spans, unpack_stored_spans
+from db.load_time_spans import read_stored_cited, read_stored_spans, unpack_stored_spans
 from db.queries import interval_sources, interval_spans
 
 
@@ -23,9 +23,11 @@ def plain_and_packed(url: str) -> tuple[tuple[pd.DataFrame, pd.DataFrame], tuple
         with engine.connect() as connection:
             plain = interval_spans(connection, traffic=TRAFFIC_KINDS), interval_sources(connection)
             packed = read_stored_spans(connection)
+            cited_only = read_stored_cited(connection)  # what `summary` reads
     finally:
         engine.dispose()
-    assert packed is not None
+    assert packed is not None and cited_only is not None
+    pd.testing.assert_frame_equal(cited_only, packed[1])
     return plain, packed
 
 
@@ -74,11 +76,18 @@ def test_a_store_without_the_packed_spans_shows_the_same_page(tmp_path: Path,
         assert not at.exception, at.exception
         return "\n".join(m.value for m in at.markdown), [c.proto.spec for c in at.get("plotly_chart")]
 
-    packed = page()
+    def summary() -> str:  # its carried days need the sources each crossing cites: packed, or read row by row
+        code, out, err = run_cli(["summary", "--from", "2024-01-01", "--as-of", "2025-12-20", "--db", url])
+        assert code == 0, err
+        return out
+
+    packed, packed_summary = page(), summary()
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM derived")
+        assert read_stored_cited(connection) is None
     engine.dispose()
     plain = page()
     clear_caches()
     assert plain == packed
+    assert summary() == packed_summary

@@ -17,6 +17,7 @@ from oracles import matching_ids
 from bench.synthetic import write_synthetic
 from crossings.core.days import StatusRuns, Window, summary_table
 from crossings.core.records import STATUSES
+from crossings.core.sources import SourceDates
 from crossings.page.charts import timeline_figure
 from crossings.view.cards import urgency_order
 from crossings.view.policy import MAX_BARS, MAX_TABLE_ROWS, chart_lanes
@@ -106,11 +107,12 @@ def test_windowed_spans_give_the_same_summary_as_the_whole_store(synthetic_store
         spans = interval_spans(connection, D(since), D(until))
         packed = interval_spans(connection, D(since), D(until), with_ids=False)
     window, as_of = Window(D(since), D(until) - timedelta(days=1)), D(until)
-    whole = summary_table(store["crossings"], store["status_intervals"], window, as_of)
-    windowed = summary_table(store["crossings"], spans, window, as_of)
+    reports = SourceDates.of_intervals(store["status_intervals"], store["sources"])
+    whole = summary_table(store["crossings"], store["status_intervals"], window, as_of, reports)
+    windowed = summary_table(store["crossings"], spans, window, as_of, reports)
     pd.testing.assert_frame_equal(whole, windowed)
     pd.testing.assert_frame_equal(spans.drop(columns="interval_id"), packed)
-    pd.testing.assert_frame_equal(whole, summary_table(store["crossings"], packed, window, as_of))
+    pd.testing.assert_frame_equal(whole, summary_table(store["crossings"], packed, window, as_of, reports))
 
 
 @pytest.mark.parametrize(("since", "until"), [(None, None), ("2017-03-01", "2025-04-01"), ("2025-03-19", "2026-11-27"),
@@ -193,7 +195,8 @@ def test_summary_cli_reads_a_window_and_matches_the_page_numbers(synthetic_store
     from crossings.core.csvout import summary_csv
 
     expected = summary_csv(store["crossings"], store["status_intervals"], list(store["crossings"]["crossing_id"]),
-                           Window(D("2012-01-01"), D("2021-12-31")), D("2022-01-01"))
+                           Window(D("2012-01-01"), D("2021-12-31")), D("2022-01-01"),
+                           SourceDates.of_intervals(store["status_intervals"], store["sources"]))
     assert out == expected
 
 
@@ -274,7 +277,9 @@ def test_summary_per_kind_equals_the_pages_runs_of_that_kind(synthetic_store: st
     indexes = build_indexes(store, spans, cited)
     ids = list(store["crossings"]["crossing_id"])
     window = Window(D("2019-06-01"), D("2021-12-31"))
-    assert out == summary_csv(store["crossings"], indexes.runs_for(kind), ids, window, D("2022-01-01"))
+    assert out == summary_csv(store["crossings"], indexes.runs_for(kind), ids, window, D("2022-01-01"),
+                              indexes.source_dates)
     # and both equal the full rows seen by that kind
     assert out == summary_csv(store["crossings"], for_traffic(with_access(store["status_intervals"]), kind), ids,
-                              window, D("2022-01-01"))
+                              window, D("2022-01-01"), SourceDates.of_intervals(store["status_intervals"],
+                                                                                store["sources"]))

@@ -52,7 +52,7 @@ def test_cli_summary_and_export_neutralise_hostile_text(hostile_store: str, tmp_
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0
     assert rows[1][:2] == ["torkham", "'" + HOSTILE_CELLS[0]] and rows[2][1] == "'@SUM(A1)"
-    assert rows[1][4:] == ["1", "26", "3", "61", "0", "26"]  # numbers untouched
+    assert rows[1][4:] == ["1", "26", "3", "61", "0", "26", "52"]  # numbers untouched
     code, _, _ = run_cli(["export", "--out", str(tmp_path / "out"), "--db", hostile_store])
     exported = (tmp_path / "out" / "status_intervals.csv").read_text()
     assert "'-2+3" in exported and "'\tTAB" in exported

@@ -12,6 +12,7 @@ import pytest
 from conftest import record_downloads, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st_
+from oracles import no_reports
 from streamlit.testing.v1 import AppTest
 
 from crossings.core.days import Window, summary_table
@@ -73,7 +74,7 @@ def test_each_kinds_counts_equal_a_day_by_day_count(scenario: tuple[pd.DataFrame
         days_in_window.append(day)
         day += timedelta(1)
     for kind in KINDS:
-        table = summary_table(crossings, for_traffic(with_access(intervals), kind), window, as_of)
+        table = summary_table(crossings, for_traffic(with_access(intervals), kind), window, as_of, no_reports())
         table = table.set_index("crossing_id")
         for crossing in ids:
             by_day = {}
@@ -104,13 +105,15 @@ def summary_rows(out: str) -> list[list[str]]:
 
 @pytest.mark.parametrize(("kind", "expected"), [
     # trade: closed 26 days (21 Feb to the 19 March reopening for cargo), then open from 2025-03-19
-    ("trade", "torkham,Torkham,open,2025-03-19,1,26,0,13,0,26"),
-    ("transit", "torkham,Torkham,open,2025-03-19,1,26,0,13,0,26"),
+    # carried forward: only 21 February, the last day before the report of 22 February (the one before
+    # it is of 2024-08-16); the days unknown for a kind are not counted
+    ("trade", "torkham,Torkham,open,2025-03-19,1,26,0,13,0,26,1"),
+    ("transit", "torkham,Torkham,open,2025-03-19,1,26,0,13,0,26,1"),
     # travellers: closed until the 22 March reopening for pedestrians: 29 days
-    ("travellers", "torkham,Torkham,open,2025-03-22,1,29,0,10,0,29"),
+    ("travellers", "torkham,Torkham,open,2025-03-22,1,29,0,10,0,29,1"),
     # aid and returnees: the 19 March row does not name them
-    ("aid", "torkham,Torkham,open,2025-03-22,1,26,0,10,3,26"),
-    (None, "torkham,Torkham,open,2025-03-22,1,26,3,10,0,26"),
+    ("aid", "torkham,Torkham,open,2025-03-22,1,26,0,10,3,26,1"),
+    (None, "torkham,Torkham,open,2025-03-22,1,26,3,10,0,26,1"),
 ])
 def test_torkhams_2025_reopening_per_kind(curated_store: str, kind: str | None, expected: str) -> None:
     argv = ["summary", "--from", "2025-02-21", "--to", "2025-03-31", "--crossing", "torkham", "--as-of",
@@ -139,7 +142,7 @@ def test_a_bad_kind_is_one_line_naming_the_kinds(curated_store: str, argv: list[
 def test_without_traffic_the_summary_is_unchanged(curated_store: str) -> None:
     code, out, _ = run_cli(["summary", "--from", "2025-01-01", "--to", "2025-03-31", "--crossing", "torkham",
                             "--as-of", "2025-04-01", "--db", curated_store])
-    assert code == 0 and out.splitlines()[1] == "torkham,Torkham,open,2025-03-22,1,26,3,61,0,26"
+    assert code == 0 and out.splitlines()[1] == "torkham,Torkham,open,2025-03-22,1,26,3,61,0,26,52"
 
 
 def test_traffic_in_the_url_restores_the_view_and_the_download_equals_the_cli(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from crossings.core.days import StatusRuns, Window, summary_table
 from crossings.core.records import FORMULA_TRIGGERS, LIST_SEPARATOR, TableSpec
+from crossings.core.sources import SourceDates
 
 __all__ = ["FORMULA_TRIGGERS", "data_file_text", "format_cell", "spreadsheet_safe", "summary_csv", "table_csv"]
 
@@ -90,7 +91,7 @@ def _safe_cell(value: Any) -> Any:
 
 
 def summary_csv(crossings: pd.DataFrame, intervals: pd.DataFrame | StatusRuns, crossing_ids: Sequence[str],
-                window: Window, as_of: date) -> str:
+                window: Window, as_of: date, reports: SourceDates) -> str:
     """The summary CSV: `python -m crossings summary`, the page's download and the API's summary.csv."""
     selected = crossings[crossings["crossing_id"].isin(list(crossing_ids))]
-    return table_csv(summary_table(selected, intervals, window, as_of))
+    return table_csv(summary_table(selected, intervals, window, as_of, reports))

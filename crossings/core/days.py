@@ -18,11 +18,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from crossings.core.records import STATUSES, UNKNOWN
+
+if TYPE_CHECKING:  # sources builds on this module's day numbers; the summary only calls its methods
+    from crossings.core.sources import SourceDates
 
 __all__ = [
     "INTERVAL_COLUMNS",
@@ -59,6 +63,7 @@ SUMMARY_COLUMNS = [
     "open_days",
     "unknown_days",
     "longest_closure_days",
+    "carried_days",
 ]
 _EPOCH = date(1970, 1, 1).toordinal()
 # "No end" as a day number: an ongoing interval, an agreement with no end date. Far enough that
@@ -305,18 +310,22 @@ def last_closures_from_runs(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_table(
-    crossings: pd.DataFrame, intervals: pd.DataFrame | StatusRuns, window: Window, as_of: date
+    crossings: pd.DataFrame, intervals: pd.DataFrame | StatusRuns, window: Window, as_of: date,
+    reports: SourceDates,
 ) -> pd.DataFrame:
     """One row per crossing with the columns of SUMMARY_COLUMNS (the `summary` CSV).
 
     closures counts closed runs that overlap the window; longest_closure_days is the full
-    length of the longest of them, including days before the window, cut at as-of.
+    length of the longest of them, including days before the window, cut at as-of;
+    carried_days counts the known days of the window that are more than STALE_AFTER_DAYS after
+    the crossing's newest dated report on or before them (core.sources.SourceDates.carried_days).
     """
     ids = list(crossings["crossing_id"])
-    return summary_from_runs(crossings, _as_runs(intervals).at(as_of, ids, window), window, as_of)
+    return summary_from_runs(crossings, _as_runs(intervals).at(as_of, ids, window), window, as_of, reports)
 
 
-def summary_from_runs(crossings: pd.DataFrame, runs: pd.DataFrame, window: Window, as_of: date) -> pd.DataFrame:
+def summary_from_runs(crossings: pd.DataFrame, runs: pd.DataFrame, window: Window, as_of: date,
+                      reports: SourceDates) -> pd.DataFrame:
     """summary_table from runs already cut at the as-of date (StatusRuns.at) for these crossings."""
     ids = list(crossings["crossing_id"])
     days = _status_days(runs, ids, window, as_of)
@@ -341,6 +350,7 @@ def summary_from_runs(crossings: pd.DataFrame, runs: pd.DataFrame, window: Windo
             "open_days": days.loc[ids, "open"].to_numpy(dtype="int64"),
             "unknown_days": days.loc[ids, UNKNOWN].to_numpy(dtype="int64"),
             "longest_closure_days": longest.fillna(0).to_numpy(dtype="int64"),
+            "carried_days": reports.carried_days(runs, ids, window, as_of),
         },
         columns=SUMMARY_COLUMNS,
     )

@@ -59,7 +59,8 @@ def _shown(_plan: ViewPlan, _content: Content, version: str, key: tuple[object, 
                       lambda ids: interval_rows(_content, ids))
     commitments = timeline_commitments(view)
     timeline = (timeline_figure(view.bars, view.lane_names, commitments, view.events, _plan.window, _plan.as_of,
-                                notes=[_plan.lane_note] if _plan.lane_note else None, reports=view.reports)
+                                notes=[_plan.lane_note] if _plan.lane_note else None, reports=view.reports,
+                                aggregated=view.bars_aggregated)
                 if len(_plan.matches) or not commitments.empty or not view.events.empty else None)
     return Shown(replace(view, bars=view.bars.iloc[:0], events=view.events.head(MAX_TABLE_ROWS)),
                  len(view.events), timeline)

@@ -15,6 +15,8 @@ from crossings.page.textsafe import hover_text
 from crossings.view.policy import MAX_BARS, MAX_COMMITMENT_LANES, MAX_EVENT_MARKERS, draws_bars
 
 __all__ = [
+    "CARRIED_KEY",
+    "CARRIED_OPACITY",
     "EVENTS_LANE",
     "ONGOING_PATTERN",
     "STATUS_COLOURS",
@@ -30,6 +32,10 @@ MORATORIUM_COLOUR = "#CC79A7"
 EVENT_COLOUR = "#0072B2"
 REPORT_COLOUR = "#000000"
 ONGOING_PATTERN = "/"
+# A status carried forward more than 30 days past its newest report is drawn in its colour, lighter: the same
+# status, resting on an older report (the hover says since when). Colour is not the only cue: the hover says so.
+CARRIED_OPACITY = 0.4
+CARRIED_KEY = "carried forward over 30 days since a report (lighter)"
 EVENTS_LANE = "Events"
 MS_PER_DAY = 86_400_000
 LANE_CHARS = 45  # a lane label longer than this is cut: the hover has the full title
@@ -57,6 +63,8 @@ def _bar_span(start: date | None, end_exclusive: date | None, window: Window, as
 
 def _interval_hover(row: dict, as_of: date) -> str:
     lines = [f"<b>{hover_text(row['crossing'])}: {row['status']}</b>"]
+    if row.get("carried_text"):
+        lines.append(f"<i>{row['carried_text']}</i>")
     if row["ongoing"]:
         lines.append(f"from {row['start_date']}, ongoing on {as_of} ({days_text(row['days'])} to then)")
     else:
@@ -77,7 +85,8 @@ def _bucket_shares(figure: go.Figure, intervals: pd.DataFrame, lanes: list[str],
     """Bars per lane and period showing the period's open, restricted and closed days side by side.
 
     Used when one bar per interval would exceed the budget: per-lane totals per status are exactly
-    those of the intervals, only their order inside a period is lost. Returns the note to show.
+    those of the intervals, only their order inside a period is lost, and so is which days were carried
+    forward (the summary's carried_days counts them). Returns the note to show.
     """
     first, stop = window.day_span(as_of)
     span = max(stop - first, 1)
@@ -85,8 +94,10 @@ def _bucket_shares(figure: go.Figure, intervals: pd.DataFrame, lanes: list[str],
     edges = np.unique(np.linspace(0, span, periods + 1).round().astype("int64"))
     lane_of = {name: i for i, name in enumerate(lanes)}
     lane = intervals["crossing"].map(lane_of).to_numpy()
-    start = np.clip(day_numbers(intervals["start_date"], NO_END) - first, 0, span)
-    end = np.clip(np.minimum(day_numbers(intervals["end_date"], NO_END), stop) - first, 0, span)
+    # the days of each row: a part's own when the rows are parts of bars (they add up to their intervals)
+    starts, ends = ("part_start", "part_end") if "part_start" in intervals else ("start_date", "end_date")
+    start = np.clip(day_numbers(intervals[starts], NO_END) - first, 0, span)
+    end = np.clip(np.minimum(day_numbers(intervals[ends], NO_END), stop) - first, 0, span)
     days = {}
     for status in STATUSES:
         pick = (intervals["status"] == status).to_numpy()
@@ -119,26 +130,30 @@ def _bucket_shares(figure: go.Figure, intervals: pd.DataFrame, lanes: list[str],
                 marker={"color": STATUS_COLOURS[status], "line": {"width": 0}},
                 customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
     period_days = round(span / (len(edges) - 1))
-    return (f"aggregated: {len(intervals)} intervals drawn as the open, restricted and closed days of each "
+    count = intervals["interval_id"].nunique() if "interval_id" in intervals else len(intervals)
+    return (f"aggregated: {count} intervals drawn as the open, restricted and closed days of each "
             f"{period_days}-day period, side by side (totals are exact)")
 
 
 def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.DataFrame, events: pd.DataFrame,
                     window: Window, as_of: date, notes: list[str] | None = None,
-                    reports: pd.DataFrame | None = None) -> go.Figure:
+                    reports: pd.DataFrame | None = None, aggregated: bool = False) -> go.Figure:
     """One lane per crossing with bars by status, then a lane per agreement or moratorium, then events.
 
     intervals, commitments and events are the view's tables (crossings.view.tables); lanes are
-    the crossing names in display order (intervals of other crossings are left out). Ongoing
+    the crossing names in display order (intervals of other crossings are left out). A row of
+    `intervals` is one mark: a part of a bar (View.bars: its part_start, part_end and carried, the
+    carried parts drawn lighter) or, in a table without those columns, a whole bar. Ongoing
     bars are drawn up to the as-of date and hatched. What a screen can show bounds the figure:
-    beyond MAX_BARS intervals the bars become per-period shares, beyond MAX_COMMITMENT_LANES and
-    MAX_EVENT_MARKERS the rest are left to the tables; each time the figure says so.
+    `aggregated` (the view found more than MAX_BARS marks) or more than MAX_BARS rows make the bars
+    per-period shares; beyond MAX_COMMITMENT_LANES and MAX_EVENT_MARKERS the rest are left to the
+    tables; each time the figure says so.
     """
     figure = go.Figure()
     notes = list(notes or [])
     crossing_lanes = [lane_label(name) for name in lanes]
     intervals = intervals[intervals["crossing"].isin(set(lanes))]
-    if not draws_bars(len(intervals)):
+    if aggregated or not draws_bars(len(intervals)):
         notes.append(_bucket_shares(figure, intervals, list(lanes), window, as_of, MAX_BARS))
         intervals = intervals.iloc[0:0]
     _add_status_bars(figure, intervals, window, as_of)
@@ -146,6 +161,8 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
         _add_report_ticks(figure, reports[reports["crossing"].isin(set(lanes))])
     if intervals["ongoing"].any():
         _add_ongoing_key(figure, crossing_lanes[0], as_of)
+    if "carried" in intervals and intervals["carried"].any():
+        _add_carried_key(figure, crossing_lanes[0], as_of)
     commitments, events = _within_budget(commitments, events, notes)
     commitment_lanes = _add_commitment_bands(figure, commitments, window, as_of)
     event_lanes = _add_event_markers(figure, events)
@@ -154,25 +171,35 @@ def timeline_figure(intervals: pd.DataFrame, lanes: list[str], commitments: pd.D
 
 
 def _add_status_bars(figure: go.Figure, intervals: pd.DataFrame, window: Window, as_of: date) -> None:
-    """A bar per interval, coloured by status, hatched while ongoing on the as-of date."""
+    """A mark per row, coloured by status, hatched while ongoing on the as-of date: a trace per status of the
+    reported parts, and one of the parts carried forward, lighter, that the status's legend entry also toggles."""
+    carried = (intervals["carried"].to_numpy(dtype=bool) if "carried" in intervals
+               else np.zeros(len(intervals), dtype=bool))
     for status in STATUSES:
-        rows = intervals[intervals["status"] == status]
-        if rows.empty:
-            continue
-        spans = [_bar_span(r.start_date, r.end_date, window, as_of) for r in rows.itertuples(index=False)]
-        figure.add_trace(go.Bar(
-            orientation="h",
-            name=status,
-            y=[lane_label(c) for c in rows["crossing"]],
-            base=[s[0].isoformat() for s in spans],
-            x=[s[1] * MS_PER_DAY for s in spans],
-            marker={"color": STATUS_COLOURS[status], "line": {"color": "#333333", "width": 0.5},
-                    # overlay: the hatching is drawn over the status colour, not instead of it
-                    "pattern": {"shape": [ONGOING_PATTERN if o else "" for o in rows["ongoing"]],
-                                "fillmode": "overlay", "fgcolor": "#333333", "solidity": 0.3}},
-            customdata=[_interval_hover(r, as_of) for r in rows.to_dict("records")],
-            hovertemplate="%{customdata}<extra></extra>",
-        ))
+        of_status = (intervals["status"] == status).to_numpy(dtype=bool)
+        reported_rows, carried_rows = intervals[of_status & ~carried], intervals[of_status & carried]
+        for rows, lighter in ((reported_rows, False), (carried_rows, True)):
+            if rows.empty:
+                continue
+            spans = (list(zip(rows["part_start"], rows["part_days"], strict=True)) if "part_start" in rows else
+                     [_bar_span(r.start_date, r.end_date, window, as_of) for r in rows.itertuples(index=False)])
+            figure.add_trace(go.Bar(
+                orientation="h",
+                name=status,
+                legendgroup=status,
+                # one legend entry per status: the carried parts' only when the status has no reported part
+                showlegend=not lighter or reported_rows.empty,
+                y=[lane_label(c) for c in rows["crossing"]],
+                base=[s[0].isoformat() for s in spans],
+                x=[s[1] * MS_PER_DAY for s in spans],
+                marker={"color": STATUS_COLOURS[status], "line": {"color": "#333333", "width": 0.5},
+                        "opacity": CARRIED_OPACITY if lighter else 1.0,
+                        # overlay: the hatching is drawn over the status colour, not instead of it
+                        "pattern": {"shape": [ONGOING_PATTERN if o else "" for o in rows["ongoing"]],
+                                    "fillmode": "overlay", "fgcolor": "#333333", "solidity": 0.3}},
+                customdata=[_interval_hover(r, as_of) for r in rows.to_dict("records")],
+                hovertemplate="%{customdata}<extra></extra>",
+            ))
 
 
 def _add_report_ticks(figure: go.Figure, shown: pd.DataFrame) -> None:
@@ -194,6 +221,13 @@ def _add_ongoing_key(figure: go.Figure, lane: str, as_of: date) -> None:
                             base=[as_of.isoformat()], x=[0], hoverinfo="skip",
                             marker={"color": "#ffffff", "line": {"color": "#333333", "width": 0.5},
                                     "pattern": {"shape": ONGOING_PATTERN, "fgcolor": "#333333"}}))
+
+
+def _add_carried_key(figure: go.Figure, lane: str, as_of: date) -> None:
+    """A legend key for the lighter parts; it draws nothing."""
+    figure.add_trace(go.Bar(orientation="h", name=CARRIED_KEY, y=[lane], base=[as_of.isoformat()], x=[0],
+                            hoverinfo="skip", marker={"color": "#999999", "opacity": CARRIED_OPACITY,
+                                                      "line": {"color": "#333333", "width": 0.5}}))
 
 
 def _within_budget(commitments: pd.DataFrame, events: pd.DataFrame, notes: list[str]

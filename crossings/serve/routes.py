@@ -118,7 +118,7 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
 def _summary(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
     plan = plan_view(content.tables, content.indexes, filters, date.today())
     text = summary_csv(content.tables["crossings"], content.indexes.runs_for(plan.traffic), plan.crossing_ids,
-                       plan.window, plan.as_of)
+                       plan.window, plan.as_of, content.indexes.source_dates)
     name = export_file_name("summary", plan.window)
     return text.encode(), "text/csv; charset=utf-8", {"Content-Disposition": f'attachment; filename="{name}"'}
 

@@ -27,7 +27,14 @@ from crossings.view.policy import (
     draws_bars,
     unplaced_reason,
 )
-from crossings.view.tables import bare_interval_table, commitment_table, event_table, interval_table, report_table
+from crossings.view.tables import (
+    bar_parts,
+    bare_interval_table,
+    commitment_table,
+    event_table,
+    interval_table,
+    report_table,
+)
 
 __all__ = ["View", "ViewPlan", "all_interval_ids", "build_view", "cards_page", "interval_rows_table", "map_points",
            "plan_cards", "plan_view", "timeline_commitments"]
@@ -53,7 +60,9 @@ class ViewPlan:
     lane_ids: list[str]
     lane_note: str | None
     lane_matches: np.ndarray  # the matches on the chart's lanes
-    drawn_bars: np.ndarray  # those drawn one bar each (empty when the chart aggregates)
+    drawn_bars: np.ndarray  # those drawn bar by bar (empty when the chart aggregates)
+    # their marks: each bar cut into reported and carried-forward parts (tables.bar_parts), one row a mark
+    bar_parts: pd.DataFrame
 
 
 def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: Filters, today: date,
@@ -66,13 +75,20 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
     runs = indexes.runs_for(filters.traffic)
     window, window_warning = window_for(filters, default_window(runs, as_of).start, as_of)
     chosen = crossings[crossings["crossing_id"].isin(selected)]
-    summary = summary_table(chosen, runs, window, as_of)
+    summary = summary_table(chosen, runs, window, as_of, indexes.source_dates)
     newest = indexes.source_dates.newest(selected, as_of)
     urgent = urgency_order(list(summary["crossing_id"]), list(summary["status"]), newest, as_of)
     shown_status = dict(zip(summary["crossing_id"], summary["status"], strict=True))
     matches = indexes.intervals.matching(window, as_of, selected, statuses, filters.traffic)
     lane_ids, lane_note = chart_lanes(summary)
     lane_matches = indexes.intervals.of_crossings(matches, lane_ids)
+    # A bar is a mark per part (reported, carried forward), so the budget counts parts; a bar has one at least,
+    # so past MAX_BARS bars there is no need to cut them. Beyond the budget each lane shows per-period shares,
+    # which do not tell reported days from carried ones (the summary's carried_days counts them).
+    drawn = lane_matches if draws_bars(len(lane_matches)) else lane_matches[:0]
+    parts = bar_parts(indexes.intervals, drawn, indexes.source_dates, as_of)
+    if not draws_bars(len(parts)):
+        drawn, parts = drawn[:0], parts.iloc[:0]
     return ViewPlan(
         as_of=as_of, window=window, warnings=[*warnings, *([window_warning] if window_warning else [])],
         crossing_ids=selected, statuses=statuses, traffic=filters.traffic, known_by=filters.known_by,
@@ -81,7 +97,7 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
         data_updated=newest_source_date(tables["sources"], min(as_of, filters.known_by or as_of)),
         border_wide=border_wide(indexes.commitments, as_of, selected),
         matches=matches, lane_ids=lane_ids, lane_note=lane_note, lane_matches=lane_matches,
-        drawn_bars=lane_matches if draws_bars(len(lane_matches)) else lane_matches[:0],
+        drawn_bars=drawn, bar_parts=parts,
     )
 
 
@@ -102,7 +118,10 @@ class View:
 
     cards: list[Card]
     intervals: pd.DataFrame  # the interval table's first MAX_TABLE_ROWS rows
-    bars: pd.DataFrame  # the chart's bars (numbers only when it aggregates)
+    # the chart's marks: a row per part of a bar (interval_table's columns and tables.BAR_PART_COLUMNS), or,
+    # when it aggregates (bars_aggregated), a row per interval with its numbers only
+    bars: pd.DataFrame
+    bars_aggregated: bool
     commitments: pd.DataFrame  # the first MAX_TABLE_ROWS agreements and moratoria of the chosen crossings
     commitments_total: int  # how many there are in all
     events: pd.DataFrame
@@ -123,14 +142,18 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     texts = read_rows([*current_ids, *table_ids, *bar_ids])
     cards = _cards(plan, tables, indexes, drawn, texts)
     rows = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(table_ids))])
-    if len(plan.drawn_bars) or not len(plan.lane_matches):
-        bars = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(bar_ids))])
+    aggregated = not len(plan.drawn_bars) and len(plan.lane_matches) > 0
+    if not aggregated:
+        # each bar's row once per part, in the table's order
+        bars = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(bar_ids))]).merge(
+            plan.bar_parts, on="interval_id", how="inner", validate="one_to_many")
     else:
         bars = bare_interval_table(indexes.intervals, plan.lane_matches, crossings, as_of, plan.traffic)
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     found, total = indexes.commitments.overlapping(window, as_of, plan.crossing_ids, limit=MAX_TABLE_ROWS)
     return View(
-        cards=cards, intervals=rows, bars=bars, commitments=commitment_table(found, crossings, sources),
+        cards=cards, intervals=rows, bars=bars, bars_aggregated=aggregated,
+        commitments=commitment_table(found, crossings, sources),
         commitments_total=total,
         events=event_table(tables["events"], crossings, sources, window, as_of, plan.crossing_ids),
         lane_names=[names[c] for c in plan.lane_ids],

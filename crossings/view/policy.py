@@ -26,8 +26,8 @@ MAX_CARDS = 50
 # Rows a table shows; the download has them all. Their text is read on each rerun.
 MAX_TABLE_ROWS = 1_000
 # What a browser can draw quickly is bounded by marks, not by data (BENCHMARKS.md): at most MAX_BARS status
-# bars, MAX_LANES crossings, MAX_COMMITMENT_LANES bands and MAX_EVENT_MARKERS markers, so under 5,000 drawn
-# marks whatever the filter.
+# bar marks (a bar cut into a reported and a carried-forward part is two), MAX_LANES crossings,
+# MAX_COMMITMENT_LANES bands and MAX_EVENT_MARKERS markers, so under 5,000 drawn marks whatever the filter.
 MAX_BARS = 4_000
 MAX_LANES = 50
 MAX_COMMITMENT_LANES = 20
@@ -42,7 +42,8 @@ MAX_LABELS = 50
 
 
 def draws_bars(count: int) -> bool:
-    """Whether this many interval rows are drawn one bar each; beyond MAX_BARS a lane shows per-period shares."""
+    """Whether this many marks (the parts of the bars: a bar cut into reported and carried-forward parts is a mark
+    per part) are drawn one by one; beyond MAX_BARS a lane shows per-period shares."""
     return count <= MAX_BARS
 
 

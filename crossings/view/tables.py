@@ -10,14 +10,18 @@ import numpy as np
 import pandas as pd
 
 from crossings.core.commitments import Commitment
-from crossings.core.days import NO_END, Window, day_number, days_cut, from_day_number, interval_days
+from crossings.core.days import NEVER, NO_END, Window, day_number, days_cut, from_day_number, interval_days
 from crossings.core.records import ACCESS_LISTS, LIST_SEPARATOR, STATUSES, UNKNOWN
+from crossings.core.sources import SourceDates, carried_forward_days
 from crossings.core.traffic import for_traffic, with_access
 from crossings.view.indexes import IntervalIndex
+from crossings.view.words import carried_text
 
 __all__ = [
+    "BAR_PART_COLUMNS",
     "COMMITMENT_TABLE_COLUMNS",
     "INTERVAL_TABLE_COLUMNS",
+    "bar_parts",
     "bare_interval_table",
     "commitment_table",
     "event_table",
@@ -221,3 +225,41 @@ def bare_interval_table(intervals: IntervalIndex, positions: np.ndarray, crossin
     table["ongoing"] = table["ongoing"].astype(bool)
     table["days"] = table["days"].astype("int64")
     return table[INTERVAL_TABLE_COLUMNS]
+
+
+# What bar_parts adds to an interval's row for each mark the timeline draws of it.
+BAR_PART_COLUMNS = ["interval_id", "part_start", "part_end", "part_days", "carried", "report", "carried_for",
+                    "carried_text"]
+
+
+def bar_parts(intervals: IntervalIndex, positions: np.ndarray, reports: SourceDates, as_of: date) -> pd.DataFrame:
+    """The timeline's marks for the intervals at these positions: each bar (the interval up to the as-of date) cut
+    where its status passes between reported and carried forward (core.sources.SourceDates.split_by_reports), in
+    order, one row per part: interval_id, part_start, part_end (exclusive), part_days, carried, report (the
+    newest dated report on or before the part, or None), carried_for (days from that report to the part's last
+    day, as a card counts them) and carried_text (the hover's words for a carried part; None for a reported one).
+
+    Numbers only, from the index: the plan counts the marks with it before any text is read.
+    """
+    start = intervals.start[positions]
+    end = np.minimum(intervals.end[positions], day_number(as_of) + 1)
+    parts = reports.split_by_reports(intervals.crossing_ids[intervals.crossing[positions]], start, end)
+    first = [from_day_number(d) for d in parts["start"]]
+    last = [from_day_number(d - 1) for d in parts["end"]]
+    report = [None if d == NEVER else from_day_number(d) for d in parts["report"]]
+    carried = parts["carried"].to_numpy(dtype=bool)
+    carried_for = [carried_forward_days(r, day) if r is not None else None for r, day in zip(report, last, strict=True)]
+    table = pd.DataFrame({
+        "interval_id": intervals.interval_id[positions][parts["span"].to_numpy()],
+        "part_start": first,
+        "part_end": [from_day_number(d) for d in parts["end"]],
+        "part_days": (parts["end"] - parts["start"]).to_numpy(dtype="int64"),
+        "carried": carried,
+        "report": report,
+        "carried_for": carried_for,
+        "carried_text": [carried_text(r, n, a, b) if c else None
+                         for r, n, a, b, c in zip(report, carried_for, first, last, carried, strict=True)],
+    }, columns=BAR_PART_COLUMNS, dtype=object)
+    table["carried"] = table["carried"].astype(bool)
+    table["part_days"] = table["part_days"].astype("int64")
+    return table

@@ -11,8 +11,9 @@ import pandas as pd
 
 from crossings.core.borders import country_name
 from crossings.core.days import days_text
+from crossings.core.sources import STALE_AFTER_DAYS
 
-__all__ = ["closure_text", "counted", "coverage_text", "currency_text", "places_text", "sides_text"]
+__all__ = ["carried_text", "closure_text", "counted", "coverage_text", "currency_text", "places_text", "sides_text"]
 
 
 def coverage_text(crossings: pd.DataFrame) -> str:
@@ -72,3 +73,12 @@ def closure_text(run: Mapping[str, Any]) -> str:
     last_day = run["end_date"] - timedelta(days=1)
     return (f"closed {run['start_date']}, last reported closed {last_day} "
             f"({days_text(run['days'])} on record; reopening not reported)")
+
+
+def carried_text(report: date | None, carried_for: int | None, first: date, last: date) -> str:
+    """What the timeline says of a part of a bar carried forward from `first` to `last` (inclusive):
+    'carried forward 45 days since 2024-08-16 (...)', or that no dated report comes before it."""
+    if report is None or carried_for is None:
+        return f"no dated report on or before {last}: carried forward, not reported at the time"
+    return (f"carried forward {days_text(carried_for)} since {report} (by {last}; more than "
+            f"{STALE_AFTER_DAYS} days without a newer report from {first})")
