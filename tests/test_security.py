@@ -128,6 +128,9 @@ def test_hostile_text_is_inert_on_the_page(hostile_page: tuple[AppTest, str]) ->
     figure = "".join(c.proto.spec for c in at.get("plotly_chart"))
     assert "<script" not in figure and "<img" not in figure and "&lt;img" in figure
     assert "A" * 400 not in figure  # long text is cut in hovers
+    board = at.get("html")[0].proto.body  # the status board: HTML, every data text escaped
+    assert "<script" not in board and "<img" not in board
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in board
 
 
 def test_hostile_query_parameters_change_nothing(hostile_page: tuple[AppTest, str]) -> None:
