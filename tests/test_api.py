@@ -190,7 +190,8 @@ def test_unknown_api_paths_are_json_404s(client: TestClient) -> None:
         assert answer.status_code == 404 and "error" in answer.json()
     assert client.get("/_stcore/metrics").status_code == 404
     index = client.get("/api/v1").json()
-    assert set(index["routes"]) == {"/api/v1/status", "/api/v1/summary.csv", "/api/v1/intervals.json", "/feed.atom"}
+    assert set(index["routes"]) == {"/api/v1/status", "/api/v1/summary.csv", "/api/v1/intervals.json", "/feed.atom",
+                                    "/lite"}
 
 
 def test_etag_and_304(client: TestClient) -> None:

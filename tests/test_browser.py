@@ -395,6 +395,32 @@ def _local_only(context: BrowserContext, outside: list[str]) -> None:
     context.route("**/*", route)
 
 
+def test_the_lite_page_shows_without_script_and_prints_on_one_a4_sheet(app: str, browser: Browser) -> None:
+    """/lite in a browser with JavaScript off: every crossing's row, no request but the page itself, and the print
+    stylesheet puts the curated data on one A4 sheet."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, java_script_enabled=False)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    try:
+        answer = page.goto(f"{app}/lite?as_of=2025-12-20")
+        assert answer is not None and answer.status == 200
+        rows = page.locator("tr.xb-row")
+        expect(rows).to_have_count(CROSSINGS)
+        expect(page.locator("tr.xb-row[data-crossing=torkham] .xb-word")).to_have_text("restricted")
+        assert requests == [f"{app}/lite?as_of=2025-12-20"]  # no style sheet, font, image or script fetched
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "lite.png"), full_page=True)
+        # one A4 sheet: Chromium's print of the page (print media, A4, the stylesheet's margins)
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+        # and its link to the full page opens the page on the same filter
+        page.get_by_role("link", name="The full page").click()
+        assert page.url == f"{app}/?as_of=2025-12-20"
+    finally:
+        context.close()
+
+
 def test_the_map_draws_offline_and_a_marker_narrows_the_page(app: str, browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[str] = []

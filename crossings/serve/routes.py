@@ -19,6 +19,7 @@ from crossings.core.commitments import IN_FORCE
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
 from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_entries
+from crossings.serve.lite import lite_error, lite_page
 from crossings.view.filters import Filters, parse_strictly
 from crossings.view.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
 from crossings.view.store import Content, StoreUnreadable, interval_rows, read_store
@@ -36,6 +37,7 @@ PARAMETERS = {
     "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "country", "traffic"),
     "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status"),
     "/feed.atom": ("crossing", "country"),
+    "/lite": ("as_of", "crossing", "country", "traffic"),
 }
 
 
@@ -61,17 +63,18 @@ def _filters(request: Request, content: Content) -> Filters:
     return filters
 
 
-def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[bytes, str, dict[str, str]]]
-             ) -> Callable[[Request], Response]:
-    """A route: read the store, parse the parameters, answer, with an ETag from the content version."""
+def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[bytes, str, dict[str, str]]],
+             error: Callable[[int, str], Response] = _error) -> Callable[[Request], Response]:
+    """A route: read the store, parse the parameters, answer, with an ETag from the content version; a bad
+    parameter or an unreadable store is `error`'s answer (JSON unless the route is a page)."""
     def handle(request: Request) -> Response:
         try:
             content = read_store()
             filters = _filters(request, content)
         except StoreUnreadable as exc:
-            return _error(503, exc.message)
+            return error(503, exc.message)
         except BadRequest as exc:
-            return _error(400, str(exc))
+            return error(400, str(exc))
         # the default as-of date is today: an answer without as_of changes with the day too
         key = f"{content.version}|{request.url.path}|{sorted(request.query_params.multi_items())}|{date.today()}"
         etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -194,5 +197,6 @@ ROUTES: Sequence[Route] = [
     Route("/api/v1/summary.csv", _handler("summary", _summary), methods=["GET"]),
     Route("/api/v1/intervals.json", _handler("intervals", _intervals), methods=["GET"]),
     Route("/feed.atom", _handler("feed", _feed), methods=["GET"]),
+    Route("/lite", _handler("lite", lite_page, lite_error), methods=["GET"]),
     Route("/api/{rest:path}", _not_found),
 ]

@@ -18,7 +18,7 @@ from crossings.core.sources import SourceDates
 from crossings.view.cards import RowReader, StatusLine
 from crossings.view.indexes import StoreIndexes
 from crossings.view.plan import ViewPlan, plan_cards
-from crossings.view.tables import source_labels
+from crossings.view.tables import safe_link
 
 __all__ = [
     "KIND_LABELS",
@@ -65,10 +65,18 @@ class KindMark:
 
 @dataclass(frozen=True)
 class Report:
-    """A source of a crossing's newest report: 'Publisher: Title (date)' and its http(s) URL, if any."""
+    """A source of a crossing's newest report, and its http(s) URL if it has one (else None)."""
 
-    label: str
+    publisher: str | None
+    title: str
+    published_on: date | None
     url: str | None
+
+    @property
+    def label(self) -> str:
+        """'Publisher: Title (date)', as the tables cite a source."""
+        text = f"{self.publisher}: {self.title}" if self.publisher else self.title
+        return text + (f" ({self.published_on})" if self.published_on else "")
 
 
 @dataclass(frozen=True)
@@ -170,11 +178,13 @@ def newest_reports(source_dates: SourceDates, sources: pd.DataFrame, crossing_id
     found = found[found["crossing_id"].isin(list(crossing_ids)) & (found["day"] <= day_number(as_of))]
     newest = found.groupby("crossing_id")["day"].transform("max") if len(found) else found["day"]
     found = found[found["day"] == newest]
-    labels = source_labels(sources)
+    about = sources.set_index("source_id")[["publisher", "title", "published_on", "url"]].to_dict("index")
     cited: dict[str, list[Report]] = {}
     for cid, source_id in zip(found["crossing_id"], found["source_id"], strict=True):
-        if source_id in labels and len(cited.setdefault(cid, [])) < limit:
-            cited[cid].append(Report(*labels[source_id]))
+        if source_id in about and len(cited.setdefault(cid, [])) < limit:
+            row = about[source_id]
+            cited[cid].append(Report(row["publisher"] or None, str(row["title"]), row["published_on"],
+                                     safe_link(row["url"])))
     return cited
 
 
