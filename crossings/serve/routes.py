@@ -18,7 +18,7 @@ from crossings.core.borders import chosen_crossings, countries_of
 from crossings.core.commitments import IN_FORCE
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
-from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_entries
+from crossings.serve.feed import MAX_ENTRIES, atom_xml, change_entries, tag_authority
 from crossings.serve.lite import lite_error, lite_page
 from crossings.view.filters import Filters, parse_strictly
 from crossings.view.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
@@ -161,13 +161,14 @@ def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, 
     # the newest interval starts of these crossings: a feed never needs the whole history
     newest = index.newest_starts(chosen, today, MAX_ENTRIES)
     intervals = interval_rows(content, list(index.interval_id[newest]))
+    authority = tag_authority()
     entries = change_entries(crossings, intervals, content.indexes.commitments, content.tables["sources"], chosen,
-                             today)
+                             today, authority=authority)
     base = str(request.base_url).rstrip("/")
     query = request.url.query
-    body = atom_xml(entries, feed_id=f"{TAG_AUTHORITY}:feed" + (f"?{query}" if query else ""),
+    body = atom_xml(entries, feed_id=f"{authority}:feed" + (f"?{query}" if query else ""),
                     title="Border Crossing Status: what changed", self_url=str(request.url), page_url=f"{base}/",
-                    updated=max((e.day for e in entries), default=today))
+                    updated=max((e.day for e in entries), default=today), lite_url=f"{base}/lite")
     return body, "application/atom+xml; charset=utf-8", {}
 
 
