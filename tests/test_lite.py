@@ -125,6 +125,18 @@ def test_a_bad_parameter_is_a_400_page_naming_it(client: TestClient, query: str,
     assert html.escape(api.json()["error"].replace("/api/v1/status", "/lite")) in answer.text
 
 
+def test_the_forms_empty_choices_mean_the_defaults(client: TestClient) -> None:
+    """The page's form sends every field, empty when nothing is chosen: as the URL's empty values, the defaults."""
+    empty = client.get("/lite?as_of=&country=&traffic=")
+    assert empty.status_code == 200
+    assert board_rows(empty.text) == board_rows(client.get("/lite").text)
+    assert '<form method="get" action="lite">' in empty.text
+    chosen = client.get("/lite?as_of=2025-12-20&country=PK&traffic=aid&crossing=torkham")
+    assert '<option value="PK" selected>Pakistan</option>' in chosen.text
+    assert '<option value="aid" selected>aid</option>' in chosen.text
+    assert '<input type="hidden" name="crossing" value="torkham">' in chosen.text  # kept when the form is sent
+
+
 def test_the_apis_etag_and_cache_headers(client: TestClient) -> None:
     first = client.get("/lite", params={"as_of": "2025-04-01"})
     etag = first.headers["etag"]

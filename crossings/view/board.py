@@ -1,7 +1,8 @@
 """The status board: the answer first. One short row per crossing (its status as a word, since when, each kind
 of traffic as a short mark, the stale mark), grouped by border in the cards' order, most urgent first; with a
 kind of traffic chosen, a few sentences that answer for it first ("Aid can cross at: ..."). Built from the
-cards (plan_cards), so the page, /lite and the API say the same. Plain values: no Streamlit, no HTML."""
+cards (plan_cards), so the page, /lite and the API say the same. Plain values (and the board's colours, which
+every screen that draws it shares): no Streamlit, no HTML."""
 
 from __future__ import annotations
 
@@ -45,8 +46,8 @@ MARKS_LEGEND = "✓ moves · ~ limited · ✗ barred · ? not reported"
 # Short enough that five fit on a phone's line beside each other.
 KIND_LABELS = {"trade": "trade", "transit": "transit", "aid": "aid", "travellers": "travel", "returnees": "return"}
 # Each status's colours on every screen that draws the board: (strong, for a border or a mark; tint, behind
-# dark text). The strong ones are the charts' (Okabe-Ito, told apart with colour-blindness); text stays dark
-# on the tints so that it reads at any zoom.
+# dark text). The strong ones are the charts' Okabe-Ito hues, told apart with colour-blindness (the yellow darkened
+# to show as a thin border on white); text stays dark on the tints so that it reads at any zoom.
 STATUS_COLOURS = {"open": ("#009E73", "#DDF3EC"), "restricted": ("#C9B800", "#FBF6CF"),
                   "closed": ("#D55E00", "#FBE3D4"), UNKNOWN: ("#888888", "#EEEEEE")}
 # Rows a board shows: a page of cards' worth; the cards below page through the rest.
