@@ -1,6 +1,6 @@
 """Border Crossing Status: the server. The page (dashboard.py) and, from the same port, the JSON API,
-the summary CSV by URL and the Atom feed (crossings/serve/routes.py): the one place where the page and the
-routes meet. Run: streamlit run app.py"""
+the summary CSV by URL, the Atom feed and /lite (crossings/serve/routes.py): the one place where the page and
+the routes meet. Run: streamlit run app.py"""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from starlette.middleware import Middleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from crossings.serve.feed import tag_authority
 from crossings.serve.routes import ROUTES
+
+# A bad CROSSINGS_TAG_AUTHORITY stops the server as it starts, naming the setting, not at a reader's first visit.
+tag_authority()
 
 
 class HideMetrics:

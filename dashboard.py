@@ -4,6 +4,7 @@ crossings/core and crossings/view."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import pandas as pd
@@ -15,9 +16,10 @@ from crossings.core.csvout import table_csv
 from crossings.core.days import Window
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
-from crossings.page.cache import Shown, map_for, plan_for, shown_for
+from crossings.page.cache import Shown, board_for, map_for, plan_for, shown_for
 from crossings.page.maps import MAP_CONFIG
 from crossings.page.textsafe import markdown_text as md
+from crossings.view.board import MARKS, MARKS_LEGEND, STATUS_COLOURS, Board, BoardRow
 from crossings.view.cards import BORDER_WIDE_LISTED, Card, commitment_line
 from crossings.view.filters import (
     MAX_CROSSING_CHOICES,
@@ -151,17 +153,107 @@ def write_url(filters: Filters, crossing_ids: list[str]) -> None:
         st.query_params.from_dict(wanted)
 
 
-def draw_header(plan: ViewPlan, crossings: pd.DataFrame) -> None:
+def draw_header(plan: ViewPlan) -> None:
+    """The title line: the title, the as-of date and how current the record is; then the URL's warnings."""
     st.title("Border Crossing Status")
-    st.markdown(
-        f"When the land crossings between {md(coverage_text(crossings))} were open, closed or restricted, which "
-        "agreements and moratoria applied, and where every fact comes from.  \n"
-        f"**As of {plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
-        + (f" · **only what was reported by {plan.known_by}**" if plan.known_by else "")
-        + f" · window {plan.window.start} to {plan.window.end}  \n" + md(currency_text(plan.data_updated, plan.as_of))
-    )
+    st.markdown(f"As of **{plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
+                + (f" · **only what was reported by {plan.known_by}**" if plan.known_by else "") + " · "
+                + md(currency_text(plan.data_updated, plan.as_of)))
     for warning in plan.warnings:
         st.warning(md(warning), icon=":material/link_off:")
+
+
+def draw_about(plan: ViewPlan, crossings: pd.DataFrame) -> None:
+    """What the page is, and the window its counts are for: below the answer."""
+    st.markdown(
+        f"When the land crossings between {md(coverage_text(crossings))} were open, closed or restricted, which "
+        "agreements and moratoria applied, and where every fact comes from. The cards' counts and the timeline "
+        f"are for the window {plan.window.start} to {plan.window.end}.")
+
+
+# The board is one HTML element (a row per crossing costs no element of its own): a table, whose header names
+# the kinds of traffic; in a narrow container (a phone, a zoomed window) each row wraps onto two lines and each
+# mark carries its kind's name. Its colours are the view's.
+BOARD_CSS = "<style>" + """
+.xb { container-type: inline-size; font-size: 0.875rem; line-height: 1.3; }
+.xb p { margin: 0 0 0.3rem 0; }
+.xb .xb-answer { font-size: 1rem; }
+.xb table { border-collapse: separate; border-spacing: 0 0.15rem; margin: 0; width: auto; font-size: inherit; }
+.xb th, .xb td { border: none; padding: 0.05rem 0.5rem 0.05rem 0; text-align: left; vertical-align: baseline; }
+.xb thead th { font-size: 0.75rem; font-weight: 600; }
+.xb tbody th.xb-border { font-size: 0.8rem; font-weight: 600; padding-top: 0.35rem; }
+.xb td.xb-name { font-weight: 600; padding-left: 0.4rem; border-left: 0.3rem solid; }
+.xb .xb-word, .xb .xb-k { border-radius: 0.3rem; padding: 0 0.3rem; color: #1a1a1a; white-space: nowrap; }
+.xb .xb-word { font-weight: 600; }
+.xb .xb-since { font-size: 0.8rem; white-space: nowrap; }
+.xb .xb-stale { font-size: 0.75rem; border: 1px solid currentColor; border-radius: 0.3rem; padding: 0 0.25rem;
+  margin-left: 0.25rem; }
+.xb td.xb-kind { text-align: center; padding-right: 0.2rem; }
+.xb .xb-k .xb-label { display: none; }
+.xb .xb-legend { font-size: 0.75rem; margin: 0.3rem 0 0 0; }
+@container (max-width: 46rem) {
+  .xb table, .xb tbody, .xb tr, .xb th, .xb td { display: block; }
+  .xb thead { display: none; }
+  .xb tr.xb-row { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.1rem 0.35rem; padding: 0.1rem 0.4rem;
+    margin-bottom: 0.2rem; border-left: 0.3rem solid; }
+  .xb td { padding: 0; }
+  .xb td.xb-name { border-left: none; padding-left: 0; overflow-wrap: anywhere; }
+  .xb td.xb-kind:first-of-type { margin-left: 0; }
+  .xb td.xb-kinds-start { flex-basis: 100%; height: 0; }
+  .xb .xb-k .xb-label { display: inline; }
+}
+""" + "".join(f".xb .xb-t-{status} {{ background: {tint}; }} .xb tr.xb-b-{status}, .xb tr.xb-b-{status} td.xb-name "
+              f"{{ border-left-color: {strong}; }}\n" for status, (strong, tint) in STATUS_COLOURS.items()) + "</style>"
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _tone(status: str) -> str:
+    """A status as a CSS class suffix: one of the known statuses, never text from the store."""
+    return status if status in MARKS else UNKNOWN
+
+
+def board_row(row: BoardRow) -> str:
+    """A crossing's row: name, status word (and stale mark), since, then a mark per kind of traffic."""
+    stale = (f'<span class="xb-stale" title="no report for more than {STALE_AFTER_DAYS} days">stale</span>'
+             if row.stale else "")
+    kinds = "".join(f'<td class="xb-kind"><span class="xb-k xb-t-{_tone(k.status)}" title="{_esc(k.kind)} '
+                    f'{_esc(k.status)}"><span class="xb-label">{_esc(k.label)} </span>{_esc(k.mark)}</span></td>'
+                    for k in row.kinds)
+    return (f'<tr class="xb-row xb-b-{_tone(row.status)}" data-crossing="{_esc(row.crossing_id)}">'
+            f'<td class="xb-name">{_esc(row.name)}</td>'
+            f'<td class="xb-status"><span class="xb-word xb-t-{_tone(row.status)}">{_esc(row.status)}</span>'
+            f"{stale}</td>"
+            f'<td class="xb-since">{_esc(row.since_text)}</td><td class="xb-kinds-start" aria-hidden="true"></td>'
+            f"{kinds}</tr>")
+
+
+def draw_board(board: Board) -> None:
+    """The answer first: one compact row per crossing (status, since, what moves, stale), grouped by border, most
+    urgent first; with a kind of traffic chosen, where it can cross above them. Data text is escaped."""
+    if not board.groups:
+        return
+    parts = [BOARD_CSS, '<div class="xb" role="region" aria-label="Status board">']
+    if board.answer:
+        first, *rest = board.answer.sentences
+        parts.append(f'<p class="xb-answer"><strong>{_esc(first)}</strong>'
+                     + "".join(f"<br>{_esc(line)}" for line in rest) + "</p>")
+    kinds = board.groups[0].rows[0].kinds
+    parts.append('<table><thead><tr><th scope="col">Crossing</th><th scope="col">'
+                 + ("Status" if board.kind is None else f"Status ({_esc(board.kind)})") + '</th><th scope="col">Since'
+                 '</th><th aria-hidden="true"></th>'
+                 + "".join(f'<th scope="col" title="{_esc(k.kind)}">{_esc(k.label)}</th>' for k in kinds)
+                 + "</tr></thead>")
+    for group in board.groups:
+        parts.append(f'<tbody><tr><th class="xb-border" colspan="{4 + len(kinds)}" scope="rowgroup">'
+                     f'{_esc(group.border)} · {counted(len(group.rows), "crossing")}</th></tr>'
+                     + "".join(board_row(row) for row in group.rows) + "</tbody>")
+    more = (f" · {counted(board.left_out, 'more crossing')} in the cards below" if board.left_out else "")
+    parts.append(f'</table><p class="xb-legend">What moves: {_esc(MARKS_LEGEND)} · stale: no report for more '
+                 f"than {STALE_AFTER_DAYS} days{more}</p></div>")
+    st.html("".join(parts))
 
 
 def choose_cards(plan: ViewPlan, names: dict[str, str]) -> list[str]:
@@ -179,41 +271,49 @@ def choose_cards(plan: ViewPlan, names: dict[str, str]) -> list[str]:
 
 
 def draw_card(card: Card, window: Window) -> None:
-    """One bordered card, written as one Markdown element: with 50 cards a page, every element
-    a card adds costs the page a visible share of its rerun."""
+    """One bordered card: what the status is, what moves and how current it is, written as one Markdown element
+    (with 50 cards a page, every element a card adds costs the page a visible share of its rerun); the window's
+    counts, the last closure and the agreements one click away, in its details."""
     title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
     word, colour, icon = BADGES[card.status]
-    lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {word}]", md(card.status_text)]
+    lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {word}] {md(card.status_text)}"]
     # each kind as a word in its colour: can trade cross today?
     lines.append("What moves: " + " ".join(f":{BADGES[status][1]}-badge[{kind} {status}]"
                                             for kind, status in card.kind_statuses.items()))
     if card.detail:
         lines.append(f"Detail: {md(card.detail)}")
-    lines.append(f"In the window ({window.start} to {window.end}): {counted(card.closures, 'closure')}, "
-                 f"{counted(card.closed_days, 'closed day')}")
-    lines.append(f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record")
     source = md(card.report_text[0].upper() + card.report_text[1:])
     if card.stale:
         source += f" · :material/schedule: **stale** (no report for more than {STALE_AFTER_DAYS} days)"
     lines.append(source)
-    lines.extend(f":material/handshake: **{md(item.title)}**: {md(commitment_line(item, card))}"
-                 for item in card.commitments[:COMMITMENTS_PER_CARD])
+    details = [f"In the window ({window.start} to {window.end}): {counted(card.closures, 'closure')}, "
+               f"{counted(card.closed_days, 'closed day')}",
+               f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record"]
+    details.extend(f":material/handshake: **{md(item.title)}**: {md(commitment_line(item, card))}"
+                   for item in card.commitments[:COMMITMENTS_PER_CARD])
     if len(card.commitments) > COMMITMENTS_PER_CARD:
-        lines.append(f"and {len(card.commitments) - COMMITMENTS_PER_CARD} more agreements or moratoria in the "
-                     "table below")
+        details.append(f"and {len(card.commitments) - COMMITMENTS_PER_CARD} more agreements or moratoria in the "
+                       "table below")
+    label = "Closures in the window, last closure" + (
+        f", agreements and moratoria ({len(card.commitments)})" if card.commitments else "")
     with st.container(border=True):
         st.markdown("  \n".join(lines))
+        with st.expander(label):
+            st.markdown("  \n".join(details))
 
 
 def draw_border_wide(plan: ViewPlan) -> None:
-    """The agreements and moratoria of a whole border (naming no crossing), once, above the cards: those
-    covering a crossing in view."""
+    """The agreements and moratoria of a whole border (naming no crossing) covering a crossing in view: a line
+    with their count, opening to the list, once, under the board."""
     items = plan.border_wide
+    if not items:
+        return
     listed = items[:BORDER_WIDE_LISTED]
-    more = f" · and {len(items) - len(listed)} more in the table below" if len(items) > len(listed) else ""
-    if items:
-        st.markdown(":material/public: Agreements and moratoria of a whole border: " + " · ".join(
-            f":material/handshake: **{md(item.title)}** ({md(item.scope)}): {md(item.text)}" for item in listed) + more)
+    more = f"  \nand {len(items) - len(listed)} more in the table below" if len(items) > len(listed) else ""
+    with st.expander(f":material/public: Agreements and moratoria of a whole border: {len(items)}"):
+        st.markdown("Agreements and moratoria of a whole border (they cover every crossing between their parties):  \n"
+                    + "  \n".join(f":material/handshake: **{md(item.title)}** ({md(item.scope)}): {md(item.text)}"
+                                   for item in listed) + more)
 
 
 def draw_cards(cards: list[Card], window: Window) -> None:
@@ -306,13 +406,19 @@ def main() -> None:
         st.rerun()
     plan = plan_for(content, filters, today, warnings)
     draw_window_in_use(plan)
-    draw_header(plan, crossings)
+    draw_header(plan)
+    try:
+        board = board_for(plan, content, filters, today)
+    except StoreChanged:
+        st.rerun()
+    draw_board(board)
+    draw_border_wide(plan)
+    draw_about(plan, crossings)
     drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)))
     try:
         shown = shown_for(plan, content, filters, today, drawn)
     except StoreChanged:
         st.rerun()
-    draw_border_wide(plan)
     draw_cards(shown.view.cards, plan.window)
     draw_map(plan, content)
     draw_timeline(plan, shown.timeline)

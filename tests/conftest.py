@@ -8,7 +8,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 import pytest
 from oracles import table_checksums
@@ -223,3 +223,51 @@ def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
     store.clear()
+
+
+class BoardRow(NamedTuple):
+    name: str
+    status: str
+    kinds: dict[str, str]
+    stale: bool
+
+
+def board_rows(markup: str) -> dict[str, BoardRow]:
+    """The status board's rows in a page's or /lite's HTML, as a reader gets them, in order: crossing id ->
+    name, status word, each kind's status (from its mark's title) and whether it is marked stale."""
+    from html.parser import HTMLParser
+
+    found: dict[str, dict] = {}
+
+    class Reader(HTMLParser):
+        row: dict | None = None
+        field: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            named = dict(attrs)
+            classes = (named.get("class") or "").split()
+            if tag == "tr" and "xb-row" in classes:
+                self.row = found.setdefault(str(named["data-crossing"]),
+                                            {"name": "", "status": "", "kinds": {}, "stale": False})
+            elif self.row is not None and "xb-name" in classes:
+                self.field = "name"
+            elif self.row is not None and "xb-word" in classes:
+                self.field = "status"
+            elif self.row is not None and "xb-k" in classes:
+                kind, status = str(named["title"]).split()
+                self.row["kinds"][kind] = status
+            elif self.row is not None and "xb-stale" in classes:
+                self.row["stale"] = True
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "tr":
+                self.row = None
+            if tag in ("td", "span", "th"):
+                self.field = None
+
+        def handle_data(self, data: str) -> None:
+            if self.row is not None and self.field:
+                self.row[self.field] += data
+
+    Reader().feed(markup)
+    return {cid: BoardRow(**row) for cid, row in found.items()}

@@ -6,12 +6,17 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
-from conftest import DATA, clear_caches, run_cli
+from conftest import DATA, REPO, clear_caches, run_cli
 from starlette.testclient import TestClient
+
+from crossings.serve.feed import tag_authority
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -166,7 +171,7 @@ def test_the_feed_narrows_to_crossings(client: TestClient) -> None:
     entries = parse_feed(client.get("/feed.atom", params={"crossing": "chaman"}).content).findall(f"{ATOM}entry")
     titles = [e.findtext(f"{ATOM}title") for e in entries]
     assert titles and not any(t.startswith(("Torkham:", "Kharlachi:")) for t in titles)
-    assert any(t.startswith("Chaman / Spin Boldak: restricted (aid and returnees move") for t in titles)
+    assert "Chaman / Spin Boldak: restricted — aid and returnees move" in titles
 
 
 @pytest.mark.parametrize(("url", "name"), [
@@ -190,7 +195,8 @@ def test_unknown_api_paths_are_json_404s(client: TestClient) -> None:
         assert answer.status_code == 404 and "error" in answer.json()
     assert client.get("/_stcore/metrics").status_code == 404
     index = client.get("/api/v1").json()
-    assert set(index["routes"]) == {"/api/v1/status", "/api/v1/summary.csv", "/api/v1/intervals.json", "/feed.atom"}
+    assert set(index["routes"]) == {"/api/v1/status", "/api/v1/summary.csv", "/api/v1/intervals.json", "/feed.atom",
+                                    "/lite"}
 
 
 def test_etag_and_304(client: TestClient) -> None:
@@ -226,3 +232,89 @@ def test_status_commitments_say_when_a_source_last_confirmed_them(client: TestCl
     body = client.get("/api/v1/status", params={"crossing": "torkham", "as_of": "2025-12-20"}).json()
     doha = next(c for c in body["crossings"][0]["commitments"] if c["id"] == "doha-ceasefire-2025-10-19")
     assert (doha["valid_until"], doha["days_left"], doha["contradicted"]) == (None, None, False)
+
+
+def feed_entries(client: TestClient, **params: str) -> dict[str, ET.Element]:
+    """The feed's entries by id, without the tag: authority (the part after its last colon)."""
+    feed = parse_feed(client.get("/feed.atom", params=params).content)
+    return {e.findtext(f"{ATOM}id").rsplit(":", 1)[-1]: e for e in feed.findall(f"{ATOM}entry")}
+
+
+@pytest.mark.parametrize(("entry_id", "title", "text"), [
+    ("interval/torkham-2025-12-04", "Torkham: restricted — aid and returnees move",
+     ["Restricted from 2025-12-04.", "Aid and returnees move.", "Trade, transit and travellers are barred.",
+      "Detail: UN aid cargo and returning Afghans only; trade and travel shut."]),
+    ("interval/islam-qala-2026-03-11", "Islam Qala / Dogharoun: restricted — returnees move",
+     ["Restricted from 2026-03-11.", "Returnees move.", "No report on trade, transit, aid and travellers.",
+      "Detail: Returns from the war in Iran: forced returns 2,500–3,000 a day, voluntary returns 1,300–1,500 a day.",
+      "Cause: War in Iran (2026)."]),
+    ("interval/chaman-2025-10-23", "Chaman / Spin Boldak: restricted — returnees move, transit limited",
+     ["Restricted from 2025-10-23.", "Returnees move.", "Transit is limited.", "Trade and travellers are barred.",
+      "No report on aid.", "Detail: Phased transit of stranded vehicles; returnees; trade shut."]),
+    ("interval/chaman-2025-12-06", "Chaman / Spin Boldak: closed",
+     ["Closed from 2025-12-06: nothing moves.", "Cause: Overnight clashes of 5–6 December."]),
+    ("interval/hairatan-2025-12-02", "Hairatan / Termez: open",
+     ["Open from 2025-12-02: all traffic moves.",
+      "Detail: Passenger crossing reopened for citizens of both countries; visas still required.",
+      "Cause: Trade promotion."]),
+    ("agreement/doha-ceasefire-2025-10-19/start",
+     "In force: Doha ceasefire — ceasefire on the whole Afghanistan–Pakistan border",
+     ["In force from 2025-10-19 with no end date reported."]),
+    ("agreement/doha-ceasefire-2025-10-19/end", "Ended: Doha ceasefire — ceasefire on the whole Afghanistan–Pakistan "
+     "border", ["Ended on 2026-02-27, as reported; in force from 2025-10-19."]),
+    ("agreement/truce-48h-2025-10-15/end", "Term over: 48-hour truce — ceasefire on the whole Afghanistan–Pakistan "
+     "border", ["Its term ended: 2025-10-17 was its last day in force."]),
+])
+def test_feed_entries_read_like_the_page(client: TestClient, entry_id: str, title: str, text: list[str]) -> None:
+    """Word for word: a plain title (the dates are in the text), then when and what moves, the detail and the
+    cause, each a sentence of its own; then the sources, and the same day on /lite, linked beside the page."""
+    entry = feed_entries(client)[entry_id]
+    assert entry.findtext(f"{ATOM}title") == title
+    lines = entry.findtext(f"{ATOM}content").split("\n")
+    sources = [n for n, line in enumerate(lines) if line.startswith("Source: ")]
+    assert sources and lines[:sources[0]] == text
+    links = {link.get("rel"): link.get("href") for link in entry.findall(f"{ATOM}link")}
+    page, lite = links["alternate"], links["related"]
+    assert lite == page.replace("http://testserver/?", "http://testserver/lite?")
+    assert lines[-1] == f"Without JavaScript: {lite}"
+    assert entry.find(f"{ATOM}link").get("rel") == "alternate"  # the page stays the entry's link
+
+
+def test_the_tag_authority_is_a_setting_with_todays_as_the_default(client: TestClient,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ids stay what they were unless a deployer sets CROSSINGS_TAG_AUTHORITY (RFC 4151); then every id and
+    the feed's own are under that authority, the rest of each id unchanged."""
+    default = parse_feed(client.get("/feed.atom", params={"crossing": "torkham"}).content)
+    ids = [e.findtext(f"{ATOM}id") for e in default.findall(f"{ATOM}entry")]
+    assert "tag:border-crossing-status.org,2026:interval/torkham-2025-12-04" in ids
+    assert default.findtext(f"{ATOM}id") == "tag:border-crossing-status.org,2026:feed?crossing=torkham"
+    monkeypatch.setenv("CROSSINGS_TAG_AUTHORITY", "feeds@example.org,2027-01")
+    mine = parse_feed(client.get("/feed.atom", params={"crossing": "torkham"}).content)
+    assert [e.findtext(f"{ATOM}id") for e in mine.findall(f"{ATOM}entry")] == [
+        i.replace("tag:border-crossing-status.org,2026:", "tag:feeds@example.org,2027-01:") for i in ids]
+    assert mine.findtext(f"{ATOM}id") == "tag:feeds@example.org,2027-01:feed?crossing=torkham"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("", "tag:border-crossing-status.org,2026"),
+    ("example.org,2027", "tag:example.org,2027"),
+    ("tag:example.org,2027-05-01", "tag:example.org,2027-05-01"),
+    ("feeds@example.org,2027-01", "tag:feeds@example.org,2027-01"),
+    ("example.org", None),
+    ("example.org,27", None),
+    ("example.org,2027-13", None),
+    ("http://example.org,2027", None),
+    ("exa mple.org,2027", None),
+])
+def test_tag_authority_values(value: str, expected: str | None) -> None:
+    if expected is None:
+        with pytest.raises(ValueError, match="CROSSINGS_TAG_AUTHORITY"):
+            tag_authority({"CROSSINGS_TAG_AUTHORITY": value})
+    else:
+        assert tag_authority({"CROSSINGS_TAG_AUTHORITY": value}) == expected
+
+
+def test_a_bad_tag_authority_stops_the_server_as_it_starts() -> None:
+    done = subprocess.run([sys.executable, "-c", "import app"], cwd=REPO, capture_output=True, text=True,
+                          timeout=120, check=False, env={**os.environ, "CROSSINGS_TAG_AUTHORITY": "not an authority"})
+    assert done.returncode != 0 and "CROSSINGS_TAG_AUTHORITY='not an authority' is not a tag: authority" in done.stderr

@@ -117,6 +117,7 @@ def cli_summary(db: str, *args: str) -> str:
 
 KINDS = ("trade", "transit", "aid", "travellers", "returnees")
 CROSSINGS = (DATA / "crossings.csv").read_text(encoding="utf-8").count("\n") - 1  # 22: every land crossing
+CROSSING_IDS = [line.split(",", 1)[0] for line in (DATA / "crossings.csv").read_text(encoding="utf-8").splitlines()[1:]]
 PLACED = 10  # crossings with sourced coordinates (the others are listed under the map)
 
 
@@ -145,7 +146,7 @@ def test_open_the_page(app: str, page: Page) -> None:
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
     SCREENSHOTS.mkdir(exist_ok=True)
-    full_page_screenshot(page, SCREENSHOTS / "dashboard.png")
+    full_page_screenshot(page, SCREENSHOTS / "dashboard-full.png")
 
 
 def full_page_screenshot(page: Page, path: Path) -> None:
@@ -204,10 +205,18 @@ def test_date_window_matches_the_cli(app: str, page: Page, curated_url: str) -> 
                       "--as-of", "2025-04-01").splitlines()[1].split(",")
     closures, closed_days = row[4], row[5]
     plural = "" if closures == "1" else "s"
+    open_card_details(page)  # the one card, Torkham's
     expect(page.locator("[data-testid=stMain]").get_by_text(
         f"In the window (2025-02-01 to 2025-03-31): {closures} closure{plural}, {closed_days} closed days")
     ).to_be_visible()
     assert closed_days == "26"
+
+
+def open_card_details(page: Page, index: int = 0) -> None:
+    """Open a card's details (the window's counts, the last closure, the agreements): the first card's by default."""
+    page.locator("[data-testid=stMain] [data-testid=stExpander] summary").filter(
+        has_text="Closures in the window").nth(index).click()
+    settle(page)
 
 
 def test_download_summary_equals_the_cli(app: str, page: Page, curated_url: str) -> None:
@@ -303,7 +312,66 @@ def test_phone_screen_stacks_cards_without_overflow(app: str, browser: Browser) 
         tops = [b["y"] for b in boxes if b]
         assert tops == sorted(tops) and len(set(tops)) == CROSSINGS  # one above the other
         SCREENSHOTS.mkdir(exist_ok=True)
-        full_page_screenshot(phone, SCREENSHOTS / "dashboard-phone.png")
+        full_page_screenshot(phone, SCREENSHOTS / "dashboard-phone-full.png")
+    finally:
+        context.close()
+
+
+# Board rows whose name, status word and five kinds of traffic are all inside the window, unscrolled.
+ROWS_IN_VIEW = """() => {
+    const inside = el => { const b = el.getBoundingClientRect();
+        return b.width > 0 && b.top >= 0 && b.left >= 0 && b.bottom <= window.innerHeight
+            && b.right <= window.innerWidth; };
+    return [...document.querySelectorAll('[data-testid=stMain] tr.xb-row')].filter(row =>
+        inside(row.querySelector('.xb-name')) && inside(row.querySelector('.xb-word'))
+        && [...row.querySelectorAll('.xb-k')].filter(inside).length === 5).map(row => row.dataset.crossing);
+}"""
+
+
+@pytest.mark.parametrize(("width", "height", "phone", "least"), [(1400, 900, False, 10), (400, 850, True, 5)])
+def test_the_first_screen_answers_what_can_cross_where(app: str, browser: Browser, width: int, height: int,
+                                                       phone: bool, least: int) -> None:
+    """The status board under the title: without scrolling, at least 10 crossings on a desktop screen and 5 on a
+    phone show their status word and what moves, most urgent first."""
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    try:
+        visit(page, app)
+        page.wait_for_timeout(500)
+        assert page.evaluate("() => window.scrollY") == 0
+        seen = page.evaluate(ROWS_IN_VIEW)
+        print(f"{width}x{height}: {len(seen)} crossings on the first screen")
+        assert len(seen) >= least, seen
+        # the board has a row per crossing, and those seen are its first rows (nothing above them is cut off)
+        board = page.locator("[data-testid=stMain] tr.xb-row").evaluate_all("rows => rows.map(r => r.dataset.crossing)")
+        assert sorted(board) == sorted(CROSSING_IDS) and seen == board[:len(seen)]
+        words = page.locator("[data-testid=stMain] tr.xb-row .xb-word").all_inner_texts()
+        assert set(words) <= {"open", "closed", "restricted", "unknown"}
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / ("dashboard-phone.png" if phone else "dashboard.png")))
+    finally:
+        context.close()
+
+
+def test_the_board_reads_at_200_percent_zoom(app: str, browser: Browser) -> None:
+    """A 1400 x 900 screen zoomed to 200% is 700 x 450 CSS pixels at twice the density: the board wraps each row
+    (every mark then names its kind), nothing is cut off or needs a sideways scroll, and the text is full size."""
+    context = browser.new_context(viewport={"width": 700, "height": 450}, device_scale_factor=2)
+    page = context.new_page()
+    try:
+        visit(page, f"{app}/?as_of=2025-12-20")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+        main = page.locator("[data-testid=stMain]").bounding_box()
+        rows = page.locator("[data-testid=stMain] tr.xb-row")
+        assert rows.count() == CROSSINGS
+        for i in range(rows.count()):
+            box = rows.nth(i).bounding_box()
+            assert box and main and box["x"] >= main["x"] and box["x"] + box["width"] <= main["x"] + main["width"]
+        assert page.locator("tr.xb-row .xb-label").first.is_visible()  # "trade ✗", not a bare mark
+        size = page.locator("tr.xb-row .xb-name").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 13
+        expect(page.locator("tr.xb-row[data-crossing=torkham] .xb-word")).to_have_text("restricted")
     finally:
         context.close()
 
@@ -340,6 +408,32 @@ def _local_only(context: BrowserContext, outside: list[str]) -> None:
             route.abort()
 
     context.route("**/*", route)
+
+
+def test_the_lite_page_shows_without_script_and_prints_on_one_a4_sheet(app: str, browser: Browser) -> None:
+    """/lite in a browser with JavaScript off: every crossing's row, no request but the page itself, and the print
+    stylesheet puts the curated data on one A4 sheet."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, java_script_enabled=False)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    try:
+        answer = page.goto(f"{app}/lite?as_of=2025-12-20")
+        assert answer is not None and answer.status == 200
+        rows = page.locator("tr.xb-row")
+        expect(rows).to_have_count(CROSSINGS)
+        expect(page.locator("tr.xb-row[data-crossing=torkham] .xb-word")).to_have_text("restricted")
+        assert requests == [f"{app}/lite?as_of=2025-12-20"]  # no style sheet, font, image or script fetched
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "lite.png"), full_page=True)
+        # one A4 sheet: Chromium's print of the page (print media, A4, the stylesheet's margins)
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+        # and its link to the full page opens the page on the same filter
+        page.get_by_role("link", name="The full page").click()
+        assert page.url == f"{app}/?as_of=2025-12-20"
+    finally:
+        context.close()
 
 
 def test_the_map_draws_offline_and_a_marker_narrows_the_page(app: str, browser: Browser) -> None:

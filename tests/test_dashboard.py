@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from conftest import DATA, REPO, record_downloads, run_cli
+from conftest import DATA, REPO, board_rows, record_downloads, run_cli
 from streamlit.testing.v1 import AppTest
 
 
@@ -314,3 +314,69 @@ def test_only_what_was_reported_by_the_as_of_date(page: AppTest) -> None:
     assert "open since 2023-02-25" in page_text(at) and "only what was reported by 2023-09-10" in page_text(at)
     bad = open_page(AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60), known_by="2023-02-30")
     assert any("known_by" in shown(w.value) for w in bad.warning) and not bad.checkbox(key="f_known").value
+
+
+def card_badges(at: AppTest) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each card's status word and each kind's status, by its title's name (as the board names it)."""
+    found = {}
+    for m in at.markdown:
+        if m.value.startswith("**") and "-badge[" in m.value:
+            name = shown(m.value).split("\n")[0].strip("* ").split(": ")[0]
+            badges = re.findall(r":\w+-badge\[([^\]]*)\]", shown(m.value))
+            kinds = dict(b.split(" ") for b in badges[1:])
+            found[name] = (badges[0].split(" ")[-1], kinds)
+    return found
+
+
+def test_the_board_comes_first_and_says_what_the_cards_say(page: AppTest) -> None:
+    """Under the title line, before anything else: a row per crossing with the status word, since and what moves,
+    grouped by border, each border where its most urgent crossing stands; each row says what its card says."""
+    at = open_page(page, as_of="2025-12-20")
+    elements = list(at.main.children.values())
+    assert [type(e).__name__ for e in elements[:3]] == ["Title", "Markdown", "Html"]
+    markup = elements[2].proto.body
+    rows = board_rows(markup)
+    assert len(rows) == CROSSINGS
+    cards = card_badges(at)
+    assert {row.name: (row.status, row.kinds) for row in rows.values()} == cards
+    assert rows["torkham"] == ("Torkham", "restricted", {"trade": "closed", "transit": "closed", "aid": "open",
+                                                         "travellers": "closed", "returnees": "open"}, False)
+    assert rows["badini"].stale and rows["badini"].status == "unknown"
+    assert "since 2025-11-01, 50 days" in markup  # Torkham's
+    # grouped by border: Pakistan's closed crossings first, the borders in the order of their most urgent crossing
+    assert list(rows)[:4] == ["ghulam-khan", "angoor-adda", "kharlachi", "nawa-pass"]
+    borders = re.findall(r'scope="rowgroup">([^<]*) · ', markup)
+    assert borders == ["Afghanistan–Pakistan", "Afghanistan–Iran", "Afghanistan–Turkmenistan",
+                       "Afghanistan–Tajikistan", "Afghanistan–Uzbekistan"]
+
+
+def test_with_a_kind_of_traffic_the_board_answers_for_it_first(page: AppTest) -> None:
+    at = open_page(page, as_of="2025-12-20", traffic="aid")
+    markup = at.get("html")[0].proto.body
+    answer = re.search(r'<p class="xb-answer">(.*?)</p>', markup)
+    assert answer is not None
+    assert answer.group(1).split("<br>") == [
+        "<strong>Aid can cross at: Torkham, Chaman / Spin Boldak, Hairatan / Termez.</strong>",
+        "Barred at: Ghulam Khan, Angoor Adda, Kharlachi, Nawa Pass.",
+        "No report on aid at 15 crossings."]
+    assert markup.index("xb-answer") < markup.index("xb-row")  # the answer, then the rows
+    assert board_rows(markup)["torkham"].status == "open"  # aid's status, as the card's
+    assert "Status (aid)" in markup
+
+
+def test_cards_keep_the_answer_visible_and_the_rest_one_click_away(page: AppTest) -> None:
+    """Status, since, kinds and the stale mark on the card; the window's counts, the last closure and the
+    agreements in its details; a whole border's agreements behind one line with their count."""
+    at = open_page(page, crossing="torkham", **{"from": "2025-02-01", "to": "2025-03-31", "as_of": "2025-04-01"})
+    card = next(m.value for m in at.markdown if m.value.startswith("**"))
+    assert "open since 2025\\-03\\-22 \\(11 days\\)" in card and "returnees open" in card
+    assert "Last reported" in card and "In the window" not in card and "Last closure" not in card
+    (details,) = [e for e in at.expander if e.label.startswith("Closures in the window")]
+    assert details.label == "Closures in the window, last closure, agreements and moratoria (5)"
+    inside = shown(details.markdown[0].value)
+    assert inside.startswith("In the window (2025-02-01 to 2025-03-31): 1 closure, 26 closed days")
+    assert "Last closure: closed 2025-02-21, reopened 2025-03-19 (26 days)" in inside
+    assert "ceasefire in force until 2025-04-15, 14 days left" in inside
+    whole = next(e for e in at.expander if "of a whole border" in e.label)
+    assert whole.label.endswith("Agreements and moratoria of a whole border: 3")
+    assert "(the whole Afghanistan–Pakistan border)" in shown(whole.markdown[0].value)

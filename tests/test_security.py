@@ -128,6 +128,9 @@ def test_hostile_text_is_inert_on_the_page(hostile_page: tuple[AppTest, str]) ->
     figure = "".join(c.proto.spec for c in at.get("plotly_chart"))
     assert "<script" not in figure and "<img" not in figure and "&lt;img" in figure
     assert "A" * 400 not in figure  # long text is cut in hovers
+    board = at.get("html")[0].proto.body  # the status board: HTML, every data text escaped
+    assert "<script" not in board and "<img" not in board
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in board
 
 
 def test_hostile_query_parameters_change_nothing(hostile_page: tuple[AppTest, str]) -> None:
@@ -143,3 +146,21 @@ def test_hostile_query_parameters_change_nothing(hostile_page: tuple[AppTest, st
         assert at.warning
     assert checksums(url) == before
 
+
+
+def test_hostile_text_is_inert_on_the_lite_page(hostile_page: tuple[AppTest, str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """/lite escapes every text from the data (links: only http(s) URLs, tests/test_board.py)."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from crossings.serve.routes import ROUTES
+
+    _, url = hostile_page
+    monkeypatch.setenv("DATABASE_URL", url)
+    clear_caches()
+    text = TestClient(Starlette(routes=list(ROUTES))).get("/lite", params={"as_of": "2025-04-01"}).text
+    clear_caches()
+    assert "<script" not in text and "<img" not in text and "<b>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # Torkham's name, as text
+    assert "javascript:" not in text

@@ -14,12 +14,13 @@ import streamlit as st
 
 from crossings.page.charts import timeline_figure
 from crossings.page.maps import map_figure
+from crossings.view.board import Board, plan_board
 from crossings.view.filters import Filters
 from crossings.view.plan import View, ViewPlan, build_view, map_points, plan_view, timeline_commitments
 from crossings.view.policy import MAX_MARKERS, MAX_TABLE_ROWS
 from crossings.view.store import Content, interval_rows
 
-__all__ = ["VIEWS_KEPT", "Shown", "clear", "map_for", "plan_for", "shown_for"]
+__all__ = ["VIEWS_KEPT", "Shown", "board_for", "clear", "map_for", "plan_for", "shown_for"]
 
 # Views kept per process: each a plan, its cards and tables and a figure; what is kept is what the sections
 # draw (BENCHMARKS.md has what a default view of a million intervals built on the way).
@@ -70,6 +71,17 @@ def shown_for(plan: ViewPlan, content: Content, filters: Filters, today: date, d
     """build_view and the timeline for the plan of (version, filters, today) and the cards drawn. A store
     reloaded meanwhile raises StoreChanged, which is not kept."""
     return _shown(plan, content, content.version, astuple(filters), today, tuple(drawn))
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
+def _board(_plan: ViewPlan, _content: Content, version: str, key: tuple[object, ...], today: date) -> Board:
+    return plan_board(_plan, _content.tables, _content.indexes, lambda ids: interval_rows(_content, ids))
+
+
+def board_for(plan: ViewPlan, content: Content, filters: Filters, today: date) -> Board:
+    """The status board of the plan of (version, filters, today), shared by sessions; a store reloaded
+    meanwhile raises StoreChanged, which is not kept."""
+    return _board(plan, content, content.version, astuple(filters), today)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)

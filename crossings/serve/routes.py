@@ -18,7 +18,8 @@ from crossings.core.borders import chosen_crossings, countries_of
 from crossings.core.commitments import IN_FORCE, contradicted
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
-from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_entries
+from crossings.serve.feed import MAX_ENTRIES, atom_xml, change_entries, tag_authority
+from crossings.serve.lite import lite_error, lite_page
 from crossings.view.filters import Filters, parse_strictly
 from crossings.view.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
 from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
@@ -36,6 +37,7 @@ PARAMETERS = {
     "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "country", "traffic", "known_by"),
     "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status", "known_by"),
     "/feed.atom": ("crossing", "country", "known_by"),
+    "/lite": ("as_of", "crossing", "country", "traffic", "known_by"),
 }
 
 
@@ -61,20 +63,21 @@ def _filters(request: Request, content: Content) -> Filters:
     return filters
 
 
-def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[bytes, str, dict[str, str]]]
-             ) -> Callable[[Request], Response]:
-    """A route: read the store, parse the parameters, answer, with an ETag from the content version."""
+def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[bytes, str, dict[str, str]]],
+             error: Callable[[int, str], Response] = _error) -> Callable[[Request], Response]:
+    """A route: read the store, parse the parameters, answer, with an ETag from the content version; a bad
+    parameter or an unreadable store is `error`'s answer (JSON unless the route is a page)."""
     def handle(request: Request) -> Response:
         try:
             content = read_store()
             filters = _filters(request, content)
             content = content_for(content, filters.known_by)
         except StoreUnreadable as exc:
-            return _error(503, exc.message)
+            return error(503, exc.message)
         except StoreChanged:
-            return _error(503, "the store is being reloaded; try again in a moment")
+            return error(503, "the store is being reloaded; try again in a moment")
         except BadRequest as exc:
-            return _error(400, str(exc))
+            return error(400, str(exc))
         # the default as-of date is today: an answer without as_of changes with the day too
         key = f"{content.version}|{request.url.path}|{sorted(request.query_params.multi_items())}|{date.today()}"
         etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -164,13 +167,14 @@ def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, 
     # the newest interval starts of these crossings: a feed never needs the whole history
     newest = index.newest_starts(chosen, today, MAX_ENTRIES)
     intervals = interval_rows(content, list(index.interval_id[newest]))
+    authority = tag_authority()
     entries = change_entries(crossings, intervals, content.indexes.commitments, content.tables["sources"], chosen,
-                             today)
+                             today, authority=authority)
     base = str(request.base_url).rstrip("/")
     query = request.url.query
-    body = atom_xml(entries, feed_id=f"{TAG_AUTHORITY}:feed" + (f"?{query}" if query else ""),
+    body = atom_xml(entries, feed_id=f"{authority}:feed" + (f"?{query}" if query else ""),
                     title="Border Crossing Status: what changed", self_url=str(request.url), page_url=f"{base}/",
-                    updated=max((e.day for e in entries), default=today))
+                    updated=max((e.day for e in entries), default=today), lite_url=f"{base}/lite")
     return body, "application/atom+xml; charset=utf-8", {}
 
 
@@ -202,5 +206,6 @@ ROUTES: Sequence[Route] = [
     Route("/api/v1/summary.csv", _handler("summary", _summary), methods=["GET"]),
     Route("/api/v1/intervals.json", _handler("intervals", _intervals), methods=["GET"]),
     Route("/feed.atom", _handler("feed", _feed), methods=["GET"]),
+    Route("/lite", _handler("lite", lite_page, lite_error), methods=["GET"]),
     Route("/api/{rest:path}", _not_found),
 ]

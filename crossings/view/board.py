@@ -1,0 +1,200 @@
+"""The status board: the answer first. One short row per crossing (its status as a word, since when, each kind
+of traffic as a short mark, the stale mark), grouped by border in the cards' order, most urgent first; with a
+kind of traffic chosen, a few sentences that answer for it first ("Aid can cross at: ..."). Built from the
+cards (plan_cards), so the page, /lite and the API say the same. Plain values (and the board's colours, which
+every screen that draws it shares): no Streamlit, no HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from crossings.core.borders import border_of
+from crossings.core.days import day_number, days_text
+from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
+from crossings.core.sources import SourceDates
+from crossings.view.cards import RowReader, StatusLine
+from crossings.view.indexes import StoreIndexes
+from crossings.view.plan import ViewPlan, plan_cards
+from crossings.view.tables import safe_link
+
+__all__ = [
+    "KIND_LABELS",
+    "MARKS",
+    "MARKS_LEGEND",
+    "MAX_BOARD_ROWS",
+    "MAX_REPORT_LINKS",
+    "STATUS_COLOURS",
+    "Board",
+    "BoardGroup",
+    "BoardRow",
+    "KindAnswer",
+    "KindMark",
+    "Report",
+    "newest_reports",
+    "plan_board",
+    "since_text",
+    "status_board",
+]
+
+# A kind's status as a mark beside its name, so that colour is never the only cue; MARKS_LEGEND says it in words.
+MARKS = {"open": "✓", "restricted": "~", "closed": "✗", UNKNOWN: "?"}
+MARKS_LEGEND = "✓ moves · ~ limited · ✗ barred · ? not reported"
+# Short enough that five fit on a phone's line beside each other.
+KIND_LABELS = {"trade": "trade", "transit": "transit", "aid": "aid", "travellers": "travel", "returnees": "return"}
+# Each status's colours on every screen that draws the board: (strong, for a border or a mark; tint, behind
+# dark text). The strong ones are the charts' Okabe-Ito hues, told apart with colour-blindness (the yellow darkened
+# to show as a thin border on white); text stays dark on the tints so that it reads at any zoom.
+STATUS_COLOURS = {"open": ("#009E73", "#DDF3EC"), "restricted": ("#C9B800", "#FBF6CF"),
+                  "closed": ("#D55E00", "#FBE3D4"), UNKNOWN: ("#888888", "#EEEEEE")}
+# Rows a board shows: a page of cards' worth; the cards below page through the rest.
+MAX_BOARD_ROWS = 50
+# Sources linked beside a crossing's last report (several may share its day).
+MAX_REPORT_LINKS = 2
+
+
+@dataclass(frozen=True)
+class KindMark:
+    kind: str  # trade, transit, aid, travellers, returnees
+    label: str  # KIND_LABELS[kind]
+    status: str  # open, restricted, closed or unknown
+    mark: str  # MARKS[status]
+
+
+@dataclass(frozen=True)
+class Report:
+    """A source of a crossing's newest report, and its http(s) URL if it has one (else None)."""
+
+    publisher: str | None
+    title: str
+    published_on: date | None
+    url: str | None
+
+    @property
+    def label(self) -> str:
+        """'Publisher: Title (date)', as the tables cite a source."""
+        text = f"{self.publisher}: {self.title}" if self.publisher else self.title
+        return text + (f" ({self.published_on})" if self.published_on else "")
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    crossing_id: str
+    name: str
+    status: str  # of the crossing, or of the kind of traffic chosen
+    since_text: str  # 'since 2025-11-01, 50 days', or 'no report covers this date'
+    kinds: list[KindMark]
+    stale: bool
+    last_report: date | None
+    reports: list[Report]  # the sources of the last report (only when asked for: the page's cards cite them)
+
+
+@dataclass(frozen=True)
+class BoardGroup:
+    border: str  # 'Afghanistan–Pakistan'
+    rows: list[BoardRow]
+
+
+@dataclass(frozen=True)
+class KindAnswer:
+    """For one kind of traffic, the crossings by what it can do there (names, board order)."""
+
+    kind: str
+    can: list[str]
+    limited: list[str]
+    barred: list[str]
+    not_reported: list[str]
+
+    @property
+    def sentences(self) -> list[str]:
+        """'Aid can cross at: Torkham, Chaman / Spin Boldak.' first; then where it is limited or barred and how
+        many crossings have no report on it."""
+        subject = self.kind.capitalize()
+        lines = [f"{subject} can cross at: {_names(self.can)}." if self.can
+                 else f"{subject} can cross at none of these crossings."]
+        if self.limited:
+            lines.append(f"Limited at: {_names(self.limited)}.")
+        if self.barred:
+            lines.append(f"Barred at: {_names(self.barred)}.")
+        if self.not_reported:
+            count = len(self.not_reported)
+            lines.append(f"No report on {self.kind} at {count} crossing{'' if count == 1 else 's'}.")
+        return lines
+
+
+@dataclass(frozen=True)
+class Board:
+    kind: str | None  # the kind of traffic the statuses are for (None: the crossing as a whole)
+    answer: KindAnswer | None  # with a kind: what it can do where
+    groups: list[BoardGroup]
+    left_out: int  # crossings the filter shows beyond the board's rows
+
+    @property
+    def rows(self) -> list[BoardRow]:
+        return [row for group in self.groups for row in group.rows]
+
+
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(names)
+
+
+def since_text(line: StatusLine) -> str:
+    """The 'since' of a board row: 'since 2025-11-01, 50 days'; an unknown status has none."""
+    if line.status == UNKNOWN or line.since is None:
+        return "no report covers this date"
+    return f"since {line.since}, {days_text(line.days)}"
+
+
+def status_board(lines: Sequence[StatusLine], crossings: pd.DataFrame, kind: str | None, left_out: int = 0,
+                 reports: dict[str, list[Report]] | None = None) -> Board:
+    """The board of these status lines (cards), given most urgent first: grouped by border, a border where its
+    most urgent crossing stands, the crossings of a border in the given order. `crossings` has at least their
+    ids and countries; `reports` (newest_reports) adds each one's last report sources."""
+    about = crossings.set_index("crossing_id")[["country_a", "country_b"]].to_dict("index")
+    groups: dict[str, list[BoardRow]] = {}
+    for line in lines:
+        row = BoardRow(
+            crossing_id=line.crossing_id, name=line.name, status=line.status, since_text=since_text(line),
+            kinds=[KindMark(k, KIND_LABELS[k], s, MARKS[s]) for k in TRAFFIC_KINDS
+                   for s in [line.kind_statuses.get(k, UNKNOWN)]],
+            stale=line.stale, last_report=line.newest_source, reports=(reports or {}).get(line.crossing_id, []))
+        groups.setdefault(border_of(about[line.crossing_id]), []).append(row)
+    board_groups = [BoardGroup(border, rows) for border, rows in groups.items()]
+    answer = None
+    if kind is not None:
+        ordered = [row for group in board_groups for row in group.rows]
+        by = {status: [row.name for row in ordered if row.status == status] for status in MARKS}
+        answer = KindAnswer(kind, by["open"], by["restricted"], by["closed"], by[UNKNOWN])
+    return Board(kind, answer, board_groups, left_out)
+
+
+def newest_reports(source_dates: SourceDates, sources: pd.DataFrame, crossing_ids: Sequence[str], as_of: date,
+                   limit: int = MAX_REPORT_LINKS) -> dict[str, list[Report]]:
+    """The sources of each crossing's newest report on or before the as-of date (the day StatusLine.newest_source
+    gives), at most `limit` each; only http(s) URLs are kept as links (tables.safe_link)."""
+    found = source_dates.reports
+    found = found[found["crossing_id"].isin(list(crossing_ids)) & (found["day"] <= day_number(as_of))]
+    newest = found.groupby("crossing_id")["day"].transform("max") if len(found) else found["day"]
+    found = found[found["day"] == newest]
+    about = sources.set_index("source_id")[["publisher", "title", "published_on", "url"]].to_dict("index")
+    cited: dict[str, list[Report]] = {}
+    for cid, source_id in zip(found["crossing_id"], found["source_id"], strict=True):
+        if source_id in about and len(cited.setdefault(cid, [])) < limit:
+            row = about[source_id]
+            cited[cid].append(Report(row["publisher"] or None, str(row["title"]), row["published_on"],
+                                     safe_link(row["url"])))
+    return cited
+
+
+def plan_board(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, read_rows: RowReader,
+               with_reports: bool = False, limit: int = MAX_BOARD_ROWS) -> Board:
+    """The board of the crossings the plan shows, most urgent first, at most `limit`: their cards are the API's
+    (plan_cards), read from the store for these crossings only. `with_reports` adds the last report's sources."""
+    shown = plan.shown_by_urgency[:limit]
+    cards = plan_cards(plan, tables, indexes, shown, read_rows)
+    reports = (newest_reports(indexes.source_dates, tables["sources"], shown, plan.as_of) if with_reports
+               else None)
+    return status_board(cards, tables["crossings"], plan.traffic, len(plan.shown_by_urgency) - len(shown), reports)
