@@ -214,12 +214,14 @@ def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTes
 
 
 def clear_caches() -> None:
-    """Forget what the process keeps between reads: Streamlit's caches (the page's views) and the view layer's
-    store contents and engines (shared by the page and the routes)."""
+    """Forget what the process keeps between reads: Streamlit's caches (the page's views), the view layer's
+    store contents and engines (shared by the page and the routes) and the routes' ready answers."""
     import streamlit as st
 
+    from crossings.serve import answers
     from crossings.view import store
 
     st.cache_data.clear()
     st.cache_resource.clear()
     store.clear()
+    answers.READY.clear()

@@ -317,8 +317,8 @@ def test_a_hundred_thousand_rows_with_one_bad_row_at_the_end(corpus_store: tuple
                                                              ) -> None:
     store_url, before = corpus_store
     rows = read_rows(data_copy / "sources.csv")
-    rows.extend([f"bulk-{n}", "Publisher", f"Title {n}", "2024-01-01", "", ""] for n in range(100_000))
-    rows.append(["bulk-last", "Publisher", "Title", "2024-02-30", "", ""])
+    rows.extend([f"bulk-{n}", "Publisher", f"Title {n}", "2024-01-01", "", "", ""] for n in range(100_000))
+    rows.append(["bulk-last", "Publisher", "Title", "2024-02-30", "", "", ""])
     write_rows(data_copy / "sources.csv", rows)
     code, _, err = run_cli(["load", "--data", str(data_copy), "--db", store_url])
     assert code != 0

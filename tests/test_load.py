@@ -56,7 +56,7 @@ def test_quoted_fields_with_newlines_and_commas_load(store_url: str, data_copy: 
 
 def test_many_problems_are_counted_not_all_printed(data_copy: Path) -> None:
     rows = read_rows(data_copy / "sources.csv")
-    rows.extend([[f"bad id {n}", "", "", "", "", ""] for n in range(300)])
+    rows.extend([[f"bad id {n}", "", "", "", "", "", ""] for n in range(300)])
     write_rows(data_copy / "sources.csv", rows)
     code, _, err = run_cli(["validate", "--data", str(data_copy)])
     assert code != 0

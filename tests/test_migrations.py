@@ -41,7 +41,7 @@ def data_checksums(url: str) -> dict[str, str]:
         with engine.connect() as connection:
             for name in OLD_TABLES:
                 columns = [c["name"] for c in inspect(connection).get_columns(name)
-                           if c["name"] not in {*TRAFFIC_KINDS, "ended_on", "reported_on", "end_reported_on"}]
+                           if c["name"] not in {*TRAFFIC_KINDS, "ended_on", "reported_on", "end_reported_on", "quote"}]
                 rows = connection.execute(select(*(column(c) for c in columns)).select_from(table(name))
                                           .order_by(*(column(c) for c in columns))).all()
                 sums[name] = repr([tuple(r) for r in rows])

@@ -5,7 +5,6 @@ and the CLI call, on the store as the view layer reads it (crossings.view.store)
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -18,9 +17,12 @@ from crossings.core.borders import chosen_crossings, countries_of
 from crossings.core.commitments import IN_FORCE, contradicted
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
+from crossings.serve import answers
+from crossings.serve.answers import Answer, answer_key, json_bytes
 from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_entries
+from crossings.serve.paging import INTERVALS_PAGE_ROWS, PAGE_PARAMETERS, BadPage, next_link, page_of, page_request
 from crossings.view.filters import Filters, parse_strictly
-from crossings.view.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
+from crossings.view.plan import interval_rows_table, plan_cards, plan_view
 from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
 from crossings.view.tables import export_file_name
 
@@ -34,7 +36,8 @@ PUBLIC = {"Access-Control-Allow-Origin": "*"}
 PARAMETERS = {
     "/api/v1/status": ("as_of", "crossing", "country", "traffic", "known_by"),
     "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "country", "traffic", "known_by"),
-    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status", "known_by"),
+    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status", "known_by",
+                               *PAGE_PARAMETERS),
     "/feed.atom": ("crossing", "country", "known_by"),
 }
 
@@ -81,8 +84,15 @@ def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[byte
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}", **PUBLIC}
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)
-        body, media_type, extra = answer(request, content, filters)
-        return Response(body, media_type=media_type, headers={**headers, **extra})
+        ready_key = answer_key(content, request.url.path, filters, date.today(),
+                               request.query_params.multi_items(), str(request.url))
+        try:  # the answer as sent, worked out once per version and query (crossings.serve.answers)
+            ready = answers.READY.answer(content, ready_key, lambda: Answer(*answer(request, content, filters)))
+        except BadPage as exc:
+            return _error(400, str(exc))
+        except StoreChanged:
+            return _error(503, "the store is being reloaded; try again in a moment")
+        return Response(ready.body, media_type=ready.media_type, headers={**headers, **ready.headers})
     handle.__name__ = kind
     return handle
 
@@ -112,7 +122,7 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
                             if c.state == IN_FORCE and card.crossing_id in c.covered],
         } for card in cards],
     }
-    return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
+    return json_bytes(body), "application/json", {}
 
 
 def _summary(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
@@ -129,7 +139,9 @@ def _iso(value: Any) -> Any:
 
 def _intervals(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
     plan = plan_view(content.tables, content.indexes, filters, date.today())
-    rows = interval_rows(content, all_interval_ids(plan, content.indexes))
+    limit, after = page_request({name: request.query_params.getlist(name) for name in PAGE_PARAMETERS})
+    page, last = page_of(content.indexes.intervals, plan.matches, limit, after)
+    rows = interval_rows(content, list(content.indexes.intervals.interval_id[page]))
     table = interval_rows_table(plan, content.tables, rows)
     full = rows.set_index("interval_id")
     sources = content.tables["sources"].set_index("source_id")
@@ -152,8 +164,12 @@ def _intervals(request: Request, content: Content, filters: Filters) -> tuple[by
                         for s in cited if s in sources.index],
         })
     body = {"as_of": plan.as_of.isoformat(), "from": plan.window.start.isoformat(),
-            "to": plan.window.end.isoformat(), "intervals": found}
-    return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
+            "to": plan.window.end.isoformat(), "intervals": found,
+            # the next page (the same filters, after this page's last row), None on the last
+            "next": next_link(request.url.path, filters, list(content.tables["crossings"]["crossing_id"]),
+                              plan.as_of, limit if "limit" in request.query_params else None, last)
+            if last is not None else None}
+    return json_bytes(body), "application/json", {}
 
 
 def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
@@ -188,6 +204,9 @@ def _index(request: Request) -> Response:
             "traffic": f"one of {', '.join(TRAFFIC_KINDS)}; default the crossing as a whole",
             "known_by": "YYYY-MM-DD: only what had been reported by that day (statuses, their ends, agreements' "
                         "ends); default everything known today",
+            "limit": f"intervals.json: rows in one answer, 1 to {INTERVALS_PAGE_ROWS}; default {INTERVALS_PAGE_ROWS}",
+            "after": "intervals.json: the interval_id of the last row of the page before; an answer with more rows "
+                     "left names the next page's URL in `next` (null on the last page)",
         },
     }, headers=PUBLIC)
 
