@@ -68,6 +68,16 @@ class ReadyAnswers:
         self._versions: dict[str, str] = {}  # store URL -> the version last answered for
         self.hits = self.misses = 0  # for the benchmark and the tests: how often an answer was found kept
 
+    def kept(self, key: Hashable) -> Answer | None:
+        """The kept answer for `key`, if any (counted as a hit)."""
+        with self._lock:
+            found = self._kept.get(key)
+            if found is None:
+                return None
+            self._kept.move_to_end(key)
+            self.hits += 1
+            return found[1]
+
     def answer(self, content: Content, key: Hashable, work_out: Callable[[], Answer]) -> Answer:
         """The kept answer for `key`, else `work_out()`'s, kept. Worked out outside the lock: a slow answer
         never holds up the others (two first askers of one query may both work it out; one is kept)."""

@@ -5,10 +5,11 @@ and the CLI call, on the store as the view layer reads it (crossings.view.store)
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -23,7 +24,16 @@ from crossings.serve.feed import MAX_ENTRIES, TAG_AUTHORITY, atom_xml, change_en
 from crossings.serve.paging import INTERVALS_PAGE_ROWS, PAGE_PARAMETERS, BadPage, next_link, page_of, page_request
 from crossings.view.filters import Filters, parse_strictly
 from crossings.view.plan import interval_rows_table, plan_cards, plan_view
-from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
+from crossings.view.store import (
+    Content,
+    StoreChanged,
+    StoreUnreadable,
+    content_for,
+    interval_rows,
+    kept_content,
+    kept_content_for,
+    read_store,
+)
 from crossings.view.tables import export_file_name
 
 __all__ = ["ROUTES"]
@@ -65,13 +75,18 @@ def _filters(request: Request, content: Content) -> Filters:
 
 
 def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[bytes, str, dict[str, str]]]
-             ) -> Callable[[Request], Response]:
-    """A route: read the store, parse the parameters, answer, with an ETag from the content version."""
-    def handle(request: Request) -> Response:
+             ) -> Callable[[Request], Awaitable[Response]]:
+    """A route: read the store, parse the parameters, answer, with an ETag from the content version. It runs on
+    the server's event loop, where a kept answer costs least (sync handlers, run in the thread pool, served half
+    as many requests: BENCHMARKS.md); what may take long (reading a new version, working an answer out) runs in
+    the thread pool, so that it never holds up the other requests or the page's sessions."""
+    async def handle(request: Request) -> Response:
         try:
-            content = read_store()
+            kept = kept_content()
+            content = kept if kept is not None else await run_in_threadpool(read_store)
             filters = _filters(request, content)
-            content = content_for(content, filters.known_by)
+            kept = kept_content_for(content, filters.known_by)
+            content = kept if kept is not None else await run_in_threadpool(content_for, content, filters.known_by)
         except StoreUnreadable as exc:
             return _error(503, exc.message)
         except StoreChanged:
@@ -84,14 +99,18 @@ def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[byte
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}", **PUBLIC}
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)
+        # the answer as sent, worked out once per version and query (crossings.serve.answers)
         ready_key = answer_key(content, request.url.path, filters, date.today(),
                                request.query_params.multi_items(), str(request.url))
-        try:  # the answer as sent, worked out once per version and query (crossings.serve.answers)
-            ready = answers.READY.answer(content, ready_key, lambda: Answer(*answer(request, content, filters)))
-        except BadPage as exc:
-            return _error(400, str(exc))
-        except StoreChanged:
-            return _error(503, "the store is being reloaded; try again in a moment")
+        ready: Answer | None = answers.READY.kept(ready_key)
+        if ready is None:
+            try:
+                ready = await run_in_threadpool(answers.READY.answer, content, ready_key,
+                                                lambda: Answer(*answer(request, content, filters)))
+            except BadPage as exc:
+                return _error(400, str(exc))
+            except StoreChanged:
+                return _error(503, "the store is being reloaded; try again in a moment")
         return Response(ready.body, media_type=ready.media_type, headers={**headers, **ready.headers})
     handle.__name__ = kind
     return handle
