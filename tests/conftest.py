@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
+# The browser tests' fixtures: one Chromium and one served curated store per worker (tests/browsing.py).
+pytest_plugins = ["browsing"]
 
 
 @pytest.fixture(autouse=True)

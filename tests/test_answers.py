@@ -24,7 +24,7 @@ from crossings.serve.routes import PARAMETERS, ROUTES
 CROSSINGS = ["torkham", "chaman", "islam-qala", "hairatan", "kharlachi"]
 DATES = ["2017-03-08", "2025-03-19", "2025-12-20"]
 WINDOW = ["2016-01-01", "2025-01-01", "2025-06-30"]
-SOME = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SOME = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture
