@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from crossings.core.borders import chosen_crossings, countries_of
-from crossings.core.commitments import IN_FORCE, contradicted
+from crossings.core.commitments import IN_FORCE, Commitment, contradicted
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
 from crossings.serve import answers
@@ -121,6 +121,13 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
     cards = plan_cards(plan, content.tables, content.indexes, plan.crossing_ids,
                        lambda ids: interval_rows(content, ids))
     updated = plan.data_updated
+    # a whole border's agreements by the crossings they cover, once: one covers hundreds of crossings at scale,
+    # and asking each card's crossing `in` each one's list took minutes for 2,000 crossings
+    border_wide: dict[str, list[Commitment]] = {}
+    for commitment in plan.border_wide:
+        if commitment.state == IN_FORCE:
+            for crossing_id in dict.fromkeys(commitment.covered):
+                border_wide.setdefault(crossing_id, []).append(commitment)
     body = {
         "as_of": plan.as_of.isoformat(),
         "traffic": plan.traffic,
@@ -137,8 +144,9 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
                              "valid_until": c.until.isoformat() if c.until else None, "days_left": c.days_left,
                              "last_confirmed": c.confirmed.isoformat() if c.confirmed else None, "stale": c.stale,
                              "contradicted": contradicted(c, card.crossing_id, card.status, card.kind_statuses)}
-                            for c in [*card.commitments, *plan.border_wide]
-                            if c.state == IN_FORCE and card.crossing_id in c.covered],
+                            for c in [*(c for c in card.commitments
+                                        if c.state == IN_FORCE and card.crossing_id in c.covered),
+                                      *border_wide.get(card.crossing_id, [])]],
         } for card in cards],
     }
     return json_bytes(body), "application/json", {}
