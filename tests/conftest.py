@@ -206,16 +206,17 @@ def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
 @pytest.fixture
 def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     """dashboard.py under AppTest against the module's curated store, with Streamlit's caches cleared
-    before and after (they are per process)."""
+    before and after (they are per process). The view layer's contents are kept: they are keyed by store
+    and content version, and the module's store does not change, so each test need not read it again."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("DATABASE_URL", curated_store)
-    clear_caches()
+    clear_caches(keep_contents=True)
     yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    clear_caches()
+    clear_caches(keep_contents=True)
 
 
-def clear_caches() -> None:
+def clear_caches(keep_contents: bool = False) -> None:
     """Forget what the process keeps between reads: Streamlit's caches (the page's views), the view layer's
     store contents and engines (shared by the page and the routes) and the routes' ready answers."""
     import streamlit as st
@@ -225,5 +226,6 @@ def clear_caches() -> None:
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    store.clear()
+    if not keep_contents:
+        store.clear()
     answers.READY.clear()
