@@ -121,12 +121,13 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
     cards = plan_cards(plan, content.tables, content.indexes, plan.crossing_ids,
                        lambda ids: interval_rows(content, ids))
     updated = plan.data_updated
-    # a whole border's agreements by the crossings they cover, once: one covers hundreds of crossings at scale,
-    # and asking each card's crossing `in` each one's list took minutes for 2,000 crossings
+    # a whole border's agreements by the crossings shown that they cover, once: one covers hundreds of crossings at
+    # scale, and asking each card's crossing `in` each one's list took minutes for 2,000 crossings
+    shown = {card.crossing_id for card in cards}
     border_wide: dict[str, list[Commitment]] = {}
     for commitment in plan.border_wide:
         if commitment.state == IN_FORCE:
-            for crossing_id in dict.fromkeys(commitment.covered):
+            for crossing_id in shown.intersection(commitment.covered):
                 border_wide.setdefault(crossing_id, []).append(commitment)
     body = {
         "as_of": plan.as_of.isoformat(),
