@@ -4,6 +4,8 @@ the routes meet. Run: streamlit run app.py"""
 
 from __future__ import annotations
 
+import socket
+
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.responses import Response
@@ -29,4 +31,22 @@ class HideMetrics:
         await self.app(scope, receive, send)
 
 
-app = st.App("dashboard.py", routes=ROUTES, middleware=[Middleware(HideMetrics)])
+class NoDelay:
+    """Sends each answer's last segment at once (TCP_NODELAY) on the connection it came by. Streamlit binds its
+    listening socket without naming TCP, so asyncio does not set TCP_NODELAY on the connections it accepts:
+    an answer's body, written after its headers, waited for the client's delayed acknowledgement, about 40 ms
+    on every request of a kept-alive connection after the first (BENCHMARKS.md), and on the page's websocket."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # uvicorn's receive is a method of the connection's protocol, which holds the transport
+        transport = getattr(getattr(receive, "__self__", None), "transport", None)
+        connection = transport.get_extra_info("socket") if transport is not None else None
+        if connection is not None and connection.family in (socket.AF_INET, socket.AF_INET6):
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        await self.app(scope, receive, send)
+
+
+app = st.App("dashboard.py", routes=ROUTES, middleware=[Middleware(NoDelay), Middleware(HideMetrics)])

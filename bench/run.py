@@ -21,12 +21,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
+
+from bench.api import ALL_CROSSINGS_UP_TO
+from bench.api import ROUTES as API_ROUTES
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2022-01-01"
 ONE_YEAR = ("2021-01-01", "2021-12-31")
 TEN_YEARS = ("2012-01-01", "2021-12-31")
+# The API's as-of dates are drawn from these years (the synthetic data's, and the curated data's).
+SYNTHETIC_DAYS = (date(2013, 1, 1), date(2022, 1, 1))
+CURATED_DAYS = (date(2016, 1, 1), date(2026, 4, 1))
 
 
 def run_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
@@ -237,16 +244,35 @@ def browser_times(url: str, runs: int, work: Path) -> dict:
     return {"first": times[0], "median": statistics.median(times[1:])}
 
 
-def bench_curated(runs: int, work: Path) -> dict:
-    """The browser column's reference: the curated data of data/, loaded like any store."""
+def api_times(url: str, runs: int, work: Path, first_day: date, last_day: date) -> dict:
+    """The API column (bench/api.py) against `streamlit run app.py` on `url`: the first /api/v1/status after the
+    server starts (it reads the store), then each route's latency beside /api/v1's and the throughput."""
+    import asyncio
+
+    from bench.api import Connection, api_column
+    from bench.serve import streamlit_server
+
+    with streamlit_server(url, work / "bench-api.log") as base:
+        host, port = base.removeprefix("http://").split(":")
+        started = time.perf_counter()
+        status, _, body = asyncio.run(Connection(host, int(port)).get("/api/v1/status"))
+        first = time.perf_counter() - started
+        assert status == 200, status
+        crossing_ids = [c["crossing_id"] for c in json.loads(body)["crossings"]]
+        return {"first_after_start_s": first, **api_column(base, crossing_ids, first_day, last_day, runs)}
+
+
+def bench_curated(runs: int, work: Path, browser: bool = True) -> dict:
+    """The browser column's reference, and the API's goals: the curated data of data/, loaded like any store."""
     database = work / "curated.db"
     run_child([sys.executable, "-m", "crossings", "load", "--data", str(REPO / "data"), "--db",
                f"sqlite:///{database}"])
     with sqlite3.connect(database) as connection:
         intervals = connection.execute("SELECT COUNT(*) FROM status_intervals").fetchone()[0]
         crossings = connection.execute("SELECT COUNT(*) FROM crossings").fetchone()[0]
-    return {"intervals": intervals, "crossings": crossings,
-            "browser": browser_times(f"sqlite:///{database}", runs, work)}
+    url = f"sqlite:///{database}"
+    return {"intervals": intervals, "crossings": crossings, "api": api_times(url, runs, work, *CURATED_DAYS),
+            **({"browser": browser_times(url, runs, work)} if browser else {})}
 
 
 def bench_scale(intervals: int, runs: int, work: Path, postgres: str | None, pg_runs: int, browser: bool
@@ -281,6 +307,7 @@ def bench_scale(intervals: int, runs: int, work: Path, postgres: str | None, pg_
     result["summary"] = statistics.median(summaries)
     result["page50"] = page_rerun(url, runs, 50)
     result["page_all"] = page_rerun(url, runs, 10**9)
+    result["api"] = api_times(url, runs, work, *SYNTHETIC_DAYS)
     if browser:
         result["browser"] = browser_times(url, runs, work)
     if postgres and intervals >= 100_000:
@@ -294,6 +321,7 @@ def bench_scale(intervals: int, runs: int, work: Path, postgres: str | None, pg_
             [timed([sys.executable, "-m", "crossings", "summary", "--from", TEN_YEARS[0], "--to", TEN_YEARS[1],
                     "--as-of", AS_OF, "--db", postgres])[0] for _ in range(pg_runs)])
         result["pg_page_all"] = page_rerun(postgres, pg_runs, 10**9)
+        result["pg_api"] = api_times(postgres, pg_runs, work, *SYNTHETIC_DAYS)
         result["pg_runs"] = pg_runs
     for leftover in work.glob(f"store-{intervals}-*"):
         leftover.unlink()
@@ -343,7 +371,8 @@ def report(results: list[dict], curated: dict | None, runs: int, postgres: bool)
                 f"({p['floor_page']:.3f} + {p['floor_sql']:.3f}) | {p['rerun'] / floor:.2f}x "
                 f"| {p['marks']:,} | {p['figure_bytes'] / 1e6:.2f} MB | {p['naive_marks']:,} / "
                 f"{p['naive_bytes'] / 1e6:.2f} MB | {p['peak_mb']} |")
-    if curated is not None:
+    lines += api_report(results, curated)
+    if curated is not None and "browser" in curated:
         base = curated["browser"]["median"]
         lines += ["", "Browser: headless Chromium, the default view of `streamlit run app.py`, seconds from navigation "
                   "to the timeline's bars drawn. The first navigation after the server starts builds its cache; "
@@ -367,8 +396,7 @@ def report(results: list[dict], curated: dict | None, runs: int, postgres: bool)
                              f"| {p['rerun']:.3f} | {p['floor_page'] + p['floor_sql']:.3f} |")
     lines += ["", METHOD]
     largest = max(results, key=lambda r: r["intervals"])
-    if largest["intervals"] >= 1_000_000:
-        lines += ["", *goals(largest, curated)]
+    lines += ["", *goals(largest, curated)]
     return "\n".join(lines) + "\n"
 
 
@@ -388,6 +416,69 @@ harness running a one-line page (rerun, and first run
 of a new session) plus `pd.read_sql` of the window's rows. Browser: see its table. Peak memory: the
 loader's is the maximum RSS that `/usr/bin/time` reports; the page's is the harness process's VmHWM (its
 own high-water mark)."""
+
+
+
+
+def api_report(results: list[dict], curated: dict | None) -> list[str]:
+    """The API tables: latency per route beside /api/v1's, and throughput at 1, 10 and 50 clients."""
+    rows = ([("curated (data/)", curated["intervals"], curated["api"])] if curated and "api" in curated else [])
+    rows += [(f"synthetic, {r['crossings']} crossings", r["intervals"], r["api"]) for r in results if "api" in r]
+    rows += [(f"synthetic on PostgreSQL, {r['crossings']} crossings", r["intervals"], r["pg_api"]) for r in results
+             if "pg_api" in r]
+    if not rows:
+        return []
+    lines = ["", "The API (`streamlit run app.py`, bench/api.py: an asyncio HTTP/1.1 client on 127.0.0.1, one "
+             "keep-alive connection per client). Milliseconds, medians. *Floor*: `/api/v1`, a fixed JSON through the "
+             "same server. *First ask*: a query the process has not answered before (a new as-of date each time; "
+             "status for all crossings and for one (`status?crossing`), summary and intervals over 90 days for all "
+             "crossings, the feed of one); *fresh*: the same URL "
+             "again without an ETag, a 200 with the whole body from the kept answer. *First after start*: the first "
+             "status, which reads the store.", "",
+             "| data | intervals | first after start s | floor ms | 304 ms | "
+             + " | ".join(f"{r.removeprefix('/api/v1/')} first / fresh ms (fresh / floor)" for r in API_ROUTES)
+             + " |", "|---|---|---|---|---|" + "---|" * len(API_ROUTES)]
+    for label, intervals, api in rows:
+        latency = api["latency"]
+        floor = latency["floor_ms"]
+        cells = [f"{latency[r]['first_ms']:.1f} / {latency[r]['fresh_ms']:.2f} ({latency[r]['fresh_ms'] / floor:.1f}x)"
+                 for r in API_ROUTES]
+        lines.append(f"| {label} | {intervals:,} | {api['first_after_start_s']:.2f} | {floor:.2f} "
+                     f"| {latency['not_modified_ms']:.2f} | " + " | ".join(cells) + " |")
+    lines += ["", "Throughput: mixed routes (status for all crossings (three crossings beyond "
+              f"{ALL_CROSSINGS_UP_TO}: see bench/api.py) and for one, a year's summary, a crossing's "
+              "intervals over a year, the feed) on 20 as-of dates, each URL asked once before (the steady state of "
+              "URLs that visitors share: a first ask costs the latency table's first column); each run stops at "
+              "3,000 requests or 20 s.", "",
+              "| data | intervals | URLs | clients | requests | req/s | p50 ms | p99 ms | failures |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for label, intervals, api in rows:
+        for t in api["throughput"]:
+            lines.append(f"| {label} | {intervals:,} | {api['paths']} | {t['clients']} | {t['requests']:,} "
+                         f"| {t['per_second']:,.0f} | {t['p50_ms']:.1f} | {t['p99_ms']:.1f} | {t['failures']} |")
+    return lines
+
+
+def api_goals(r: dict, curated: dict | None) -> list[tuple[str, str, bool]]:
+    """The API's goals (issue 27): on the curated store, and a fresh status at the largest scale."""
+    rows = []
+    if curated and "api" in curated:
+        latency, by_clients = curated["api"]["latency"], {t["clients"]: t for t in curated["api"]["throughput"]}
+        status, floor = latency["/api/v1/status"]["fresh_ms"], latency["floor_ms"]
+        rows += [("API, curated: a fresh /api/v1/status within 3x /api/v1's median",
+                  f"{status:.2f} ms against {floor:.2f} ms ({status / floor:.1f}x); a first ask "
+                  f"{latency['/api/v1/status']['first_ms']:.0f} ms", status <= 3 * floor),
+                 ("API, curated: at least 200 req/s mixed with 10 clients",
+                  f"{by_clients[10]['per_second']:,.0f} req/s", by_clients[10]["per_second"] >= 200),
+                 ("API, curated: p99 under 250 ms with 50 clients", f"{by_clients[50]['p99_ms']:.0f} ms",
+                  by_clients[50]["p99_ms"] < 250)]
+    if "api" in r:
+        status, one = r["api"]["latency"]["/api/v1/status"], r["api"]["latency"]["/api/v1/status?crossing"]
+        rows.append((f"API, {r['intervals']:,} intervals: a fresh status under 150 ms",
+                     f"all crossings {status['fresh_ms']:.0f} ms (a first ask {status['first_ms']:.0f} ms, the first "
+                     f"after start {r['api']['first_after_start_s']:.1f} s); one crossing {one['fresh_ms']:.1f} ms (a "
+                     f"first ask {one['first_ms']:.0f} ms)", status["fresh_ms"] < 150))
+    return rows
 
 
 def goals(r: dict, curated: dict | None) -> list[str]:
@@ -417,7 +508,8 @@ def goals(r: dict, curated: dict | None) -> list[str]:
         ("page peak memory under 500 MiB", f"{peak} MiB", peak < 500),
         ("loader peak memory under 1 GB", f"{r['loader_peak_mb']} MiB", r["loader_peak_mb"] * 2**20 < 1e9),
     ]
-    if curated is not None and "browser" in r:
+    rows += api_goals(r, curated)
+    if curated is not None and "browser" in r and "browser" in curated:
         ratio = r["browser"]["median"] / curated["browser"]["median"]
         rows.append(("browser, default view: at most 1.5x the curated data's time", f"{r['browser']['median']:.2f} s "
                      f"against {curated['browser']['median']:.2f} s ({ratio:.2f}x)", ratio <= 1.5))
@@ -438,7 +530,7 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        curated = None if args.no_browser else bench_curated(args.runs, Path(folder))
+        curated = bench_curated(args.runs, Path(folder), browser=not args.no_browser)
         for scale in [int(s) for s in args.scales.split(",")]:
             print(f"scale {scale:,} ...", file=sys.stderr, flush=True)
             results.append(bench_scale(scale, args.runs, Path(folder), args.postgres, args.pg_runs,

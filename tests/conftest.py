@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
+# The browser tests' fixtures: one Chromium and one served curated store per worker (tests/browsing.py).
+pytest_plugins = ["browsing"]
 
 
 @pytest.fixture(autouse=True)
@@ -204,25 +206,29 @@ def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
 @pytest.fixture
 def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     """dashboard.py under AppTest against the module's curated store, with Streamlit's caches cleared
-    before and after (they are per process)."""
+    before and after (they are per process). The view layer's contents are kept: they are keyed by store
+    and content version, and the module's store does not change, so each test need not read it again."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("DATABASE_URL", curated_store)
-    clear_caches()
+    clear_caches(keep_contents=True)
     yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    clear_caches()
+    clear_caches(keep_contents=True)
 
 
-def clear_caches() -> None:
-    """Forget what the process keeps between reads: Streamlit's caches (the page's views) and the view layer's
-    store contents and engines (shared by the page and the routes)."""
+def clear_caches(keep_contents: bool = False) -> None:
+    """Forget what the process keeps between reads: Streamlit's caches (the page's views), the view layer's
+    store contents and engines (shared by the page and the routes) and the routes' ready answers."""
     import streamlit as st
 
+    from crossings.serve import answers
     from crossings.view import store
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    store.clear()
+    if not keep_contents:
+        store.clear()
+    answers.READY.clear()
 
 
 class BoardRow(NamedTuple):

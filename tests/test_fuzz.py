@@ -54,27 +54,29 @@ def mutated(draw: st.DrawFn) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
+    """A store of the curated files and its checksums: every example starts from it and leaves it so."""
     url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'store.db'}"
     engine = make_engine(url)
     create_schema(engine)
     replace_content(engine, bytes_opener(FILES))
     engine.dispose()
-    return url
+    return url, checksums(url)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=mutated())
-def test_mutations_load_or_are_refused_cleanly(fuzz_store: str, files: dict[str, bytes]) -> None:
-    engine = make_engine(fuzz_store)
-    before = checksums(fuzz_store)
+def test_mutations_load_or_are_refused_cleanly(fuzz_store: tuple[str, dict[str, str]], files: dict[str, bytes]
+                                                ) -> None:
+    url, before = fuzz_store
+    engine = make_engine(url)
     try:
         replace_content(engine, bytes_opener(files))
     except LoadRejected as exc:
         assert exc.problems and exc.total >= len(exc.problems)
         for problem in exc.problems:
             assert MESSAGE.match(str(problem)), str(problem)
-        assert checksums(fuzz_store) == before
+        assert checksums(url) == before
     else:
         with engine.connect() as connection:
             _, store = read_versioned(connection)

@@ -136,7 +136,8 @@ def _checked(files: dict[str, bytes]) -> tuple[list[str], int, list[tuple[str, A
     return [str(p) for p in problems], total, handed
 
 
-@settings(max_examples=120, deadline=None)
+# 60 examples of the whole curated data set, each checked twice: 120 found nothing more and took half a minute
+@settings(max_examples=60, deadline=None)
 @given(files=edited(), batch_rows=st.sampled_from([1, 3, 40, 5_000]))
 def test_the_batch_checks_find_exactly_what_the_row_checks_find(files: dict[str, bytes], batch_rows: int) -> None:
     """The same FILE:LINE messages, the same count, and the same rows and values handed to the loader,

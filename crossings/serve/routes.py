@@ -5,24 +5,36 @@ and the CLI call, on the store as the view layer reads it (crossings.view.store)
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from crossings.core.borders import chosen_crossings, countries_of
-from crossings.core.commitments import IN_FORCE, contradicted
+from crossings.core.commitments import IN_FORCE, Commitment, contradicted
 from crossings.core.csvout import summary_csv
 from crossings.core.records import TRAFFIC_KINDS
+from crossings.serve import answers
+from crossings.serve.answers import Answer, answer_key, json_bytes
 from crossings.serve.feed import MAX_ENTRIES, atom_xml, change_entries, tag_authority
 from crossings.serve.lite import lite_error, lite_page
+from crossings.serve.paging import INTERVALS_PAGE_ROWS, PAGE_PARAMETERS, BadPage, next_link, page_of, page_request
 from crossings.view.filters import Filters, parse_strictly
-from crossings.view.plan import all_interval_ids, interval_rows_table, plan_cards, plan_view
-from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
+from crossings.view.plan import interval_rows_table, plan_cards, plan_view
+from crossings.view.store import (
+    Content,
+    StoreChanged,
+    StoreUnreadable,
+    content_for,
+    interval_rows,
+    kept_content,
+    kept_content_for,
+    read_store,
+)
 from crossings.view.tables import export_file_name
 
 __all__ = ["ROUTES"]
@@ -35,7 +47,8 @@ PUBLIC = {"Access-Control-Allow-Origin": "*"}
 PARAMETERS = {
     "/api/v1/status": ("as_of", "crossing", "country", "traffic", "known_by"),
     "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "country", "traffic", "known_by"),
-    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status", "known_by"),
+    "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status", "known_by",
+                               *PAGE_PARAMETERS),
     "/feed.atom": ("crossing", "country", "known_by"),
     "/lite": ("as_of", "crossing", "country", "traffic", "known_by"),
 }
@@ -64,14 +77,19 @@ def _filters(request: Request, content: Content) -> Filters:
 
 
 def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[bytes, str, dict[str, str]]],
-             error: Callable[[int, str], Response] = _error) -> Callable[[Request], Response]:
+             error: Callable[[int, str], Response] = _error) -> Callable[[Request], Awaitable[Response]]:
     """A route: read the store, parse the parameters, answer, with an ETag from the content version; a bad
-    parameter or an unreadable store is `error`'s answer (JSON unless the route is a page)."""
-    def handle(request: Request) -> Response:
+    parameter or an unreadable store is `error`'s answer (JSON unless the route is a page). It runs on
+    the server's event loop, where a kept answer costs least (sync handlers, run in the thread pool, served half
+    as many requests: BENCHMARKS.md); what may take long (reading a new version, working an answer out) runs in
+    the thread pool, so that it never holds up the other requests or the page's sessions."""
+    async def handle(request: Request) -> Response:
         try:
-            content = read_store()
+            kept = kept_content()
+            content = kept if kept is not None else await run_in_threadpool(read_store)
             filters = _filters(request, content)
-            content = content_for(content, filters.known_by)
+            kept = kept_content_for(content, filters.known_by)
+            content = kept if kept is not None else await run_in_threadpool(content_for, content, filters.known_by)
         except StoreUnreadable as exc:
             return error(503, exc.message)
         except StoreChanged:
@@ -84,8 +102,19 @@ def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[byte
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}", **PUBLIC}
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)
-        body, media_type, extra = answer(request, content, filters)
-        return Response(body, media_type=media_type, headers={**headers, **extra})
+        # the answer as sent, worked out once per version and query (crossings.serve.answers)
+        ready_key = answer_key(content, request.url.path, filters, date.today(),
+                               request.query_params.multi_items(), str(request.url))
+        ready: Answer | None = answers.READY.kept(ready_key)
+        if ready is None:
+            try:
+                ready = await run_in_threadpool(answers.READY.answer, content, ready_key,
+                                                lambda: Answer(*answer(request, content, filters)))
+            except BadPage as exc:
+                return error(400, str(exc))
+            except StoreChanged:
+                return error(503, "the store is being reloaded; try again in a moment")
+        return Response(ready.body, media_type=ready.media_type, headers={**headers, **ready.headers})
     handle.__name__ = kind
     return handle
 
@@ -95,6 +124,14 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
     cards = plan_cards(plan, content.tables, content.indexes, plan.crossing_ids,
                        lambda ids: interval_rows(content, ids))
     updated = plan.data_updated
+    # a whole border's agreements by the crossings shown that they cover, once: one covers hundreds of crossings at
+    # scale, and asking each card's crossing `in` each one's list took minutes for 2,000 crossings
+    shown = {card.crossing_id for card in cards}
+    border_wide: dict[str, list[Commitment]] = {}
+    for commitment in plan.border_wide:
+        if commitment.state == IN_FORCE:
+            for crossing_id in shown.intersection(commitment.covered):
+                border_wide.setdefault(crossing_id, []).append(commitment)
     body = {
         "as_of": plan.as_of.isoformat(),
         "traffic": plan.traffic,
@@ -111,11 +148,12 @@ def _status(request: Request, content: Content, filters: Filters) -> tuple[bytes
                              "valid_until": c.until.isoformat() if c.until else None, "days_left": c.days_left,
                              "last_confirmed": c.confirmed.isoformat() if c.confirmed else None, "stale": c.stale,
                              "contradicted": contradicted(c, card.crossing_id, card.status, card.kind_statuses)}
-                            for c in [*card.commitments, *plan.border_wide]
-                            if c.state == IN_FORCE and card.crossing_id in c.covered],
+                            for c in [*(c for c in card.commitments
+                                        if c.state == IN_FORCE and card.crossing_id in c.covered),
+                                      *border_wide.get(card.crossing_id, [])]],
         } for card in cards],
     }
-    return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
+    return json_bytes(body), "application/json", {}
 
 
 def _summary(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
@@ -132,7 +170,9 @@ def _iso(value: Any) -> Any:
 
 def _intervals(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
     plan = plan_view(content.tables, content.indexes, filters, date.today())
-    rows = interval_rows(content, all_interval_ids(plan, content.indexes))
+    limit, after = page_request({name: request.query_params.getlist(name) for name in PAGE_PARAMETERS})
+    page, last = page_of(content.indexes.intervals, plan.matches, limit, after)
+    rows = interval_rows(content, list(content.indexes.intervals.interval_id[page]))
     table = interval_rows_table(plan, content.tables, rows)
     full = rows.set_index("interval_id")
     sources = content.tables["sources"].set_index("source_id")
@@ -155,8 +195,12 @@ def _intervals(request: Request, content: Content, filters: Filters) -> tuple[by
                         for s in cited if s in sources.index],
         })
     body = {"as_of": plan.as_of.isoformat(), "from": plan.window.start.isoformat(),
-            "to": plan.window.end.isoformat(), "intervals": found}
-    return json.dumps(body, ensure_ascii=False).encode(), "application/json", {}
+            "to": plan.window.end.isoformat(), "intervals": found,
+            # the next page (the same filters, after this page's last row), None on the last
+            "next": next_link(request.url.path, filters, list(content.tables["crossings"]["crossing_id"]),
+                              plan.as_of, limit if "limit" in request.query_params else None, last)
+            if last is not None else None}
+    return json_bytes(body), "application/json", {}
 
 
 def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
@@ -192,6 +236,9 @@ def _index(request: Request) -> Response:
             "traffic": f"one of {', '.join(TRAFFIC_KINDS)}; default the crossing as a whole",
             "known_by": "YYYY-MM-DD: only what had been reported by that day (statuses, their ends, agreements' "
                         "ends); default everything known today",
+            "limit": f"intervals.json: rows in one answer, 1 to {INTERVALS_PAGE_ROWS}; default {INTERVALS_PAGE_ROWS}",
+            "after": "intervals.json: the interval_id of the last row of the page before; an answer with more rows "
+                     "left names the next page's URL in `next` (null on the last page)",
         },
     }, headers=PUBLIC)
 

@@ -24,7 +24,7 @@ from db.migrate import SchemaMismatch
 from db.queries import StoreEmpty, content_version, interval_reports, interval_sources, interval_spans, read_table
 
 __all__ = ["CONTENTS_KEPT", "Content", "StoreChanged", "StoreUnreadable", "clear", "content_for", "interval_rows",
-           "read_store"]
+           "kept_content", "kept_content_for", "read_store"]
 
 # How often a reader tries again when a load commits between reading the version and the rows.
 READ_ATTEMPTS = 5
@@ -162,6 +162,31 @@ def _interval_reports(content: Content) -> pd.DataFrame:
         while len(_reports) > CONTENTS_KEPT:
             _reports.popitem(last=False)
     return reports
+
+
+def kept_content(url: str | None = None) -> Content | None:
+    """The content for the version the store holds now if this process keeps it, else None (read_store reads
+    it, and says why it cannot): one small query, for a caller that must not wait for a whole read."""
+    url = url or database_url()
+    try:
+        with _lock:
+            engine = _engines.get(url)
+        if engine is None:
+            return None
+        with engine.connect() as connection:
+            key = (url, content_version(connection))
+    except (StoreEmpty, SchemaMismatch, LoadRejected, SQLAlchemyError):
+        return None
+    with _lock:
+        return _contents.get(key)
+
+
+def kept_content_for(content: Content, known_by: date | None) -> Content | None:
+    """content_for's answer if it is kept (or needs no work), else None."""
+    if known_by is None:
+        return content
+    with _lock:
+        return _known.get((content.url, content.version, known_by))
 
 
 def read_store(url: str | None = None) -> Content:
