@@ -46,7 +46,8 @@ def hostile_app(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> I
     edit_cell(data, "crossings", "chaman", "side_b_name", "<img src=x onerror=alert(1)>")
     edit_cell(data, "status_intervals", "torkham-2025-03-22", "detail", "[click](javascript:alert(1))")
     edit_cell(data, "status_intervals", "torkham-2025-02-21", "cause", "<img src=x onerror=alert(2)>")
-    append_row(data, "sources", {"source_id": "evil", "title": "<script>alert(3)</script>"})
+    append_row(data, "sources", {"source_id": "evil", "title": "<script>alert(3)</script>",
+                                "published_on": "2025-03-22"})  # the row's reported_on
     edit_cell(data, "status_intervals", "torkham-2025-03-22", "source_ids", "evil")
     url = f"sqlite:///{folder / 'hostile.db'}"
     code, _, err = run_cli(["load", "--data", str(data), "--db", url])

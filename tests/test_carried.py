@@ -203,11 +203,12 @@ def test_the_timeline_draws_carried_days_lighter_and_says_since_when(content: Co
     figure = timeline_figure(view.bars, view.lane_names, view.commitments.iloc[:0], view.events.iloc[:0],
                              plan.window, plan.as_of, aggregated=view.bars_aggregated)
     lighter = [t for t in figure.data if t.marker.opacity == CARRIED_OPACITY and t.name != CARRIED_KEY]
-    # and the restriction of 1-2 August 2024, whose own report (3 August) came after it: the one before is of
-    # 20 May, 74 days before 2 August
+    # and the restriction of 1-3 August 2024, whose own report (3 August) came on its last day: before it, the one
+    # before is of 20 May, 74 days before 2 August
     restricted = view.bars[view.bars["interval_id"] == "torkham-2024-08-01"]
     assert [(p.part_start, p.part_end, p.carried, p.report, p.carried_for) for p in restricted.itertuples()] == [
-        (D("2024-08-01"), D("2024-08-03"), True, D("2024-05-20"), 74)]
+        (D("2024-08-01"), D("2024-08-03"), True, D("2024-05-20"), 74),
+        (D("2024-08-03"), D("2024-08-04"), False, D("2024-08-03"), 0)]
     assert {t.name for t in lighter} == {"open", "closed", "restricted"}
     hover = next(t for t in lighter if t.name == "open").customdata[0]
     assert "carried forward 188 days since 2024-08-16" in hover and "2024-08-15" in hover

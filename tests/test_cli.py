@@ -73,7 +73,7 @@ def test_status_prints_curated_facts(curated_store: str) -> None:
     assert code == 0
     torkham = next(line for line in out.splitlines() if line.startswith("torkham "))
     assert torkham.split()[:5] == ["torkham", "Torkham", "open", "2025-03-22", "11"]
-    assert re.search(r"trade open, transit open, aid open, travellers open, returnees open +2025-03-19 ", torkham)
+    assert re.search(r"trade open, transit open, aid open, travellers open, returnees open +2025-03-22 ", torkham)
     assert "stale" not in torkham
     chaman = next(line for line in out.splitlines() if line.startswith("chaman "))
     assert "unknown" in chaman and "(stale)" in chaman

@@ -41,12 +41,16 @@ FACTS = [
     # the 2017 general reopening was on 21 March, the order on 20 March
     ("torkham", "2017-03-20", None, "closed"),
     ("torkham", "2017-03-22", None, "open"),
-    ("chaman", "2017-02-16", None, "open"),  # Chaman closed on 17 February, a day after Torkham
-    ("chaman", "2017-02-17", None, "closed"),
+    # Chaman closed late on 17 February, a day after Torkham (RFE/RL): by the start-day rule, from 18 February
+    ("chaman", "2017-02-16", None, "open"),
+    ("chaman", "2017-02-17", None, "open"),
+    ("chaman", "2017-02-18", None, "closed"),
     ("kharlachi", "2017-03-08", None, "closed"),  # only Torkham and Chaman opened on 7-8 March
     # COVID 2020: goods moved inside what was first recorded as a closure
     ("torkham", "2020-04-15", None, "restricted"),
-    ("torkham", "2020-04-15", "trade", "restricted"),
+    # the cargo that moved was Afghan transit trade; bilateral trade stayed suspended to 22 June 2020 (The Nation)
+    ("torkham", "2020-04-15", "trade", "closed"),
+    ("torkham", "2020-04-15", "transit", "restricted"),
     ("torkham", "2020-04-15", "travellers", "closed"),
     # Torkham 15 August 2021: a few hours, trucks the same day
     ("torkham", "2021-08-15", None, "restricted"),
@@ -54,7 +58,10 @@ FACTS = [
     ("torkham", "2019-09-29", None, "closed"),
     ("torkham", "2023-11-21", "trade", "closed"),
     ("torkham", "2024-01-18", "trade", "closed"),
-    ("torkham", "2024-03-24", None, "closed"),
+    # 24 March 2024: pedestrians halted for about four hours, the same day (Geo News via ANI): travellers limited;
+    # cargo not reported stopped
+    ("torkham", "2024-03-24", None, "restricted"),
+    ("torkham", "2024-03-24", "travellers", "restricted"),
     ("chaman", "2022-12-11", None, "closed"),
     ("chaman", "2024-01-10", "trade", "closed"),  # the sit-in stopped cargo for about four months
     ("chaman", "2024-03-01", "trade", "open"),
@@ -65,7 +72,10 @@ FACTS = [
     ("torkham", "2025-11-15", "returnees", "open"),
     ("torkham", "2025-12-20", "aid", "open"),
     ("torkham", "2025-12-20", "trade", "closed"),
-    ("chaman", "2025-12-06", None, "closed"),
+    # 5-6 December 2025: fire exchanged at Chaman, but no stored report says the gate was shut (the audit):
+    # aid and returnees carried on, trade still barred
+    ("chaman", "2025-12-06", None, "restricted"),
+    ("chaman", "2025-12-06", "trade", "closed"),
     # Badini: people on fixed days from January 2023; nothing claimed after
     ("badini", "2023-01-09", "travellers", "restricted"),
     ("badini", "2024-01-01", None, "unknown"),

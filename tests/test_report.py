@@ -49,18 +49,18 @@ def test_a_reopening_after_a_closure_ends_it_and_starts_the_new_status(data_copy
 
 def test_a_report_of_no_change_adds_the_source_and_keeps_the_interval(data_copy: Path) -> None:
     every = rows(data_copy, "status_intervals.csv")
-    before = every["hairatan-2025-12-02"]
+    before = every["hairatan-2025-11-23"]
     code, out, err = report(data_copy, "--crossing", "hairatan", "--on", "2026-01-10", "--status", "open",
                             "--source-id", "test-wire-2026-01-10", "--title", "Hairatan busy",
                             "--published-on", "2026-01-10", *SOURCE)
     assert code == 0, err
     after = rows(data_copy, "status_intervals.csv")
     assert list(after) == list(every)  # no interval added or removed
-    same = {k: v for k, v in after["hairatan-2025-12-02"].items() if k != "source_ids"}
+    same = {k: v for k, v in after["hairatan-2025-11-23"].items() if k != "source_ids"}
     assert same == {k: v for k, v in before.items() if k != "source_ids"}
-    assert after["hairatan-2025-12-02"]["source_ids"] == before["source_ids"] + ";test-wire-2026-01-10"
+    assert after["hairatan-2025-11-23"]["source_ids"] == before["source_ids"] + ";test-wire-2026-01-10"
     assert "test-wire-2026-01-10" in rows(data_copy, "sources.csv")
-    assert "confirmed hairatan-2025-12-02" in out
+    assert "confirmed hairatan-2025-11-23" in out
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -93,7 +93,7 @@ def hostile_page(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     edit_cell(data_copy, "agreements", "flag-meeting-ceasefire-2025-03-19", "title",
               "**bold** :red[red] $x^2$ <b>tag</b>")
     append_row(data_copy, "sources", {"source_id": "evil", "title": "<script>alert('src')</script>",
-                                      "url": "https://example.org/?q=<script>"})
+                                      "url": "https://example.org/?q=<script>", "published_on": "2025-03-22"})
     edit_cell(data_copy, "status_intervals", "torkham-2025-03-22", "source_ids", "evil")
     url = f"sqlite:///{tmp_path / 'hostile.db'}"
     code, _, err = run_cli(["load", "--data", str(data_copy), "--db", url])
