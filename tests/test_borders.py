@@ -154,3 +154,33 @@ def test_the_coverage_tables_say_what_the_data_holds(curated_store: str) -> None
     newest = dates.newest(list(store["crossings"]["crossing_id"]), date(2026, 11, 28))
     assert {r["crossing_id"]: r["newest_report"] for r in per_crossing.to_dict("records")} == newest
     assert len(per_border) == 5 and per_border["crossings"].sum() == 22
+
+
+def test_the_checking_table_says_what_the_data_holds() -> None:
+    """data/README.md's record of the checking: per border the status intervals and how many cite a source with a
+    quote, then the agreements and moratoria; counted here from the files."""
+    import csv
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (REPO / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    quoted = {r["source_id"] for r in rows("sources") if r["quote"]}
+    names = {"IR": "Iran", "PK": "Pakistan", "TJ": "Tajikistan", "TM": "Turkmenistan", "UZ": "Uzbekistan"}
+    crossings = {r["crossing_id"]: r for r in rows("crossings")}
+    counts: dict[str, list[int]] = {}
+    for row in rows("status_intervals"):
+        crossing = crossings[row["crossing_id"]]
+        other = crossing["country_b"] if crossing["country_a"] == "AF" else crossing["country_a"]
+        count = counts.setdefault(f"Afghanistan–{names[other]}", [0, 0])
+        count[0] += 1
+        count[1] += bool(quoted.intersection(row["source_ids"].split(";")))
+    counts = dict(sorted(counts.items()))
+    commitments = counts.setdefault("agreements and moratoria", [0, 0])
+    for row in rows("agreements") + rows("moratoria"):
+        commitments[0] += 1
+        commitments[1] += bool(quoted.intersection(row["source_ids"].split(";")))
+    readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    table = markdown_table(readme, "How current the record is", "border")
+    assert [row[:3] for row in table] == [[name, str(n), str(q)] for name, (n, q) in counts.items()]
+    assert all(row[3] for row in table)  # when

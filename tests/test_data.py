@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from conftest import DATA
@@ -67,3 +68,39 @@ def test_every_crossing_has_sourced_coordinates_or_says_why_not() -> None:
 def test_the_record_reaches_the_newest_stored_report() -> None:
     assert max(r["published_on"] for r in rows("sources") if r["published_on"]) == "2026-04-08"
     assert max(r["date"] for r in rows("events")) == "2026-04-01"
+
+
+# Words in a source's notes that say its stored copy was not found (then it has no quote).
+NOT_STORED = ("no stored copy found", "not found in stored copies")
+
+
+def cited_by_the_record() -> dict[str, list[str]]:
+    """Each interval's, agreement's and moratorium's id -> the sources it cites (and those of its end)."""
+    found = {}
+    for name, key in (("status_intervals", "interval_id"), ("agreements", "agreement_id"),
+                      ("moratoria", "moratorium_id")):
+        for row in rows(name):
+            found[row[key]] = [s for column in ("source_ids", "end_source_ids") for s in row.get(column, "").split(";")
+                               if s]
+    return found
+
+
+def test_every_source_the_record_rests_on_has_its_words_or_says_it_is_not_stored() -> None:
+    """The issue's rule: a quote of at most 300 characters from the stored copy, with an English gloss in notes
+    where it is in another script; a source with no stored copy says so instead."""
+    sources = {r["source_id"]: r for r in rows("sources")}
+    for source_id in sorted({s for ids in cited_by_the_record().values() for s in ids}):
+        row = sources[source_id]
+        if not row["quote"]:
+            assert any(words in row["notes"].lower() for words in NOT_STORED), source_id
+            continue
+        assert len(row["quote"]) <= 300 and row["quote"] == row["quote"].strip(), source_id
+        if re.search(r"[\u0400-\u04FF\u0600-\u06FF]", row["quote"]):  # Cyrillic or Arabic script
+            assert "gloss" in row["notes"].lower(), source_id
+
+
+def test_every_row_of_the_record_cites_a_source_whose_words_are_quoted() -> None:
+    """Every status interval, agreement and moratorium can be checked against at least one quote."""
+    quoted = {r["source_id"] for r in rows("sources") if r["quote"]}
+    unchecked = [row_id for row_id, ids in cited_by_the_record().items() if not quoted.intersection(ids)]
+    assert unchecked == []
