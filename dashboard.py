@@ -19,7 +19,7 @@ from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.page.cache import Shown, board_for, map_for, plan_for, shown_for
 from crossings.page.maps import MAP_CONFIG
 from crossings.page.textsafe import markdown_text as md
-from crossings.view.board import MARKS, MARKS_LEGEND, STATUS_COLOURS, Board, BoardRow
+from crossings.view.board import KIND_NAMES, MARKS, MARKS_LEGEND, STATUS_COLOURS, STATUS_WORDS, Board, BoardRow
 from crossings.view.cards import BORDER_WIDE_LISTED, Card, commitment_line
 from crossings.view.filters import (
     MAX_CROSSING_CHOICES,
@@ -30,11 +30,12 @@ from crossings.view.filters import (
     parse_query,
     to_query,
 )
+from crossings.view.i18n import LANGUAGE_NAMES, LANGUAGES, N_, NP_, BadLanguage, Translator, parse_lang, translator
 from crossings.view.plan import ViewPlan, all_interval_ids, cards_page, interval_rows_table
 from crossings.view.policy import MAX_CARDS, MAX_TABLE_ROWS
 from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
 from crossings.view.tables import export_file_name, for_display
-from crossings.view.words import counted, coverage_text, currency_text
+from crossings.view.words import counted, coverage_text, currency_text, currency_words
 
 st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
 
@@ -102,6 +103,11 @@ def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
     st.session_state["f_known"] = filters.known_by is not None
     # a known_by other than the as-of date is kept as the URL gave it; equal to it, it follows the as-of date
     st.session_state["f_known_by"] = filters.known_by if filters.known_by != (filters.as_of or date.today()) else None
+    try:
+        st.session_state["f_lang"] = parse_lang(st.query_params.get("lang"))
+    except BadLanguage as exc:
+        st.session_state["f_lang"] = "en"
+        warnings.append(f"{exc}; the page is in English.")
     return warnings
 
 
@@ -111,6 +117,10 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
     listed, not_listed = crossing_choices(list(names), on_borders(crossings, state.get("f_countries", [])),
                                           state.get("f_crossings", []), limit=MAX_CROSSING_CHOICES)
     with st.sidebar:
+        st.selectbox("Language · زبان · ژبه · زبان", options=list(LANGUAGES), key="f_lang",
+                     format_func=lambda lang: LANGUAGE_NAMES[lang],
+                     help="The status board and the title line in Dari, Pashto or Urdu (URL lang); the rest of the "
+                          "page is in English for now. The data stays in its own language.")
         st.header("Filters")
         st.multiselect("Crossings", options=listed, format_func=lambda c: names[c], key="f_crossings",
                        help="Empty means all crossings.")
@@ -146,19 +156,32 @@ def draw_window_in_use(plan: ViewPlan) -> None:
                        + (f", as reported by {plan.known_by}." if plan.known_by else "."))
 
 
-def write_url(filters: Filters, crossing_ids: list[str]) -> None:
+def write_url(filters: Filters, crossing_ids: list[str], lang: str = "en") -> None:
     wanted = to_query(filters, crossing_ids)
+    if lang != "en":
+        wanted["lang"] = [lang]
     current = {name: st.query_params.get_all(name) for name in st.query_params}
     if wanted != current:
         st.query_params.from_dict(wanted)
 
 
-def draw_header(plan: ViewPlan) -> None:
-    """The title line: the title, the as-of date and how current the record is; then the URL's warnings."""
-    st.title("Border Crossing Status")
-    st.markdown(f"As of **{plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
-                + (f" · **only what was reported by {plan.known_by}**" if plan.known_by else "") + " · "
-                + md(currency_text(plan.data_updated, plan.as_of)))
+def draw_header(plan: ViewPlan, tr: Translator) -> None:
+    """The title line: the title, the as-of date and how current the record is; then the URL's warnings. In a
+    right-to-left language, one block with its dir and lang (Streamlit's title and Markdown cannot carry them)."""
+    if not tr.rtl:
+        st.title("Border Crossing Status")
+        st.markdown(f"As of **{plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
+                    + (f" · **only what was reported by {plan.known_by}**" if plan.known_by else "") + " · "
+                    + md(currency_text(plan.data_updated, plan.as_of)))
+    else:
+        line = f"{_esc(tr._('As of'))} <strong>{_esc(tr.date(plan.as_of))}</strong>"
+        if plan.traffic:
+            line += " · " + _esc(tr._("for {kind}", kind=tr._(KIND_NAMES[plan.traffic])))
+        if plan.known_by:
+            line += " · " + _esc(tr._("only what was reported by {day}", day=tr.date(plan.known_by)))
+        line += " · " + _esc(currency_words(plan.data_updated, plan.as_of, tr))
+        st.html(f'{rtl_css(tr)}<div class="xb-head" dir="rtl" lang="{tr.lang}"><h1>'
+                f'{_esc(tr._("Border Crossing Status"))}</h1><p>{line}</p></div>')
     for warning in plan.warnings:
         st.warning(md(warning), icon=":material/link_off:")
 
@@ -179,31 +202,31 @@ BOARD_CSS = "<style>" + """
 .xb p { margin: 0 0 0.3rem 0; }
 .xb .xb-answer { font-size: 1rem; }
 .xb table { border-collapse: separate; border-spacing: 0 0.15rem; margin: 0; width: auto; font-size: inherit; }
-.xb th, .xb td { border: none; padding: 0.05rem 0.5rem 0.05rem 0; text-align: left; vertical-align: baseline; }
+.xb th, .xb td { border: none; padding-block: 0.05rem; padding-inline: 0 0.5rem; text-align: start; vertical-align: baseline; }
 .xb thead th { font-size: 0.75rem; font-weight: 600; }
 .xb tbody th.xb-border { font-size: 0.8rem; font-weight: 600; padding-top: 0.35rem; }
-.xb td.xb-name { font-weight: 600; padding-left: 0.4rem; border-left: 0.3rem solid; }
+.xb td.xb-name { font-weight: 600; padding-inline-start: 0.4rem; border-inline-start: 0.3rem solid; }
 .xb .xb-word, .xb .xb-k { border-radius: 0.3rem; padding: 0 0.3rem; color: #1a1a1a; white-space: nowrap; }
 .xb .xb-word { font-weight: 600; }
 .xb .xb-since { font-size: 0.8rem; white-space: nowrap; }
 .xb .xb-stale { font-size: 0.75rem; border: 1px solid currentColor; border-radius: 0.3rem; padding: 0 0.25rem;
-  margin-left: 0.25rem; }
-.xb td.xb-kind { text-align: center; padding-right: 0.2rem; }
+  margin-inline-start: 0.25rem; }
+.xb td.xb-kind { text-align: center; padding-inline-end: 0.2rem; }
 .xb .xb-k .xb-label { display: none; }
 .xb .xb-legend { font-size: 0.75rem; margin: 0.3rem 0 0 0; }
 @container (max-width: 46rem) {
   .xb table, .xb tbody, .xb tr, .xb th, .xb td { display: block; }
   .xb thead { display: none; }
-  .xb tr.xb-row { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.1rem 0.35rem; padding: 0.1rem 0.4rem;
-    margin-bottom: 0.2rem; border-left: 0.3rem solid; }
+  .xb tr.xb-row { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.1rem 0.35rem; padding-block: 0.1rem; padding-inline: 0.4rem;
+    margin-bottom: 0.2rem; border-inline-start: 0.3rem solid; }
   .xb td { padding: 0; }
-  .xb td.xb-name { border-left: none; padding-left: 0; overflow-wrap: anywhere; }
-  .xb td.xb-kind:first-of-type { margin-left: 0; }
+  .xb td.xb-name { border-inline-start: none; padding-inline-start: 0; overflow-wrap: anywhere; }
+  .xb td.xb-kind:first-of-type { margin-inline-start: 0; }
   .xb td.xb-kinds-start { flex-basis: 100%; height: 0; }
   .xb .xb-k .xb-label { display: inline; }
 }
 """ + "".join(f".xb .xb-t-{status} {{ background: {tint}; }} .xb tr.xb-b-{status}, .xb tr.xb-b-{status} td.xb-name "
-              f"{{ border-left-color: {strong}; }}\n" for status, (strong, tint) in STATUS_COLOURS.items()) + "</style>"
+              f"{{ border-inline-start-color: {strong}; }}\n" for status, (strong, tint) in STATUS_COLOURS.items()) + "</style>"
 
 
 def _esc(text: object) -> str:
@@ -215,45 +238,71 @@ def _tone(status: str) -> str:
     return status if status in MARKS else UNKNOWN
 
 
-def board_row(row: BoardRow) -> str:
+def board_row(row: BoardRow, tr: Translator) -> str:
     """A crossing's row: name, status word (and stale mark), since, then a mark per kind of traffic."""
-    stale = (f'<span class="xb-stale" title="no report for more than {STALE_AFTER_DAYS} days">stale</span>'
-             if row.stale else "")
+    stale_title = tr.n_(*STALE_TITLE, STALE_AFTER_DAYS)
+    stale = (f'<span class="xb-stale" title="{_esc(stale_title)}">{_esc(tr._("stale"))}</span>' if row.stale else "")
     kinds = "".join(f'<td class="xb-kind"><span class="xb-k xb-t-{_tone(k.status)}" title="{_esc(k.kind)} '
                     f'{_esc(k.status)}"><span class="xb-label">{_esc(k.label)} </span>{_esc(k.mark)}</span></td>'
                     for k in row.kinds)
     return (f'<tr class="xb-row xb-b-{_tone(row.status)}" data-crossing="{_esc(row.crossing_id)}">'
-            f'<td class="xb-name">{_esc(row.name)}</td>'
-            f'<td class="xb-status"><span class="xb-word xb-t-{_tone(row.status)}">{_esc(row.status)}</span>'
+            f'<td class="xb-name"><bdi>{_esc(row.name)}</bdi></td>'
+            f'<td class="xb-status"><span class="xb-word xb-t-{_tone(row.status)}">'
+            f"{_esc(tr._(STATUS_WORDS.get(row.status, row.status)))}</span>"
             f"{stale}</td>"
             f'<td class="xb-since">{_esc(row.since_text)}</td><td class="xb-kinds-start" aria-hidden="true"></td>'
             f"{kinds}</tr>")
 
 
-def draw_board(board: Board) -> None:
+def draw_board(board: Board, tr: Translator) -> None:
     """The answer first: one compact row per crossing (status, since, what moves, stale), grouped by border, most
-    urgent first; with a kind of traffic chosen, where it can cross above them. Data text is escaped."""
+    urgent first; with a kind of traffic chosen, where it can cross above them. Data text is escaped. In the
+    board's language, right to left for Dari, Pashto and Urdu."""
     if not board.groups:
         return
-    parts = [BOARD_CSS, '<div class="xb" role="region" aria-label="Status board">']
+    parts = [BOARD_CSS, rtl_css(tr), f'<div class="xb" role="region" aria-label="{_esc(tr._("Status board"))}" '
+                                     f'dir="{tr.dir}" lang="{tr.lang}">']
     if board.answer:
-        first, *rest = board.answer.sentences
+        first, *rest = board.answer.sentences(tr)
         parts.append(f'<p class="xb-answer"><strong>{_esc(first)}</strong>'
                      + "".join(f"<br>{_esc(line)}" for line in rest) + "</p>")
     kinds = board.groups[0].rows[0].kinds
-    parts.append('<table><thead><tr><th scope="col">Crossing</th><th scope="col">'
-                 + ("Status" if board.kind is None else f"Status ({_esc(board.kind)})") + '</th><th scope="col">Since'
-                 '</th><th aria-hidden="true"></th>'
-                 + "".join(f'<th scope="col" title="{_esc(k.kind)}">{_esc(k.label)}</th>' for k in kinds)
+    status = (tr._("Status") if board.kind is None else tr._("Status ({kind})", kind=tr._(KIND_NAMES[board.kind])))
+    parts.append(f'<table><thead><tr><th scope="col">{_esc(tr._("Crossing"))}</th><th scope="col">{_esc(status)}'
+                 f'</th><th scope="col">{_esc(tr._("Since"))}</th><th aria-hidden="true"></th>'
+                 + "".join(f'<th scope="col" title="{_esc(tr._(KIND_NAMES[k.kind]))}">{_esc(k.label)}</th>'
+                           for k in kinds)
                  + "</tr></thead>")
     for group in board.groups:
+        count = tr.n_("{count} crossing", "{count} crossings", len(group.rows))
         parts.append(f'<tbody><tr><th class="xb-border" colspan="{4 + len(kinds)}" scope="rowgroup">'
-                     f'{_esc(group.border)} · {counted(len(group.rows), "crossing")}</th></tr>'
-                     + "".join(board_row(row) for row in group.rows) + "</tbody>")
-    more = (f" · {counted(board.left_out, 'more crossing')} in the cards below" if board.left_out else "")
-    parts.append(f'</table><p class="xb-legend">What moves: {_esc(MARKS_LEGEND)} · stale: no report for more '
-                 f"than {STALE_AFTER_DAYS} days{more}</p></div>")
+                     f"{_esc(group.border)} · {_esc(count)}</th></tr>"
+                     + "".join(board_row(row, tr) for row in group.rows) + "</tbody>")
+    more = (" · " + tr.n_(*MORE_IN_CARDS, board.left_out)) if board.left_out else ""
+    parts.append(f'</table><p class="xb-legend">{_esc(tr._("What moves: {legend}", legend=tr._(MARKS_LEGEND)))} · '
+                 f"{_esc(tr.n_(*STALE_LEGEND, STALE_AFTER_DAYS))}{_esc(more)}</p></div>")
     st.html("".join(parts))
+
+
+# The board's messages with a count (Translator.n_), marked for the catalogues.
+STALE_TITLE = NP_("no report for more than {count} day", "no report for more than {count} days")
+STALE_LEGEND = NP_("stale: no report for more than {count} day", "stale: no report for more than {count} days")
+MORE_IN_CARDS = NP_("{count} more crossing in the cards below", "{count} more crossings in the cards below")
+N_("Status board")
+
+
+def rtl_css(tr: Translator) -> str:
+    """For a right-to-left language: the Arabic-script font from the app's static files (static/fonts) and
+    right-to-left blocks; nothing in English."""
+    if not tr.rtl:
+        return ""
+    return ("<style>@font-face { font-family: 'Noto Naskh Arabic'; font-weight: 400; font-display: swap; src: "
+            "url('app/static/fonts/NotoNaskhArabic-Regular.ttf') format('truetype'); } @font-face { font-family: "
+            "'Noto Naskh Arabic'; font-weight: 700; font-display: swap; src: url('app/static/fonts/"
+            "NotoNaskhArabic-Bold.ttf') format('truetype'); } .xb[dir=rtl], .xb-head[dir=rtl] { font-family: "
+            "'Noto Naskh Arabic', 'Source Sans', sans-serif; text-align: start; } .xb[dir=rtl] th, .xb[dir=rtl] td "
+            "{ text-align: start; } .xb-head h1 { font-size: 2rem; font-weight: 700; margin: 0 0 0.3rem 0; }"
+            "</style>")
 
 
 def choose_cards(plan: ViewPlan, names: dict[str, str]) -> list[str]:
@@ -398,7 +447,7 @@ def main() -> None:
     crossing_ids = list(crossings["crossing_id"])
     warnings = read_url_once(crossing_ids, countries_of(crossings))
     filters = draw_filters(crossings)
-    write_url(filters, crossing_ids)
+    write_url(filters, crossing_ids, st.session_state["f_lang"])
     today = date.today()
     try:
         content = content_for(content, filters.known_by)
@@ -406,12 +455,13 @@ def main() -> None:
         st.rerun()
     plan = plan_for(content, filters, today, warnings)
     draw_window_in_use(plan)
-    draw_header(plan)
+    tr = translator(st.session_state["f_lang"])
+    draw_header(plan, tr)
     try:
-        board = board_for(plan, content, filters, today)
+        board = board_for(plan, content, filters, today, tr.lang)
     except StoreChanged:
         st.rerun()
-    draw_board(board)
+    draw_board(board, tr)
     draw_border_wide(plan)
     draw_about(plan, crossings)
     drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)))

@@ -61,9 +61,9 @@ def test_a_kinds_answer_names_where_it_can_cross_first() -> None:
     lines = [line("b", "closed"), line("c", "restricted"), line("a", "open"), line("d", "unknown", since=None)]
     board = status_board(lines, CROSSINGS, "aid")
     assert board.answer == KindAnswer("aid", ["A"], ["C"], ["B"], ["D"])
-    assert board.answer.sentences == ["Aid can cross at: A.", "Limited at: C.", "Barred at: B.",
+    assert board.answer.sentences() == ["Aid can cross at: A.", "Limited at: C.", "Barred at: B.",
                                       "No report on aid at 1 crossing."]
-    assert KindAnswer("trade", [], [], ["B"], []).sentences == ["Trade can cross at none of these crossings.",
+    assert KindAnswer("trade", [], [], ["B"], []).sentences() == ["Trade can cross at none of these crossings.",
                                                                 "Barred at: B."]
 
 

@@ -267,3 +267,45 @@ def test_the_lite_page_shows_without_script_and_prints_on_one_a4_sheet(app: str,
         assert page.url == f"{app}/?as_of=2025-12-20"
     finally:
         context.close()
+
+
+FONT_URL = "app/static/fonts/NotoNaskhArabic-Regular.ttf"
+NAMES_IN_THEIR_LANGUAGE = {"fa-AF": "وضعیت گذرگاه‌های مرزی", "ps": "د پولې د ګذرګاوو حالت", "ur": "سرحدی گزرگاہوں کی صورتحال"}
+
+
+@pytest.mark.parametrize("lang", ["fa-AF", "ps", "ur"])
+def test_the_board_right_to_left_on_a_phone_with_the_font_served_here(app: str, browser: Browser, lang: str) -> None:
+    """On a phone, the page's status board and /lite in Dari, Pashto and Urdu: right to left with the language's tag,
+    nothing wider than the screen, the Arabic-script font loaded from this server and nothing from elsewhere."""
+    context = browser.new_context(viewport={"width": 400, "height": 850}, is_mobile=True, has_touch=True)
+    outside: list[str] = []
+    _local_only(context, outside)
+    fonts: list[str] = []
+    context.on("requestfinished", lambda request: fonts.append(request.url) if ".ttf" in request.url else None)
+    page = context.new_page()
+    try:
+        visit(page, f"{app}/?as_of=2025-12-20&lang={lang}")
+        board = page.locator(f'[data-testid=stMain] .xb[dir=rtl][lang="{lang}"]')
+        expect(board).to_have_count(1)
+        assert board.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        expect(page.locator(".xb-head h1")).to_have_text(NAMES_IN_THEIR_LANGUAGE[lang])
+        rows = board.locator("tr.xb-row")
+        assert rows.count() == CROSSINGS
+        # the row's first cell (the name) stands at the right, its colour bar on the right edge
+        name, row = rows.first.locator(".xb-name").bounding_box(), rows.first.bounding_box()
+        assert name and row and name["x"] + name["width"] > row["x"] + row["width"] / 2
+        assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        page.wait_for_function("() => document.fonts.check('16px \"Noto Naskh Arabic\"', 'ب')")
+        assert f"{app}/{FONT_URL}" in fonts
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"dashboard-{lang}.png"))
+        lite = page.goto(f"{app}/lite?as_of=2025-12-20&lang={lang}")
+        assert lite is not None and lite.status == 200
+        assert page.evaluate("() => [document.documentElement.dir, document.documentElement.lang]") == ["rtl", lang]
+        expect(page.locator("tr.xb-row")).to_have_count(CROSSINGS)
+        assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        page.wait_for_function("() => document.fonts.check('16px \"Noto Naskh Arabic\"', 'ب')")
+        page.screenshot(path=str(SCREENSHOTS / f"lite-{lang}.png"))
+        assert outside == []
+    finally:
+        context.close()

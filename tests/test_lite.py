@@ -91,7 +91,7 @@ def test_with_a_kind_it_answers_for_that_kind_first(client: TestClient) -> None:
 def whole_border(text: str) -> list[str]:
     """The titles listed under the whole border's agreements and moratoria in force."""
     section = text.split("Agreements and moratoria of a whole border in force</h2>")[1]
-    return re.findall(r"<li><strong>(.*?)</strong>", section.split("</ul>")[0])
+    return re.findall(r"<li><strong><bdi>(.*?)</bdi></strong>", section.split("</ul>")[0])
 
 
 def test_the_whole_borders_commitments_in_force_as_the_api_counts_them(client: TestClient) -> None:
@@ -147,7 +147,7 @@ def test_the_apis_etag_and_cache_headers(client: TestClient) -> None:
     other = client.get("/lite", params={"as_of": "2025-04-02"}, headers={"If-None-Match": etag})
     assert other.status_code == 200 and other.headers["etag"] != etag
     assert client.get("/api/v1").json()["routes"]["/lite"]["parameters"] == ["as_of", "crossing", "country",
-                                                                             "traffic", "known_by"]
+                                                                             "traffic", "known_by", "lang"]
 
 
 def full_page_link(text: str) -> str:
@@ -188,5 +188,5 @@ def test_known_by_shows_what_had_been_reported_and_keeps_it_in_the_form(client: 
     assert board_rows(client.get("/lite", params=params).text)["torkham"].status == "closed"
     text = client.get("/lite", params={**params, "known_by": "2023-09-10"}).text
     assert board_rows(text)["torkham"].status == "open"
-    assert "only what was reported by <strong>2023-09-10</strong>" in text
+    assert "only what was reported by 2023-09-10" in text
     assert '<input type="hidden" name="known_by" value="2023-09-10">' in text

@@ -16,6 +16,7 @@ from crossings.page.charts import timeline_figure
 from crossings.page.maps import map_figure
 from crossings.view.board import Board, plan_board
 from crossings.view.filters import Filters
+from crossings.view.i18n import translator
 from crossings.view.plan import View, ViewPlan, build_view, map_points, plan_view, timeline_commitments
 from crossings.view.policy import MAX_MARKERS, MAX_TABLE_ROWS
 from crossings.view.store import Content, interval_rows
@@ -74,14 +75,16 @@ def shown_for(plan: ViewPlan, content: Content, filters: Filters, today: date, d
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
-def _board(_plan: ViewPlan, _content: Content, version: str, key: tuple[object, ...], today: date) -> Board:
-    return plan_board(_plan, _content.tables, _content.indexes, lambda ids: interval_rows(_content, ids))
+def _board(_plan: ViewPlan, _content: Content, version: str, key: tuple[object, ...], today: date,
+           lang: str) -> Board:
+    return plan_board(_plan, _content.tables, _content.indexes, lambda ids: interval_rows(_content, ids),
+                      tr=translator(lang))
 
 
-def board_for(plan: ViewPlan, content: Content, filters: Filters, today: date) -> Board:
-    """The status board of the plan of (version, filters, today), shared by sessions; a store reloaded
-    meanwhile raises StoreChanged, which is not kept."""
-    return _board(plan, content, content.version, astuple(filters), today)
+def board_for(plan: ViewPlan, content: Content, filters: Filters, today: date, lang: str = "en") -> Board:
+    """The status board of the plan of (version, filters, today) in a language, shared by sessions; a store
+    reloaded meanwhile raises StoreChanged, which is not kept."""
+    return _board(plan, content, content.version, astuple(filters), today, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)

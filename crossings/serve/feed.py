@@ -18,6 +18,8 @@ import pandas as pd
 
 from crossings.core.commitments import CommitmentIndex
 from crossings.core.records import ACCESS_LISTS, TRAFFIC_KINDS
+from crossings.view.board import COMMITMENT_LABELS, KIND_NAMES, STATUS_WORDS
+from crossings.view.i18n import N_, Translator, translator
 
 __all__ = ["MAX_ENTRIES", "TAG_AUTHORITY", "TAG_AUTHORITY_SETTING", "FeedEntry", "atom_xml", "change_entries",
            "interval_text", "interval_title", "tag_authority"]
@@ -82,9 +84,12 @@ def _lists(lists: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     return {name: [k for k in TRAFFIC_KINDS if k in (lists.get(name) or [])] for name in ACCESS_LISTS}
 
 
-def interval_title(name: str, status: str, lists: Mapping[str, Sequence[str]]) -> str:
+def interval_title(name: str, status: str, lists: Mapping[str, Sequence[str]], tr: Translator | None = None) -> str:
     """The title a reader scans: 'Torkham: closed'; 'Torkham: restricted — aid and returnees move'; with limits,
-    'Chaman / Spin Boldak: restricted — returnees move, transit limited'. What is barred is in the text."""
+    'Chaman / Spin Boldak: restricted — returnees move, transit limited'. What is barred is in the text. In
+    another language (tr), the same facts as status word, then each list named: 'Torkham: محدود — عبور: ...'."""
+    if tr is not None and tr.lang != "en":
+        return _translated_title(name, status, lists, tr)
     if status != "restricted":
         return f"{name}: {status}"
     found = _lists(lists)
@@ -145,12 +150,31 @@ def _source_texts(sources: pd.DataFrame) -> dict[str, str]:
     return texts
 
 
+# The lists of a restricted interval, named in a translated title.
+LIST_WORDS = {"moves": N_("moves"), "limited": N_("limited"), "barred": N_("barred")}
+# A commitment entry's title: its state, then what it is.
+IN_FORCE_TITLE, ENDED_TITLE, TERM_OVER_TITLE = N_("In force: {what}"), N_("Ended: {what}"), N_("Term over: {what}")
+
+
+def _translated_title(name: str, status: str, lists: Mapping[str, Sequence[str]], tr: Translator) -> str:
+    word = tr._(STATUS_WORDS.get(status, status))
+    if status != "restricted":
+        return f"{tr.isolate(name)}: {word}"
+    found = _lists(lists)
+    shown = [name_ for name_ in ("moves", "limited") if found[name_]] or [n for n in ("barred",) if found[n]]
+    parts = [f"{tr._(LIST_WORDS[list_name])}: {tr._(', ').join(tr._(KIND_NAMES[k]) for k in found[list_name])}"
+             for list_name in shown]
+    return f"{tr.isolate(name)}: {word} — {'؛ '.join(parts)}" if parts else f"{tr.isolate(name)}: {word}"
+
+
 def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, commitments: CommitmentIndex,
                    sources: pd.DataFrame, crossing_ids: Sequence[str], today: date, limit: int = MAX_ENTRIES,
-                   authority: str = TAG_AUTHORITY) -> list[FeedEntry]:
+                   authority: str = TAG_AUTHORITY, tr: Translator | None = None) -> list[FeedEntry]:
     """The newest `limit` changes on or before today that concern these crossings (agreements and
     moratoria cover the crossings the commitment index says: a row naming none, its whole border).
-    `intervals` are full rows (lists and sources); the ids begin with `authority` (tag_authority)."""
+    `intervals` are full rows (lists and sources); the ids begin with `authority` (tag_authority). With a
+    translator, the titles are in its language (the texts stay English; the ids never change)."""
+    tr = tr or translator()
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     texts = _source_texts(sources)  # once, not per entry
     chosen = set(crossing_ids)
@@ -160,7 +184,7 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, commitments
             continue
         entries.append(FeedEntry(
             f"{authority}:interval/{row['interval_id']}",
-            interval_title(names[row["crossing_id"]], row["status"], row),
+            interval_title(names[row["crossing_id"]], row["status"], row, tr),
             row["start_date"], [row["crossing_id"]], [texts[s] for s in row["source_ids"] if s in texts],
             "\n".join(interval_text(row["status"], row["start_date"], row, row["detail"], row["cause"]))))
     for row in commitments.frame.to_dict("records"):
@@ -168,21 +192,26 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, commitments
         item_id, title, kind, start, until = row["item_id"], row["title"], row["label"], row["start"], row["until"]
         if chosen.isdisjoint(row["covered"]):
             continue
-        where = f"at {_join([names.get(c, c) for c in covered])}" if covered else f"on {row['scope']}"
-        what = f"{title} — {KIND_WORDS.get(kind, f'{kind} agreement')} {where}"
+        if tr.lang == "en":
+            where = f"at {_join([names.get(c, c) for c in covered])}" if covered else f"on {row['scope']}"
+            what = f"{title} — {KIND_WORDS.get(kind, f'{kind} agreement')} {where}"
+        else:
+            where = (tr._(", ").join(tr.isolate(names.get(c, c)) for c in covered) if covered
+                     else tr.border_scope(row["scope"]))
+            what = f"{tr.isolate(title)} — {tr._(COMMITMENT_LABELS.get(kind, N_('agreement')))}: {where}"
         cited = [texts[s] for s in row["source_ids"] if s in texts]
         if start is not None and start <= today:
-            entries.append(FeedEntry(f"{authority}:{table}/{item_id}/start", f"In force: {what}", start, covered,
-                                     cited, f"In force from {start} " + (f"until {until}." if until
+            entries.append(FeedEntry(f"{authority}:{table}/{item_id}/start", tr._(IN_FORCE_TITLE, what=what),
+                                     start, covered, cited, f"In force from {start} " + (f"until {until}." if until
                                                                           else "with no end date reported.")))
         ended = row["ended"]
         if ended is not None and (until is None or until >= ended) and ended <= today:  # an end a source reports
-            entries.append(FeedEntry(f"{authority}:{table}/{item_id}/end", f"Ended: {what}", ended, covered,
-                                     [texts[s] for s in row["end_source_ids"] if s in texts] or cited,
+            entries.append(FeedEntry(f"{authority}:{table}/{item_id}/end", tr._(ENDED_TITLE, what=what),
+                                     ended, covered, [texts[s] for s in row["end_source_ids"] if s in texts] or cited,
                                      f"Ended on {ended}, as reported; in force from {start}."
                                      if start else f"Ended on {ended}, as reported."))
         elif until is not None and until + timedelta(days=1) <= today:  # its term ran out
-            entries.append(FeedEntry(f"{authority}:{table}/{item_id}/end", f"Term over: {what}",
+            entries.append(FeedEntry(f"{authority}:{table}/{item_id}/end", tr._(TERM_OVER_TITLE, what=what),
                                      until + timedelta(days=1), covered, cited,
                                      f"Its term ended: {until} was its last day in force."))
     entries.sort(key=lambda e: (e.day, e.entry_id), reverse=True)
@@ -194,11 +223,11 @@ def _stamp(day: date) -> str:
 
 
 def atom_xml(entries: Sequence[FeedEntry], *, feed_id: str, title: str, self_url: str, page_url: str,
-             updated: date, lite_url: str | None = None) -> bytes:
+             updated: date, lite_url: str | None = None, lang: str = "en") -> bytes:
     """The Atom document; each entry links to the page filtered to its crossings and date, and (related) to the
     same on `lite_url`, the page without JavaScript."""
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
     ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_id
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(updated)

@@ -24,6 +24,7 @@ from crossings.serve.feed import MAX_ENTRIES, atom_xml, change_entries, tag_auth
 from crossings.serve.lite import lite_error, lite_page
 from crossings.serve.paging import INTERVALS_PAGE_ROWS, PAGE_PARAMETERS, BadPage, next_link, page_of, page_request
 from crossings.view.filters import Filters, parse_strictly
+from crossings.view.i18n import LANGUAGES, N_, BadLanguage, negotiate, parse_lang, translator
 from crossings.view.plan import interval_rows_table, plan_cards, plan_view
 from crossings.view.store import (
     Content,
@@ -49,8 +50,8 @@ PARAMETERS = {
     "/api/v1/summary.csv": ("from", "to", "as_of", "crossing", "country", "traffic", "known_by"),
     "/api/v1/intervals.json": ("from", "to", "as_of", "crossing", "country", "status", "known_by",
                                *PAGE_PARAMETERS),
-    "/feed.atom": ("crossing", "country", "known_by"),
-    "/lite": ("as_of", "crossing", "country", "traffic", "known_by"),
+    "/feed.atom": ("crossing", "country", "known_by", "lang"),
+    "/lite": ("as_of", "crossing", "country", "traffic", "known_by", "lang"),
 }
 
 
@@ -73,7 +74,20 @@ def _filters(request: Request, content: Content) -> Filters:
     filters, problems = parse_strictly(params, list(crossings["crossing_id"]), countries_of(crossings))
     if problems:
         raise BadRequest(f"{problems[0].param}: {problems[0].reason}")
+    try:
+        parse_lang(request.query_params.get("lang"))
+    except BadLanguage as exc:
+        raise BadRequest(str(exc)) from exc
     return filters
+
+
+def _language(request: Request) -> str:
+    """The language an answer is in (the same for every route: lang when given, on /lite else the browser's):
+    part of its ETag and of the key of the answer kept."""
+    asked = request.query_params.get("lang")
+    if asked:
+        return parse_lang(asked)
+    return negotiate(request.headers.get("accept-language")) if request.url.path == "/lite" else "en"
 
 
 def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[bytes, str, dict[str, str]]],
@@ -97,14 +111,16 @@ def _handler(kind: str, answer: Callable[[Request, Content, Filters], tuple[byte
         except BadRequest as exc:
             return error(400, str(exc))
         # the default as-of date is today: an answer without as_of changes with the day too
-        key = f"{content.version}|{request.url.path}|{sorted(request.query_params.multi_items())}|{date.today()}"
+        lang = _language(request)
+        key = (f"{content.version}|{request.url.path}|{sorted(request.query_params.multi_items())}|{date.today()}"
+               f"|{lang}")
         etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}", **PUBLIC}
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)
         # the answer as sent, worked out once per version and query (crossings.serve.answers)
         ready_key = answer_key(content, request.url.path, filters, date.today(),
-                               request.query_params.multi_items(), str(request.url))
+                               request.query_params.multi_items(), f"{request.url}#{lang}")
         ready: Answer | None = answers.READY.kept(ready_key)
         if ready is None:
             try:
@@ -203,6 +219,9 @@ def _intervals(request: Request, content: Content, filters: Filters) -> tuple[by
     return json_bytes(body), "application/json", {}
 
 
+FEED_TITLE = N_("Border Crossing Status: what changed")
+
+
 def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, str, dict[str, str]]:
     today = min(date.today(), filters.known_by or date.today())  # what had been reported by known_by
     crossings = content.tables["crossings"]
@@ -212,13 +231,14 @@ def _feed(request: Request, content: Content, filters: Filters) -> tuple[bytes, 
     newest = index.newest_starts(chosen, today, MAX_ENTRIES)
     intervals = interval_rows(content, list(index.interval_id[newest]))
     authority = tag_authority()
+    tr = translator(_language(request))
     entries = change_entries(crossings, intervals, content.indexes.commitments, content.tables["sources"], chosen,
-                             today, authority=authority)
+                             today, authority=authority, tr=tr)
     base = str(request.base_url).rstrip("/")
     query = request.url.query
     body = atom_xml(entries, feed_id=f"{authority}:feed" + (f"?{query}" if query else ""),
-                    title="Border Crossing Status: what changed", self_url=str(request.url), page_url=f"{base}/",
-                    updated=max((e.day for e in entries), default=today), lite_url=f"{base}/lite")
+                    title=tr._(FEED_TITLE), self_url=str(request.url), page_url=f"{base}/",
+                    updated=max((e.day for e in entries), default=today), lite_url=f"{base}/lite", lang=tr.lang)
     return body, "application/atom+xml; charset=utf-8", {}
 
 
@@ -236,6 +256,8 @@ def _index(request: Request) -> Response:
             "traffic": f"one of {', '.join(TRAFFIC_KINDS)}; default the crossing as a whole",
             "known_by": "YYYY-MM-DD: only what had been reported by that day (statuses, their ends, agreements' "
                         "ends); default everything known today",
+            "lang": f"/lite and the feed: one of {', '.join(LANGUAGES)}; default English (on /lite, the browser's "
+                    "Accept-Language first)",
             "limit": f"intervals.json: rows in one answer, 1 to {INTERVALS_PAGE_ROWS}; default {INTERVALS_PAGE_ROWS}",
             "after": "intervals.json: the interval_id of the last row of the page before; an answer with more rows "
                      "left names the next page's URL in `next` (null on the last page)",

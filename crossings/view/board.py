@@ -13,10 +13,12 @@ from datetime import date
 import pandas as pd
 
 from crossings.core.borders import border_of
-from crossings.core.days import day_number, days_text
+from crossings.core.commitments import Commitment
+from crossings.core.days import day_number
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import SourceDates
 from crossings.view.cards import RowReader, StatusLine
+from crossings.view.i18n import N_, Translator, translator
 from crossings.view.indexes import StoreIndexes
 from crossings.view.plan import ViewPlan, plan_cards
 from crossings.view.tables import safe_link
@@ -28,12 +30,14 @@ __all__ = [
     "MAX_BOARD_ROWS",
     "MAX_REPORT_LINKS",
     "STATUS_COLOURS",
+    "STATUS_WORDS",
     "Board",
     "BoardGroup",
     "BoardRow",
     "KindAnswer",
     "KindMark",
     "Report",
+    "in_force_text",
     "newest_reports",
     "plan_board",
     "since_text",
@@ -42,9 +46,12 @@ __all__ = [
 
 # A kind's status as a mark beside its name, so that colour is never the only cue; MARKS_LEGEND says it in words.
 MARKS = {"open": "✓", "restricted": "~", "closed": "✗", UNKNOWN: "?"}
-MARKS_LEGEND = "✓ moves · ~ limited · ✗ barred · ? not reported"
-# Short enough that five fit on a phone's line beside each other.
-KIND_LABELS = {"trade": "trade", "transit": "transit", "aid": "aid", "travellers": "travel", "returnees": "return"}
+MARKS_LEGEND = N_("✓ moves · ~ limited · ✗ barred · ? not reported")
+# Short enough that five fit on a phone's line beside each other (each language's are in its catalogue).
+KIND_LABELS = {"trade": N_("trade"), "transit": N_("transit"), "aid": N_("aid"), "travellers": N_("travel"),
+               "returnees": N_("return")}
+# A status as a word (the data's value is English; a screen shows the language's word).
+STATUS_WORDS = {"open": N_("open"), "restricted": N_("restricted"), "closed": N_("closed"), UNKNOWN: N_("unknown")}
 # Each status's colours on every screen that draws the board: (strong, for a border or a mark; tint, behind
 # dark text). The strong ones are the charts' Okabe-Ito hues, told apart with colour-blindness (the yellow darkened
 # to show as a thin border on white); text stays dark on the tints so that it reads at any zoom.
@@ -59,7 +66,7 @@ MAX_REPORT_LINKS = 2
 @dataclass(frozen=True)
 class KindMark:
     kind: str  # trade, transit, aid, travellers, returnees
-    label: str  # KIND_LABELS[kind]
+    label: str  # KIND_LABELS[kind], in the board's language
     status: str  # open, restricted, closed or unknown
     mark: str  # MARKS[status]
 
@@ -108,20 +115,20 @@ class KindAnswer:
     barred: list[str]
     not_reported: list[str]
 
-    @property
-    def sentences(self) -> list[str]:
+    def sentences(self, tr: Translator | None = None) -> list[str]:
         """'Aid can cross at: Torkham, Chaman / Spin Boldak.' first; then where it is limited or barred and how
-        many crossings have no report on it."""
-        subject = self.kind.capitalize()
-        lines = [f"{subject} can cross at: {_names(self.can)}." if self.can
-                 else f"{subject} can cross at none of these crossings."]
+        many crossings have no report on it; in the translator's language (English by default)."""
+        tr = tr or translator()
+        kind = tr._(KIND_NAMES[self.kind])
+        lines = [tr._("{kind} can cross at: {names}.", kind=kind.capitalize(), names=_names(self.can, tr))
+                 if self.can else tr._("{kind} can cross at none of these crossings.", kind=kind.capitalize())]
         if self.limited:
-            lines.append(f"Limited at: {_names(self.limited)}.")
+            lines.append(tr._("Limited at: {names}.", names=_names(self.limited, tr)))
         if self.barred:
-            lines.append(f"Barred at: {_names(self.barred)}.")
+            lines.append(tr._("Barred at: {names}.", names=_names(self.barred, tr)))
         if self.not_reported:
-            count = len(self.not_reported)
-            lines.append(f"No report on {self.kind} at {count} crossing{'' if count == 1 else 's'}.")
+            lines.append(tr.n_("No report on {kind} at {count} crossing.", "No report on {kind} at {count} crossings.",
+                               len(self.not_reported), kind=kind))
         return lines
 
 
@@ -137,31 +144,39 @@ class Board:
         return [row for group in self.groups for row in group.rows]
 
 
-def _names(names: Sequence[str]) -> str:
-    return ", ".join(names)
+# Each kind of traffic by its whole name, for sentences.
+KIND_NAMES = {"trade": N_("trade"), "transit": N_("transit"), "aid": N_("aid"), "travellers": N_("travellers"),
+              "returnees": N_("returnees")}
 
 
-def since_text(line: StatusLine) -> str:
+def _names(names: Sequence[str], tr: Translator) -> str:
+    return tr._(", ").join(tr.isolate(name) for name in names)
+
+
+def since_text(line: StatusLine, tr: Translator | None = None) -> str:
     """The 'since' of a board row: 'since 2025-11-01, 50 days'; an unknown status has none."""
+    tr = tr or translator()
     if line.status == UNKNOWN or line.since is None:
-        return "no report covers this date"
-    return f"since {line.since}, {days_text(line.days)}"
+        return tr._("no report covers this date")
+    return tr.n_("since {day}, {count} day", "since {day}, {count} days", line.days, day=tr.date(line.since))
 
 
 def status_board(lines: Sequence[StatusLine], crossings: pd.DataFrame, kind: str | None, left_out: int = 0,
-                 reports: dict[str, list[Report]] | None = None) -> Board:
+                 reports: dict[str, list[Report]] | None = None, tr: Translator | None = None) -> Board:
     """The board of these status lines (cards), given most urgent first: grouped by border, a border where its
     most urgent crossing stands, the crossings of a border in the given order. `crossings` has at least their
-    ids and countries; `reports` (newest_reports) adds each one's last report sources."""
+    ids and countries; `reports` (newest_reports) adds each one's last report sources. Its words (since, the
+    kinds' labels, the borders) are in the translator's language; statuses stay the data's values."""
+    tr = tr or translator()
     about = crossings.set_index("crossing_id")[["country_a", "country_b"]].to_dict("index")
     groups: dict[str, list[BoardRow]] = {}
     for line in lines:
         row = BoardRow(
-            crossing_id=line.crossing_id, name=line.name, status=line.status, since_text=since_text(line),
-            kinds=[KindMark(k, KIND_LABELS[k], s, MARKS[s]) for k in TRAFFIC_KINDS
+            crossing_id=line.crossing_id, name=line.name, status=line.status, since_text=since_text(line, tr),
+            kinds=[KindMark(k, tr._(KIND_LABELS[k]), s, MARKS[s]) for k in TRAFFIC_KINDS
                    for s in [line.kind_statuses.get(k, UNKNOWN)]],
             stale=line.stale, last_report=line.newest_source, reports=(reports or {}).get(line.crossing_id, []))
-        groups.setdefault(border_of(about[line.crossing_id]), []).append(row)
+        groups.setdefault(tr.border(border_of(about[line.crossing_id])), []).append(row)
     board_groups = [BoardGroup(border, rows) for border, rows in groups.items()]
     answer = None
     if kind is not None:
@@ -190,11 +205,34 @@ def newest_reports(source_dates: SourceDates, sources: pd.DataFrame, crossing_id
 
 
 def plan_board(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, read_rows: RowReader,
-               with_reports: bool = False, limit: int = MAX_BOARD_ROWS) -> Board:
+               with_reports: bool = False, limit: int = MAX_BOARD_ROWS, tr: Translator | None = None) -> Board:
     """The board of the crossings the plan shows, most urgent first, at most `limit`: their cards are the API's
     (plan_cards), read from the store for these crossings only. `with_reports` adds the last report's sources."""
     shown = plan.shown_by_urgency[:limit]
     cards = plan_cards(plan, tables, indexes, shown, read_rows)
     reports = (newest_reports(indexes.source_dates, tables["sources"], shown, plan.as_of) if with_reports
                else None)
-    return status_board(cards, tables["crossings"], plan.traffic, len(plan.shown_by_urgency) - len(shown), reports)
+    return status_board(cards, tables["crossings"], plan.traffic, len(plan.shown_by_urgency) - len(shown), reports,
+                        tr)
+
+
+# An agreement's kind (or a moratorium) as a word.
+COMMITMENT_LABELS = {"ceasefire": N_("ceasefire"), "trade": N_("trade agreement"), "transit": N_("transit agreement"),
+                     "security": N_("security agreement"), "border-management": N_("border management"),
+                     "other": N_("agreement"), "moratorium": N_("moratorium")}
+
+
+def in_force_text(item: Commitment, tr: Translator | None = None) -> str:
+    """A commitment in force on the as-of date, in words: the card's text in English (core.commitments), the same
+    facts in the translator's language: 'ceasefire in force until 2025-04-15, 14 days left'."""
+    tr = tr or translator()
+    if tr.lang == "en":
+        return item.text
+    label = tr._(COMMITMENT_LABELS.get(item.label, N_("agreement")))
+    if item.until is None:
+        return (tr._("{label} in force since {day}, no end date", label=label, day=tr.date(item.start))
+                if item.start else tr._("{label} in force, no end date", label=label))
+    if item.days_left == 0:
+        return tr._("{label} in force until {day}, last day", label=label, day=tr.date(item.until))
+    return tr.n_("{label} in force until {day}, {count} day left", "{label} in force until {day}, {count} days left",
+                 item.days_left or 0, label=label, day=tr.date(item.until))

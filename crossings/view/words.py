@@ -12,8 +12,10 @@ import pandas as pd
 from crossings.core.borders import country_name
 from crossings.core.days import days_text
 from crossings.core.sources import STALE_AFTER_DAYS
+from crossings.view.i18n import Translator
 
-__all__ = ["carried_text", "closure_text", "counted", "coverage_text", "currency_text", "places_text", "sides_text"]
+__all__ = ["carried_text", "closure_text", "counted", "coverage_text", "currency_text", "currency_words",
+           "places_text", "sides_text"]
 
 
 def coverage_text(crossings: pd.DataFrame) -> str:
@@ -82,3 +84,14 @@ def carried_text(report: date | None, carried_for: int | None, first: date, last
         return f"no dated report on or before {last}: carried forward, not reported at the time"
     return (f"carried forward {days_text(carried_for)} since {report} (by {last}; more than "
             f"{STALE_AFTER_DAYS} days without a newer report from {first})")
+
+
+def currency_words(newest: date | None, as_of: date, tr: Translator) -> str:
+    """How current the record is (crossings.view.words.currency_text), in the translator's language."""
+    if newest is None:
+        return tr._("No dated report on or before the as-of date.")
+    gap = (as_of - newest).days
+    if gap == 0:
+        return tr._("Newest report {day}, the as-of date.", day=tr.date(newest))
+    return tr.n_("Newest report {day}, {count} day before the as-of date.",
+                 "Newest report {day}, {count} days before the as-of date.", gap, day=tr.date(newest))

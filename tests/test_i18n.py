@@ -1,0 +1,208 @@
+"""The interface's languages: every catalogue covers every message the code marks, placeholders survive
+translation, dates and digits as each language writes them, /lite and the page in Dari, Pashto and Urdu (right
+to left, the lang attribute, translated status words), the browser's Accept-Language, and bad `lang` values."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from conftest import REPO, board_rows, clear_caches
+from starlette.testclient import TestClient
+from streamlit.testing.v1 import AppTest
+
+from crossings.view.board import STATUS_WORDS
+from crossings.view.i18n import LANGUAGES, LOCALES, BadLanguage, negotiate, parse_lang, translator
+
+# The keywords of locales/README.md's `pybabel extract` command: the same messages the catalogues must hold.
+KEYWORDS = {"_": None, "n_": (1, 2), "N_": None, "NP_": (1, 2)}
+TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
+
+
+def extracted() -> dict[str, str | tuple[str, str]]:
+    """Every message the code marks, by its singular: Babel's extractor over babel.cfg's files."""
+    found: dict[str, str | tuple[str, str]] = {}
+    method_map = [("crossings/**.py", "python"), ("dashboard.py", "python")]
+    for _file, _line, message, _comments, _context in extract_from_dir(str(REPO), method_map, keywords=KEYWORDS):
+        found[message[0] if isinstance(message, tuple) else message] = message
+    return found
+
+
+def catalogue(lang: str) -> dict[str, object]:
+    with (REPO / "locales" / LOCALES[lang] / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return {(m.id[0] if isinstance(m.id, tuple) else m.id): m for m in read_po(po) if m.id}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_the_extractor_finds_every_translated_call() -> None:
+    """A call the extractor cannot see (inside an f-string, in Python 3.11) must be marked with N_ or NP_ too."""
+    messages = extracted()
+    call = re.compile(r"""\btr\.(?:_|n_)\(\s*(["'])(.*?)(?<!\\)\1""")
+    missed = [(path.name, m.group(2)) for path in [*Path(REPO / "crossings").rglob("*.py"), REPO / "dashboard.py"]
+              for m in call.finditer(path.read_text(encoding="utf-8")) if m.group(2) not in messages]
+    assert missed == []
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_catalogue_covers_every_message(lang: str) -> None:
+    """Extraction against the catalogue: every message is in it, translated in every plural form, not fuzzy; the
+    catalogue holds nothing the code no longer marks."""
+    messages, entries = extracted(), catalogue(lang)
+    assert sorted(set(messages) - set(entries)) == [], "missing from the catalogue: run locales/README.md's update"
+    assert sorted(set(entries) - set(messages)) == [], "obsolete in the catalogue"
+    for key, entry in entries.items():
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        assert all(forms) and not entry.fuzzy, (lang, key)
+        assert isinstance(entry.id, tuple) == isinstance(messages[key], tuple), (lang, key)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_placeholder_is_dropped_or_added(lang: str) -> None:
+    for key, entry in catalogue(lang).items():
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wanted = placeholders(ids[-1])
+        for form in forms:
+            # a language with one form for every count may write the count into the sentence (no {count} lost)
+            assert placeholders(form) == wanted, (lang, key, form)
+
+
+@pytest.mark.parametrize(("lang", "day", "expected"), [
+    ("en", date(2025, 12, 20), "2025-12-20"),
+    ("fa-AF", date(2025, 12, 20), "۲۹ قوس ۱۴۰۴ (\u20682025-12-20\u2069)"),
+    ("ps", date(2025, 12, 20), "۲۹ لیندۍ ۱۴۰۴ (\u20682025-12-20\u2069)"),
+    ("fa-AF", date(2026, 12, 3), "۱۲ قوس ۱۴۰۵ (\u20682026-12-03\u2069)"),  # the issue's 1405-09-12
+    ("fa-AF", date(2025, 3, 21), "۱ حمل ۱۴۰۴ (\u20682025-03-21\u2069)"),  # Nowruz
+    ("ur", date(2025, 12, 20), "20 دسمبر 2025"),
+])
+def test_dates_as_readers_write_them(lang: str, day: date, expected: str) -> None:
+    assert translator(lang).date(day) == expected
+
+
+def test_digits_follow_each_locale() -> None:
+    assert [translator(lang).number(1405) for lang in LANGUAGES] == ["1405", "۱۴۰۵", "۱۴۰۵", "1405"]
+    assert translator("ps").n_("{count} crossing", "{count} crossings", 3) == "۳ ګذرګاوې"
+    assert translator("ps").n_("{count} crossing", "{count} crossings", 1) == "۱ ګذرګاه"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "en"), ("", "en"), ("fa-AF", "fa-AF"), ("ur", "ur")])
+def test_parse_lang(value: str | None, expected: str) -> None:
+    assert parse_lang(value) == expected
+
+
+@pytest.mark.parametrize("value", ["fa", "FA-af", "de", "en-US", "<script>"])
+def test_a_bad_lang_is_refused_by_name(value: str) -> None:
+    with pytest.raises(BadLanguage, match=r"lang: .* is not one of en, fa-AF, ps, ur"):
+        parse_lang(value)
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (None, "en"), ("", "en"), ("de-DE,de;q=0.9", "en"), ("ps-AF,ps;q=0.9,en;q=0.5", "ps"),
+    ("ur-PK", "ur"), ("fa-AF", "fa-AF"), ("fa-IR,fa;q=0.9", "fa-AF"), ("en;q=0.9,ur;q=0.5", "en"),
+    ("ur;q=0.4,en;q=0.8", "en"), ("ur;q=0,en;q=0.1", "en"), ("ps;q=bad", "en"),
+])
+def test_accept_language(header: str | None, expected: str) -> None:
+    assert negotiate(header) == expected
+
+
+@pytest.fixture
+def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("DATABASE_URL", curated_store)
+    clear_caches()
+    from starlette.applications import Starlette
+
+    from crossings.serve.routes import ROUTES
+
+    yield TestClient(Starlette(routes=list(ROUTES)))
+    clear_caches()
+
+
+SOLAR = {"fa-AF": "۲۹ قوس ۱۴۰۴", "ps": "۲۹ لیندۍ ۱۴۰۴", "ur": "20 دسمبر 2025"}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_lite_in_each_language(client: TestClient, lang: str) -> None:
+    """Right to left with the language's tag; each crossing's status word in the language, for the API's status;
+    the as-of date as the language writes it; the page still small; the form keeps the language."""
+    answer = client.get("/lite", params={"as_of": "2025-12-20", "lang": lang})
+    assert answer.status_code == 200
+    text = answer.text
+    assert f'<html lang="{lang}" dir="rtl">' in text
+    assert len(answer.content) < 30 * 1024, len(answer.content)
+    tr = translator(lang)
+    api = {c["crossing_id"]: c["status"] for c in client.get("/api/v1/status", params={"as_of": "2025-12-20"}).json()
+           ["crossings"]}
+    rows = board_rows(text)
+    assert sorted(rows) == sorted(api)
+    for crossing_id, status in api.items():
+        assert rows[crossing_id].status == tr._(STATUS_WORDS[status]) != status
+    assert f"<strong>{SOLAR[lang]}" in text
+    assert f'<input type="hidden" name="lang" value="{lang}">' in text
+    assert "app/static/fonts/NotoNaskhArabic-Regular.ttf" in text  # the font, from this server
+    assert "font-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_lite_follows_the_browser_and_says_it_varies(client: TestClient) -> None:
+    asked = client.get("/lite", params={"as_of": "2025-12-20"}, headers={"Accept-Language": "ps-AF,ps;q=0.9"})
+    assert '<html lang="ps" dir="rtl">' in asked.text and asked.headers["vary"] == "Accept-Language"
+    english = client.get("/lite", params={"as_of": "2025-12-20"}, headers={"Accept-Language": "en"})
+    assert '<html lang="en" dir="ltr">' in english.text
+    assert english.headers["etag"] != asked.headers["etag"]  # a cache keeps one answer per language
+    # lang wins over the browser
+    chosen = client.get("/lite", params={"as_of": "2025-12-20", "lang": "ur"}, headers={"Accept-Language": "ps"})
+    assert '<html lang="ur" dir="rtl">' in chosen.text
+
+
+@pytest.mark.parametrize("path", ["/lite", "/feed.atom"])
+def test_a_bad_lang_is_a_400_naming_it(client: TestClient, path: str) -> None:
+    answer = client.get(path, params={"lang": "xx"})
+    assert answer.status_code == 400 and "lang: &#x27;xx&#x27; is not one of" in answer.text.replace("'", "&#x27;")
+
+
+def test_the_page_in_dari_and_a_bad_lang_falls_back_with_a_note(page: AppTest) -> None:
+    at = page
+    at.query_params["lang"] = "fa-AF"
+    at.query_params["as_of"] = "2025-12-20"
+    at.run()
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert 'dir="rtl" lang="fa-AF"' in html and "وضعیت گذرگاه‌های مرزی" in html and "۲۹ قوس ۱۴۰۴" in html
+    rows = board_rows(html)
+    assert rows["torkham"].status == "محدود"
+    assert at.selectbox(key="f_lang").value == "fa-AF"
+    at.selectbox(key="f_lang").set_value("ur").run()
+    assert at.query_params["lang"] == "ur"
+    bad = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    bad.query_params["lang"] = "klingon"
+    bad.run()
+    assert any("lang: 'klingon' is not one of en, fa-AF, ps, ur" in w.value.replace("\\", "") for w in bad.warning)
+    assert bad.selectbox(key="f_lang").value == "en" and bad.title[0].value == "Border Crossing Status"
+
+
+def test_the_feed_titles_in_pashto_with_the_same_ids(client: TestClient) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+
+    def entries(**params: str) -> tuple[ET.Element, dict[str, str]]:
+        feed = ET.fromstring(client.get("/feed.atom", params={"crossing": "torkham", **params}).content)
+        return feed, {e.findtext(f"{atom}id"): e.findtext(f"{atom}title") for e in feed.findall(f"{atom}entry")}
+
+    english_feed, english = entries()
+    pashto_feed, pashto = entries(lang="ps")
+    assert list(pashto) == list(english)  # a reader's entries keep their ids in every language
+    assert pashto_feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "ps"
+    assert pashto_feed.findtext(f"{atom}title") == "د پولې د ګذرګاوو حالت: څه بدل شول"
+    key = next(k for k in english if k.endswith("interval/torkham-2025-12-04"))
+    assert english[key] == "Torkham: restricted — aid and returnees move"
+    assert pashto[key] == "\u2068Torkham\u2069: محدود — تېرېږي: مرسته، راستانه شوي"
+    doha = next(k for k in english if k.endswith("agreement/doha-ceasefire-2025-10-19/start"))
+    assert pashto[doha].startswith("نافذ: \u2068Doha ceasefire\u2069 — اوربند: ")
