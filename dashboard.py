@@ -202,7 +202,8 @@ BOARD_CSS = "<style>" + """
 .xb p { margin: 0 0 0.3rem 0; }
 .xb .xb-answer { font-size: 1rem; }
 .xb table { border-collapse: separate; border-spacing: 0 0.15rem; margin: 0; width: auto; font-size: inherit; }
-.xb th, .xb td { border: none; padding-block: 0.05rem; padding-inline: 0 0.5rem; text-align: start; vertical-align: baseline; }
+.xb th, .xb td { border: none; padding-block: 0.05rem; padding-inline: 0 0.5rem; text-align: start;
+  vertical-align: baseline; }
 .xb thead th { font-size: 0.75rem; font-weight: 600; }
 .xb tbody th.xb-border { font-size: 0.8rem; font-weight: 600; padding-top: 0.35rem; }
 .xb td.xb-name { font-weight: 600; padding-inline-start: 0.4rem; border-inline-start: 0.3rem solid; }
@@ -217,7 +218,8 @@ BOARD_CSS = "<style>" + """
 @container (max-width: 46rem) {
   .xb table, .xb tbody, .xb tr, .xb th, .xb td { display: block; }
   .xb thead { display: none; }
-  .xb tr.xb-row { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.1rem 0.35rem; padding-block: 0.1rem; padding-inline: 0.4rem;
+  .xb tr.xb-row { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.1rem 0.35rem; padding-block: 0.1rem;
+    padding-inline: 0.4rem;
     margin-bottom: 0.2rem; border-inline-start: 0.3rem solid; }
   .xb td { padding: 0; }
   .xb td.xb-name { border-inline-start: none; padding-inline-start: 0; overflow-wrap: anywhere; }
@@ -226,7 +228,8 @@ BOARD_CSS = "<style>" + """
   .xb .xb-k .xb-label { display: inline; }
 }
 """ + "".join(f".xb .xb-t-{status} {{ background: {tint}; }} .xb tr.xb-b-{status}, .xb tr.xb-b-{status} td.xb-name "
-              f"{{ border-inline-start-color: {strong}; }}\n" for status, (strong, tint) in STATUS_COLOURS.items()) + "</style>"
+              f"{{ border-inline-start-color: {strong}; }}\n"
+              for status, (strong, tint) in STATUS_COLOURS.items()) + "</style>"
 
 
 def _esc(text: object) -> str:

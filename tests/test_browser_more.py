@@ -270,7 +270,8 @@ def test_the_lite_page_shows_without_script_and_prints_on_one_a4_sheet(app: str,
 
 
 FONT_URL = "app/static/fonts/NotoNaskhArabic-Regular.ttf"
-NAMES_IN_THEIR_LANGUAGE = {"fa-AF": "وضعیت گذرگاه‌های مرزی", "ps": "د پولې د ګذرګاوو حالت", "ur": "سرحدی گزرگاہوں کی صورتحال"}
+NAMES_IN_THEIR_LANGUAGE = {"fa-AF": "وضعیت گذرگاه‌های مرزی", "ps": "د پولې د دروازو حالت",
+                           "ur": "سرحدی گزرگاہوں کی صورتحال"}
 
 
 @pytest.mark.parametrize("lang", ["fa-AF", "ps", "ur"])

@@ -50,7 +50,7 @@ DOMAIN = "messages"
 # The Solar Hijri months as Afghans name them (the zodiac names, in Dari and in Pashto): locales/GLOSSARY.md.
 SOLAR_MONTHS = {
     "fa-AF": ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی", "دلو", "حوت"),
-    "ps": ("وری", "غویی", "غبرگولی", "چنگاښ", "زمری", "وږی", "تله", "لړم", "لیندۍ", "مرغومی", "سلواغه", "کب"),
+    "ps": ("وری", "غویی", "غبرګولی", "چنګاښ", "زمری", "وږی", "تله", "لړم", "لیندۍ", "مرغومی", "سلواغه", "کب"),
 }
 # Each numbering system Babel names for these locales, as digits 0-9.
 DIGITS = {"latn": "0123456789", "arabext": "۰۱۲۳۴۵۶۷۸۹", "arab": "٠١٢٣٤٥٦٧٨٩"}
