@@ -248,8 +248,10 @@ def board_row(row: BoardRow, tr: Translator) -> str:
     kinds = "".join(f'<td class="xb-kind"><span class="xb-k xb-t-{_tone(k.status)}" title="{_esc(k.kind)} '
                     f'{_esc(k.status)}"><span class="xb-label">{_esc(k.label)} </span>{_esc(k.mark)}</span></td>'
                     for k in row.kinds)
+    name = (f'<bdi title="{_esc(row.name)}">{_esc(row.local_name)}</bdi>' if row.local_name
+            else f"<bdi>{_esc(row.name)}</bdi>")
     return (f'<tr class="xb-row xb-b-{_tone(row.status)}" data-crossing="{_esc(row.crossing_id)}">'
-            f'<td class="xb-name"><bdi>{_esc(row.name)}</bdi></td>'
+            f'<td class="xb-name">{name}</td>'
             f'<td class="xb-status"><span class="xb-word xb-t-{_tone(row.status)}">'
             f"{_esc(tr._(STATUS_WORDS.get(row.status, row.status)))}</span>"
             f"{stale}</td>"

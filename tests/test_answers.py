@@ -51,6 +51,7 @@ def queries(draw: st.DrawFn) -> tuple[str, list[tuple[str, str]]]:
         "known_by": st.lists(st.sampled_from(["2025-03-20", "2025-12-20"]), max_size=1),
         "limit": st.lists(st.sampled_from(["1", "7", "500"]), max_size=1),
         "after": st.lists(st.sampled_from(["torkham-2025-02-21", "chaman-2025-10-12", "nowhere"]), max_size=1),
+        "lang": st.lists(st.sampled_from(["en", "fa-AF", "ps", "ur"]), max_size=1),
     }
     params = [(name, value) for name in PARAMETERS[path] for value in draw(choices[name])]
     return path, draw(st.permutations(params))

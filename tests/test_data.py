@@ -104,3 +104,21 @@ def test_every_row_of_the_record_cites_a_source_whose_words_are_quoted() -> None
     quoted = {r["source_id"] for r in rows("sources") if r["quote"]}
     unchecked = [row_id for row_id, ids in cited_by_the_record().items() if not quoted.intersection(ids)]
     assert unchecked == []
+
+
+LOCAL_NAMES = ("name_fa_af", "name_ps", "name_ur")
+
+
+def test_every_name_in_its_script_is_as_a_cited_source_writes_it() -> None:
+    """A crossing's Dari, Pashto or Urdu name: each side's part ('چمن / سپین بولدک') is written, letter for letter,
+    in the quote of a source the crossing cites; at least the Pakistan crossings' Pashto names are given."""
+    quotes = {r["source_id"]: r["quote"] for r in rows("sources")}
+    given = 0
+    for row in rows("crossings"):
+        cited = " ".join(quotes[s] for s in row["source_ids"].split(";") if s)
+        for column in LOCAL_NAMES:
+            for part in [p for p in row[column].split(" / ") if p]:
+                assert part in cited, (row["crossing_id"], column, part)
+                given += 1
+    assert given >= 15
+    assert all(r["name_ps"] for r in rows("crossings") if r["crossing_id"] in {"torkham", "chaman", "ghulam-khan"})

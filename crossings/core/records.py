@@ -117,6 +117,10 @@ TABLES: tuple[TableSpec, ...] = (
             Column("country_b", COUNTRY, required=True),
             Column("side_b_name", required=True),
             Column("side_b_region"),
+            # the name as its readers write it (Dari, Pashto, Urdu), as a source the row cites writes it
+            Column("name_fa_af"),
+            Column("name_ps"),
+            Column("name_ur"),
             Column("latitude", FLOAT),
             Column("longitude", FLOAT),
             _sources(),

@@ -148,9 +148,17 @@ def _row(row: BoardRow, tr: Translator) -> str:
               else escape(tr._("no dated report")))
     word = tr._(STATUS_WORDS.get(row.status, row.status))
     return (f'<tr class="xb-row b-{_tone(row.status)}" data-crossing="{escape(row.crossing_id)}">'
-            f'<td class="xb-name"><bdi>{escape(row.name)}</bdi></td>'
+            f"<td class=\"xb-name\">{_name(row)}</td>"
             f'<td><span class="xb-word t-{_tone(row.status)}">{escape(word)}</span>{stale}</td>'
             f"<td>{escape(row.since_text)}</td>{kinds}<td>{report}</td></tr>")
+
+
+def _name(row: BoardRow) -> str:
+    """The crossing's name in the page's language when a source gives it, the name in Latin letters beside it as
+    a tooltip; else the name in Latin letters."""
+    if row.local_name:
+        return f'<bdi title="{escape(row.name)}">{escape(row.local_name)}</bdi>'
+    return f"<bdi>{escape(row.name)}</bdi>"
 
 
 def _board(board: Board, tr: Translator) -> str:

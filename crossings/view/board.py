@@ -90,7 +90,8 @@ class Report:
 @dataclass(frozen=True)
 class BoardRow:
     crossing_id: str
-    name: str
+    name: str  # in Latin letters, as the data's name column gives it
+    local_name: str | None  # in the board's language, as a source writes it (crossings.csv name_fa_af, ...)
     status: str  # of the crossing, or of the kind of traffic chosen
     since_text: str  # 'since 2025-11-01, 50 days', or 'no report covers this date'
     kinds: list[KindMark]
@@ -144,6 +145,8 @@ class Board:
         return [row for group in self.groups for row in group.rows]
 
 
+# Each language's column of a crossing's name in its script (crossings.csv).
+LOCAL_NAME_COLUMNS = {"fa-AF": "name_fa_af", "ps": "name_ps", "ur": "name_ur"}
 # Each kind of traffic by its whole name, for sentences.
 KIND_NAMES = {"trade": N_("trade"), "transit": N_("transit"), "aid": N_("aid"), "travellers": N_("travellers"),
               "returnees": N_("returnees")}
@@ -168,11 +171,14 @@ def status_board(lines: Sequence[StatusLine], crossings: pd.DataFrame, kind: str
     ids and countries; `reports` (newest_reports) adds each one's last report sources. Its words (since, the
     kinds' labels, the borders) are in the translator's language; statuses stay the data's values."""
     tr = tr or translator()
-    about = crossings.set_index("crossing_id")[["country_a", "country_b"]].to_dict("index")
+    about = crossings.set_index("crossing_id").to_dict("index")
+    local = LOCAL_NAME_COLUMNS.get(tr.lang)
     groups: dict[str, list[BoardRow]] = {}
     for line in lines:
         row = BoardRow(
-            crossing_id=line.crossing_id, name=line.name, status=line.status, since_text=since_text(line, tr),
+            crossing_id=line.crossing_id, name=line.name,
+            local_name=(about[line.crossing_id].get(local) or None) if local else None,
+            status=line.status, since_text=since_text(line, tr),
             kinds=[KindMark(k, tr._(KIND_LABELS[k]), s, MARKS[s]) for k in TRAFFIC_KINDS
                    for s in [line.kind_statuses.get(k, UNKNOWN)]],
             stale=line.stale, last_report=line.newest_source, reports=(reports or {}).get(line.crossing_id, []))
@@ -181,7 +187,7 @@ def status_board(lines: Sequence[StatusLine], crossings: pd.DataFrame, kind: str
     answer = None
     if kind is not None:
         ordered = [row for group in board_groups for row in group.rows]
-        by = {status: [row.name for row in ordered if row.status == status] for status in MARKS}
+        by = {status: [row.local_name or row.name for row in ordered if row.status == status] for status in MARKS}
         answer = KindAnswer(kind, by["open"], by["restricted"], by["closed"], by[UNKNOWN])
     return Board(kind, answer, board_groups, left_out)
 
