@@ -64,8 +64,8 @@ def write_synthetic(out: Path, crossings: int = 50, intervals: int = 10_000, agr
     handles.append(handle)
     for n in range(crossings):
         w.writerow([f"syn-crossing-{n}", f"Synthetic crossing {n}", "PK", f"Side A {n}", "Region A", "AF",
-                    f"Side B {n}", "Region B", "", "", "", f"{rng.uniform(25, 37):.5f}", f"{rng.uniform(60, 75):.5f}", cite(),
-                    "Synthetic."])
+                    f"Side B {n}", "Region B", "", "", "",  # no names in other scripts
+                    f"{rng.uniform(25, 37):.5f}", f"{rng.uniform(60, 75):.5f}", cite(), "Synthetic."])
 
     handle, w = _writer(out, "status_intervals")
     handles.append(handle)
