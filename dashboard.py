@@ -19,7 +19,17 @@ from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.page.cache import Shown, board_for, map_for, plan_for, shown_for
 from crossings.page.maps import MAP_CONFIG
 from crossings.page.textsafe import markdown_text as md
-from crossings.view.board import KIND_NAMES, MARKS, MARKS_LEGEND, STATUS_COLOURS, STATUS_WORDS, Board, BoardRow
+from crossings.view.board import (
+    KIND_NAMES,
+    MARKS,
+    MARKS_LEGEND,
+    STATUS_COLOURS,
+    STATUS_WORDS,
+    Board,
+    BoardRow,
+    report_words,
+    status_words,
+)
 from crossings.view.cards import BORDER_WIDE_LISTED, Card, commitment_line
 from crossings.view.filters import (
     MAX_CROSSING_CHOICES,
@@ -35,7 +45,7 @@ from crossings.view.plan import ViewPlan, all_interval_ids, cards_page, interval
 from crossings.view.policy import MAX_CARDS, MAX_TABLE_ROWS
 from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
 from crossings.view.tables import export_file_name, for_display
-from crossings.view.words import counted, coverage_text, currency_text, currency_words
+from crossings.view.words import coverage_text, currency_text, currency_words
 
 st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
 
@@ -114,6 +124,7 @@ def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
 def draw_filters(crossings: pd.DataFrame) -> Filters:
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
     state = st.session_state
+    tr = translator(state.get("f_lang", "en"))
     listed, not_listed = crossing_choices(list(names), on_borders(crossings, state.get("f_countries", [])),
                                           state.get("f_crossings", []), limit=MAX_CROSSING_CHOICES)
     with st.sidebar:
@@ -121,24 +132,25 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                      format_func=lambda lang: LANGUAGE_NAMES[lang],
                      help="The status board and the title line in Dari, Pashto or Urdu (URL lang); the rest of the "
                           "page is in English for now. The data stays in its own language.")
-        st.header("Filters")
-        st.multiselect("Crossings", options=listed, format_func=lambda c: names[c], key="f_crossings",
+        st.header(tr._("Filters"))
+        st.multiselect(tr._("Crossings"), options=listed, format_func=lambda c: names[c], key="f_crossings",
                        help="Empty means all crossings.")
         if not_listed:
             st.caption(not_listed)
-        st.multiselect("Borders", options=countries_of(crossings), key="f_countries",
-                       format_func=lambda c: f"{country_name(c)} ({c})",
+        st.multiselect(tr._("Borders"), options=countries_of(crossings), key="f_countries",
+                       format_func=lambda c: f"{tr.country(country_name(c))} ({c})",
                        help="Only the crossings with one of these countries on a side. Empty means every border.")
-        st.date_input("From", key="f_from", help="Empty: the first recorded day.", **DATE_LIMITS)
-        st.date_input("To", key="f_to", help="Empty: the as-of date.", **DATE_LIMITS)
-        st.date_input("As of", key="f_as_of", help="The data is cut at this date. Empty: today.", **DATE_LIMITS)
-        st.multiselect("Statuses", options=list(STATUS_CHOICES), key="f_statuses",
+        st.date_input(tr._("From"), key="f_from", help="Empty: the first recorded day.", **DATE_LIMITS)
+        st.date_input(tr._("To"), key="f_to", help="Empty: the as-of date.", **DATE_LIMITS)
+        st.date_input(tr._("As of"), key="f_as_of", help="The data is cut at this date. Empty: today.", **DATE_LIMITS)
+        st.multiselect(tr._("Statuses"), options=list(STATUS_CHOICES), key="f_statuses",
+                       format_func=lambda status: tr._(STATUS_WORDS.get(status, status)),
                        help="Which statuses the cards, timeline and interval table show. Empty means all.")
-        st.selectbox("Traffic", options=[WHOLE_CROSSING, *TRAFFIC_KINDS], key="f_traffic",
-                     format_func=lambda k: "the whole crossing" if k == WHOLE_CROSSING else k,
+        st.selectbox(tr._("Traffic"), options=[WHOLE_CROSSING, *TRAFFIC_KINDS], key="f_traffic",
+                     format_func=lambda k: tr._("the whole crossing") if k == WHOLE_CROSSING else tr._(KIND_NAMES[k]),
                      help="Count status, days and closures for one kind of traffic: trade, transit, aid, "
                           "travellers or returnees (see How to read this).")
-    st.sidebar.checkbox("Only what was reported by the as-of date", key="f_known",
+    st.sidebar.checkbox(tr._("Only what was reported by the as-of date"), key="f_known",
                         help="Count only the statuses, ends and agreements that a source had reported by then: "
                              "what anyone could know on that day (URL known_by).")
     if not state["f_known"]:
@@ -289,11 +301,16 @@ def draw_board(board: Board, tr: Translator) -> None:
     st.html("".join(parts))
 
 
-# The board's messages with a count (Translator.n_), marked for the catalogues.
+# The board's and cards' messages with a count (Translator.n_), and the tables' titles, marked for the catalogues.
+CLOSURES = NP_("{count} closure", "{count} closures")
+CLOSED_DAYS = NP_("{count} closed day", "{count} closed days")
+STATUS_INTERVALS, AGREEMENTS, EVENTS = N_("Status intervals"), N_("Agreements and moratoria"), N_("Events")
+# translated inside f-strings, where the extractor cannot see the call (assigned: a bare expression in a Streamlit
+# script is drawn on the page)
+FSTRING_MESSAGES = (N_("Detail:"), N_("Last closure:"), N_("Status board"))
 STALE_TITLE = NP_("no report for more than {count} day", "no report for more than {count} days")
 STALE_LEGEND = NP_("stale: no report for more than {count} day", "stale: no report for more than {count} days")
 MORE_IN_CARDS = NP_("{count} more crossing in the cards below", "{count} more crossings in the cards below")
-N_("Status board")
 
 
 def rtl_css(tr: Translator) -> str:
@@ -307,13 +324,18 @@ def rtl_css(tr: Translator) -> str:
             "NotoNaskhArabic-Bold.ttf') format('truetype'); } .xb[dir=rtl], .xb-head[dir=rtl] { font-family: "
             "'Noto Naskh Arabic', 'Source Sans', sans-serif; text-align: start; } .xb[dir=rtl] th, .xb[dir=rtl] td "
             "{ text-align: start; } .xb-head h1 { font-size: 2rem; font-weight: 700; margin: 0 0 0.3rem 0; }"
+            # each paragraph of the cards, headings and labels takes the direction of its own first letter: the
+            # translated ones read right to left, the English ones (help, notes, data) left to right
+            "[data-testid=stMarkdownContainer] p, [data-testid=stMarkdownContainer] li, [data-testid=stHeading], "
+            "[data-testid=stWidgetLabel], [data-testid=stExpander] summary { unicode-bidi: plaintext; "
+            "text-align: start; font-family: 'Noto Naskh Arabic', 'Source Sans', sans-serif; }"
             "</style>")
 
 
-def choose_cards(plan: ViewPlan, names: dict[str, str]) -> list[str]:
+def choose_cards(plan: ViewPlan, names: dict[str, str], tr: Translator) -> list[str]:
     """The search box and page number over the cards; returns the crossings whose cards are drawn."""
-    st.subheader("Status on the as-of date")
-    found = st.text_input("Find a crossing", key="f_find", placeholder="name, e.g. Torkham",
+    st.subheader(tr._("Status on the as-of date"))
+    found = st.text_input(tr._("Find a crossing"), key="f_find", placeholder="name, e.g. Torkham",
                           help="Shows only the crossings whose name contains this text.")
     page = st.session_state.get("f_card_page", 1)
     drawn, matched, pages = cards_page(plan.shown_by_urgency, names, found, int(page))
@@ -324,32 +346,40 @@ def choose_cards(plan: ViewPlan, names: dict[str, str]) -> list[str]:
     return drawn
 
 
-def draw_card(card: Card, window: Window) -> None:
+def draw_card(card: Card, window: Window, tr: Translator) -> None:
     """One bordered card: what the status is, what moves and how current it is, written as one Markdown element
     (with 50 cards a page, every element a card adds costs the page a visible share of its rerun); the window's
     counts, the last closure and the agreements one click away, in its details."""
     title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
-    word, colour, icon = BADGES[card.status]
-    lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {word}] {md(card.status_text)}"]
+    _, colour, icon = BADGES[card.status]
+    word = tr._(STATUS_WORDS.get(card.status, card.status))
+    lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {md(word)}] {md(status_words(card, tr))}"]
     # each kind as a word in its colour: can trade cross today?
-    lines.append("What moves: " + " ".join(f":{BADGES[status][1]}-badge[{kind} {status}]"
-                                            for kind, status in card.kind_statuses.items()))
+    lines.append(md(tr._("What moves:")) + " " + " ".join(
+        f":{BADGES[status][1]}-badge[{md(tr._(KIND_NAMES[kind]))} {md(tr._(STATUS_WORDS[status]))}]"
+        for kind, status in card.kind_statuses.items()))
     if card.detail:
-        lines.append(f"Detail: {md(card.detail)}")
-    source = md(card.report_text[0].upper() + card.report_text[1:])
+        lines.append(f"{md(tr._('Detail:'))} {md(card.detail)}")
+    report = report_words(card, tr)
+    source = md(report[0].upper() + report[1:])
     if card.stale:
-        source += f" · :material/schedule: **stale** (no report for more than {STALE_AFTER_DAYS} days)"
+        source += (f" · :material/schedule: **{md(tr._('stale'))}** "
+                   f"({md(tr.n_(*STALE_TITLE, STALE_AFTER_DAYS))})")
     lines.append(source)
-    details = [f"In the window ({window.start} to {window.end}): {counted(card.closures, 'closure')}, "
-               f"{counted(card.closed_days, 'closed day')}",
-               f"Last closure: {md(card.last_closure)}" if card.last_closure else "No closure on record"]
+    window_text = tr._("In the window ({start} to {end}): {closures}, {days}", start=tr.date(window.start),
+                       end=tr.date(window.end), closures=tr.n_(*CLOSURES, card.closures),
+                       days=tr.n_(*CLOSED_DAYS, card.closed_days))
+    details = [md(window_text),
+               f"{md(tr._('Last closure:'))} {md(card.last_closure)}" if card.last_closure
+               else md(tr._("No closure on record"))]
     details.extend(f":material/handshake: **{md(item.title)}**: {md(commitment_line(item, card))}"
                    for item in card.commitments[:COMMITMENTS_PER_CARD])
     if len(card.commitments) > COMMITMENTS_PER_CARD:
         details.append(f"and {len(card.commitments) - COMMITMENTS_PER_CARD} more agreements or moratoria in the "
                        "table below")
-    label = "Closures in the window, last closure" + (
-        f", agreements and moratoria ({len(card.commitments)})" if card.commitments else "")
+    label = (tr._("Closures in the window, last closure, agreements and moratoria ({count})",
+                  count=tr.number(len(card.commitments))) if card.commitments
+             else tr._("Closures in the window, last closure"))
     with st.container(border=True):
         st.markdown("  \n".join(lines))
         with st.expander(label):
@@ -370,15 +400,15 @@ def draw_border_wide(plan: ViewPlan) -> None:
                                    for item in listed) + more)
 
 
-def draw_cards(cards: list[Card], window: Window) -> None:
+def draw_cards(cards: list[Card], window: Window, tr: Translator) -> None:
     if not cards:
-        st.info("No crossing matches these filters.")
+        st.info(tr._("No crossing matches these filters."))
         return
     for first in range(0, len(cards), CARDS_PER_ROW):
         columns = st.columns(CARDS_PER_ROW)
         for column, card in zip(columns, cards[first:first + CARDS_PER_ROW], strict=False):
             with column:
-                draw_card(card, window)
+                draw_card(card, window, tr)
 
 
 def select_on_map() -> None:
@@ -388,8 +418,8 @@ def select_on_map() -> None:
         st.session_state["f_crossings"] = list(dict.fromkeys(chosen))
 
 
-def draw_map(plan: ViewPlan, content: Content) -> None:
-    st.subheader("Map")
+def draw_map(plan: ViewPlan, content: Content, tr: Translator) -> None:
+    st.subheader(tr._("Map"))
     figure, unplaced = map_for(plan, content)
     if figure is None:
         st.info("None of these crossings has sourced coordinates.")
@@ -401,8 +431,8 @@ def draw_map(plan: ViewPlan, content: Content) -> None:
         st.caption("Not placed: " + "; ".join(f"{md(name)} ({md(reason)})" for name, reason in unplaced))
 
 
-def draw_timeline(plan: ViewPlan, figure: go.Figure | None) -> None:
-    st.subheader("Timeline")
+def draw_timeline(plan: ViewPlan, figure: go.Figure | None, tr: Translator) -> None:
+    st.subheader(tr._("Timeline"))
     if figure is None:
         st.info(f"Nothing is recorded for these crossings and statuses between {plan.window.start} and "
                 f"{plan.window.end}. Widen the window or choose other crossings.")
@@ -412,28 +442,27 @@ def draw_timeline(plan: ViewPlan, figure: go.Figure | None) -> None:
     st.plotly_chart(figure, key="timeline", config={"displaylogo": False})
 
 
-def draw_tables(plan: ViewPlan, shown: Shown) -> None:
+def draw_tables(plan: ViewPlan, shown: Shown, tr: Translator) -> None:
     view = shown.view
-    for title, table, total, drop in (("Status intervals", view.intervals, len(plan.matches), ["crossing_id"]),
-                                      ("Agreements and moratoria", view.commitments, view.commitments_total,
-                                       ["standing"]),
-                                      ("Events", view.events, shown.events, ["date"])):
-        st.subheader(title)
+    for title, table, total, drop in ((STATUS_INTERVALS, view.intervals, len(plan.matches), ["crossing_id"]),
+                                      (AGREEMENTS, view.commitments, view.commitments_total, ["standing"]),
+                                      (EVENTS, view.events, shown.events, ["date"])):
+        st.subheader(tr._(title))
         if total > MAX_TABLE_ROWS:
             st.caption(f"The first {MAX_TABLE_ROWS:,} of {total:,} rows; narrow the filters to see others"
-                       + (", or download them all below." if title == "Status intervals" else "."))
+                       + (", or download them all below." if title == STATUS_INTERVALS else "."))
         st.dataframe(for_display(table.head(MAX_TABLE_ROWS).drop(columns=drop)), hide_index=True,
                      column_config={"source_url": LINK})
-    with st.expander("How to read this"):
+    with st.expander(tr._("How to read this")):
         st.markdown(HOW_TO_READ)
 
 
-def draw_downloads(plan: ViewPlan, content: Content) -> None:
-    st.subheader("Downloads")
+def draw_downloads(plan: ViewPlan, content: Content, tr: Translator) -> None:
+    st.subheader(tr._("Downloads"))
     left, right = st.columns(2)
     left.download_button(
         # the plan's summary is summary_table for this selection: summary_csv's very bytes
-        "Download summary (CSV)", data=table_csv(plan.summary),
+        tr._("Download summary (CSV)"), data=table_csv(plan.summary),
         file_name=export_file_name("summary", plan.window), mime="text/csv", on_click="ignore",
         key="download_summary", help="The same file as `python -m crossings summary` for this filter and as-of date.")
 
@@ -441,7 +470,7 @@ def draw_downloads(plan: ViewPlan, content: Content) -> None:
         ids = all_interval_ids(plan, content.indexes)
         return table_csv(interval_rows_table(plan, content.tables, interval_rows(content, ids)))
 
-    right.download_button("Download intervals (CSV)", data=intervals_csv,
+    right.download_button(tr._("Download intervals (CSV)"), data=intervals_csv,
                           file_name=export_file_name("intervals", plan.window), mime="text/csv", on_click="ignore",
                           key="download_intervals")
 
@@ -469,16 +498,16 @@ def main() -> None:
     draw_board(board, tr)
     draw_border_wide(plan)
     draw_about(plan, crossings)
-    drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)))
+    drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)), tr)
     try:
         shown = shown_for(plan, content, filters, today, drawn)
     except StoreChanged:
         st.rerun()
-    draw_cards(shown.view.cards, plan.window)
-    draw_map(plan, content)
-    draw_timeline(plan, shown.timeline)
-    draw_tables(plan, shown)
-    draw_downloads(plan, content)
+    draw_cards(shown.view.cards, plan.window, tr)
+    draw_map(plan, content, tr)
+    draw_timeline(plan, shown.timeline, tr)
+    draw_tables(plan, shown, tr)
+    draw_downloads(plan, content, tr)
 
 
 main()

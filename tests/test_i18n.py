@@ -181,6 +181,12 @@ def test_the_page_in_dari_and_a_bad_lang_falls_back_with_a_note(page: AppTest) -
     rows = board_rows(html)
     assert rows["torkham"].status == "محدود"
     assert at.selectbox(key="f_lang").value == "fa-AF"
+    # the cards, the sidebar and the headings below the board too
+    text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))  # Markdown escapes removed
+    assert "چه چیزی عبور می‌کند:" in text and ":orange-badge[:material/warning: محدود]" in text
+    assert "محدود از ۱۰ عقرب ۱۴۰۴" in text  # Torkham's status line, its Solar date
+    assert {h.value for h in at.subheader} >= {"وضعیت در تاریخ انتخاب‌شده", "نقشه", "جدول زمانی", "دانلودها"}
+    assert at.sidebar.header[0].value == "فیلترها" and at.selectbox(key="f_traffic").label == "نوع تردد"
     at.selectbox(key="f_lang").set_value("ur").run()
     assert at.query_params["lang"] == "ur"
     bad = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)

@@ -40,8 +40,10 @@ __all__ = [
     "in_force_text",
     "newest_reports",
     "plan_board",
+    "report_words",
     "since_text",
     "status_board",
+    "status_words",
 ]
 
 # A kind's status as a mark beside its name, so that colour is never the only cue; MARKS_LEGEND says it in words.
@@ -242,3 +244,32 @@ def in_force_text(item: Commitment, tr: Translator | None = None) -> str:
         return tr._("{label} in force until {day}, last day", label=label, day=tr.date(item.until))
     return tr.n_("{label} in force until {day}, {count} day left", "{label} in force until {day}, {count} days left",
                  item.days_left or 0, label=label, day=tr.date(item.until))
+
+
+def status_words(line: StatusLine, tr: Translator | None = None) -> str:
+    """A card's status line: the card's own text in English ('closed since 2025-10-12 (70 days)'), the same facts
+    in the translator's language."""
+    tr = tr or translator()
+    if tr.lang == "en":
+        return line.status_text
+    subject = f"{tr._(KIND_NAMES[line.kind])}: " if line.kind else ""
+    if line.status == UNKNOWN or line.since is None:
+        return subject + tr._("unknown: no report covers this date")
+    return subject + tr.n_("{status} since {day} ({count} day)", "{status} since {day} ({count} days)", line.days,
+                           status=tr._(STATUS_WORDS.get(line.status, line.status)), day=tr.date(line.since))
+
+
+def report_words(line: StatusLine, tr: Translator | None = None) -> str:
+    """Where a card's status rests on a report (StatusLine.report_text), in the translator's language."""
+    tr = tr or translator()
+    if tr.lang == "en":
+        return line.report_text
+    if line.newest_source is None:
+        return tr._("no dated report")
+    day = tr.date(line.newest_source)
+    if line.status == UNKNOWN or line.carried_forward is None:
+        return tr._("last reported {day}", day=day)
+    if line.carried_forward == 0:
+        return tr._("last reported {day}, the as-of date", day=day)
+    return tr.n_("last reported {day}; carried forward {count} day",
+                 "last reported {day}; carried forward {count} days", line.carried_forward, day=day)
