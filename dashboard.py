@@ -134,25 +134,26 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                           "page is in English for now. The data stays in its own language.")
         st.header(tr._("Filters"))
         st.multiselect(tr._("Crossings"), options=listed, format_func=lambda c: names[c], key="f_crossings",
-                       help="Empty means all crossings.")
+                       help=tr._("Empty means all crossings."))
         if not_listed:
             st.caption(not_listed)
         st.multiselect(tr._("Borders"), options=countries_of(crossings), key="f_countries",
                        format_func=lambda c: f"{tr.country(country_name(c))} ({c})",
-                       help="Only the crossings with one of these countries on a side. Empty means every border.")
-        st.date_input(tr._("From"), key="f_from", help="Empty: the first recorded day.", **DATE_LIMITS)
-        st.date_input(tr._("To"), key="f_to", help="Empty: the as-of date.", **DATE_LIMITS)
-        st.date_input(tr._("As of"), key="f_as_of", help="The data is cut at this date. Empty: today.", **DATE_LIMITS)
+                       help=tr._("Only the crossings with one of these countries on a side. Empty means every border."))
+        st.date_input(tr._("From"), key="f_from", help=tr._("Empty: the first recorded day."), **DATE_LIMITS)
+        st.date_input(tr._("To"), key="f_to", help=tr._("Empty: the as-of date."), **DATE_LIMITS)
+        st.date_input(tr._("As of"), key="f_as_of", help=tr._("The data is cut at this date. Empty: today."),
+                      **DATE_LIMITS)
         st.multiselect(tr._("Statuses"), options=list(STATUS_CHOICES), key="f_statuses",
                        format_func=lambda status: tr._(STATUS_WORDS.get(status, status)),
-                       help="Which statuses the cards, timeline and interval table show. Empty means all.")
+                       help=tr._("Which statuses the cards, timeline and interval table show. Empty means all."))
         st.selectbox(tr._("Traffic"), options=[WHOLE_CROSSING, *TRAFFIC_KINDS], key="f_traffic",
                      format_func=lambda k: tr._("the whole crossing") if k == WHOLE_CROSSING else tr._(KIND_NAMES[k]),
-                     help="Count status, days and closures for one kind of traffic: trade, transit, aid, "
-                          "travellers or returnees (see How to read this).")
+                     help=tr._("Count status, days and closures for one kind of traffic: trade, transit, aid, "
+                               "travellers or returnees (see How to read this)."))
     st.sidebar.checkbox(tr._("Only what was reported by the as-of date"), key="f_known",
-                        help="Count only the statuses, ends and agreements that a source had reported by then: "
-                             "what anyone could know on that day (URL known_by).")
+                        help=tr._("Count only the statuses, ends and agreements that a source had reported by then: "
+                                  "what anyone could know on that day (URL known_by)."))
     if not state["f_known"]:
         state["f_known_by"] = None
     known_by = (state.get("f_known_by") or state["f_as_of"] or date.today()) if state["f_known"] else None
@@ -335,8 +336,8 @@ def rtl_css(tr: Translator) -> str:
 def choose_cards(plan: ViewPlan, names: dict[str, str], tr: Translator) -> list[str]:
     """The search box and page number over the cards; returns the crossings whose cards are drawn."""
     st.subheader(tr._("Status on the as-of date"))
-    found = st.text_input(tr._("Find a crossing"), key="f_find", placeholder="name, e.g. Torkham",
-                          help="Shows only the crossings whose name contains this text.")
+    found = st.text_input(tr._("Find a crossing"), key="f_find", placeholder=tr._("name, e.g. Torkham"),
+                          help=tr._("Shows only the crossings whose name contains this text."))
     page = st.session_state.get("f_card_page", 1)
     drawn, matched, pages = cards_page(plan.shown_by_urgency, names, found, int(page))
     if pages > 1:
@@ -386,7 +387,7 @@ def draw_card(card: Card, window: Window, tr: Translator) -> None:
             st.markdown("  \n".join(details))
 
 
-def draw_border_wide(plan: ViewPlan) -> None:
+def draw_border_wide(plan: ViewPlan, tr: Translator) -> None:
     """The agreements and moratoria of a whole border (naming no crossing) covering a crossing in view: a line
     with their count, opening to the list, once, under the board."""
     items = plan.border_wide
@@ -394,7 +395,9 @@ def draw_border_wide(plan: ViewPlan) -> None:
         return
     listed = items[:BORDER_WIDE_LISTED]
     more = f"  \nand {len(items) - len(listed)} more in the table below" if len(items) > len(listed) else ""
-    with st.expander(f":material/public: Agreements and moratoria of a whole border: {len(items)}"):
+    # our own words and a number, no data: no Markdown escaping needed (it would show its backslashes in a label)
+    with st.expander(":material/public: " + tr._("Agreements and moratoria of a whole border: {count}",
+                                                 count=tr.number(len(items)))):
         st.markdown("Agreements and moratoria of a whole border (they cover every crossing between their parties):  \n"
                     + "  \n".join(f":material/handshake: **{md(item.title)}** ({md(item.scope)}): {md(item.text)}"
                                    for item in listed) + more)
@@ -422,13 +425,13 @@ def draw_map(plan: ViewPlan, content: Content, tr: Translator) -> None:
     st.subheader(tr._("Map"))
     figure, unplaced = map_for(plan, content)
     if figure is None:
-        st.info("None of these crossings has sourced coordinates.")
+        st.info(tr._("None of these crossings has sourced coordinates."))
     else:
         st.plotly_chart(figure, key="map", config=MAP_CONFIG, on_select=select_on_map,
                         selection_mode=("points", "box"))
-        st.caption("Drag a box around markers (or click one) to show only those crossings.")
+        st.caption(tr._("Drag a box around markers (or click one) to show only those crossings."))
     if unplaced:
-        st.caption("Not placed: " + "; ".join(f"{md(name)} ({md(reason)})" for name, reason in unplaced))
+        st.caption(md(tr._("Not placed:")) + " " + "; ".join(f"{md(name)} ({md(reason)})" for name, reason in unplaced))
 
 
 def draw_timeline(plan: ViewPlan, figure: go.Figure | None, tr: Translator) -> None:
@@ -438,7 +441,7 @@ def draw_timeline(plan: ViewPlan, figure: go.Figure | None, tr: Translator) -> N
                 f"{plan.window.end}. Widen the window or choose other crossings.")
         return
     if not len(plan.matches):
-        st.info("No status interval in this window; agreements and events are shown.")
+        st.info(tr._("No status interval in this window; agreements and events are shown."))
     st.plotly_chart(figure, key="timeline", config={"displaylogo": False})
 
 
@@ -496,7 +499,7 @@ def main() -> None:
     except StoreChanged:
         st.rerun()
     draw_board(board, tr)
-    draw_border_wide(plan)
+    draw_border_wide(plan, tr)
     draw_about(plan, crossings)
     drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)), tr)
     try:
