@@ -21,6 +21,7 @@ from crossings.core.validation import Opener
 from db.engine import make_engine
 
 if TYPE_CHECKING:
+    from starlette.testclient import TestClient
     from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -214,6 +215,22 @@ def page(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTes
     clear_caches(keep_contents=True)
     yield AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
     clear_caches(keep_contents=True)
+
+
+@pytest.fixture
+def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The routes alone on a plain Starlette app, over the module's curated store: the API, the feed and /lite need
+    neither Streamlit nor the page. The process's caches are cleared before and after."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from crossings.serve.routes import ROUTES
+
+    monkeypatch.setenv("DATABASE_URL", curated_store)
+    clear_caches()
+    with TestClient(Starlette(routes=list(ROUTES))) as test_client:
+        yield test_client
+    clear_caches()
 
 
 def clear_caches(keep_contents: bool = False) -> None:

@@ -4,7 +4,6 @@ pages hold every row exactly once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,15 +24,6 @@ CROSSINGS = ["torkham", "chaman", "islam-qala", "hairatan", "kharlachi"]
 DATES = ["2017-03-08", "2025-03-19", "2025-12-20"]
 WINDOW = ["2016-01-01", "2025-01-01", "2025-06-30"]
 SOME = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-@pytest.fixture
-def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("DATABASE_URL", curated_store)
-    clear_caches()
-    with TestClient(Starlette(routes=list(ROUTES))) as test_client:
-        yield test_client
-    clear_caches()
 
 
 @st.composite

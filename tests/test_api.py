@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import pytest
 from conftest import DATA, REPO, clear_caches, run_cli
@@ -19,19 +18,6 @@ from starlette.testclient import TestClient
 from crossings.serve.feed import tag_authority
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    """The routes alone, on a plain Starlette app: the API needs neither Streamlit nor the page."""
-    monkeypatch.setenv("DATABASE_URL", curated_store)
-    clear_caches()
-    from starlette.applications import Starlette
-
-    from crossings.serve.routes import ROUTES
-
-    yield TestClient(Starlette(routes=list(ROUTES)))
-    clear_caches()
 
 
 def cli_status(store: str, as_of: str, *flags: str) -> dict[str, dict[str, str]]:

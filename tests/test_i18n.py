@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from conftest import REPO, board_rows, clear_caches
+from conftest import REPO, board_rows
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
@@ -124,18 +123,6 @@ def test_a_bad_lang_is_refused_by_name(value: str) -> None:
 ])
 def test_accept_language(header: str | None, expected: str) -> None:
     assert negotiate(header) == expected
-
-
-@pytest.fixture
-def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("DATABASE_URL", curated_store)
-    clear_caches()
-    from starlette.applications import Starlette
-
-    from crossings.serve.routes import ROUTES
-
-    yield TestClient(Starlette(routes=list(ROUTES)))
-    clear_caches()
 
 
 SOLAR = {"fa-AF": "۲۹ قوس ۱۴۰۴", "ps": "۲۹ لیندۍ ۱۴۰۴", "ur": "20 دسمبر 2025"}

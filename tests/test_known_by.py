@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-import pytest
-from conftest import clear_caches, run_cli
+from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
@@ -92,17 +91,6 @@ def test_known_by_after_every_report_gives_the_numbers_without_it(data: tuple[pd
                        pd.DataFrame({"source_id": [], "published_on": []}))
     pd.testing.assert_frame_equal(summary_table(CROSSINGS, StatusRuns(known.spans()), window, day, none),
                                   summary_table(CROSSINGS, StatusRuns(full.spans()), window, day, none))
-
-
-@pytest.fixture
-def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    monkeypatch.setenv("DATABASE_URL", curated_store)
-    clear_caches()
-    from starlette.applications import Starlette
-
-    from crossings.serve.routes import ROUTES
-
-    return TestClient(Starlette(routes=list(ROUTES)))
 
 
 def test_a_closure_reported_days_after_it_began(client: TestClient, curated_store: str) -> None:

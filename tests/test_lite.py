@@ -6,30 +6,17 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from conftest import DATA, REPO, board_rows, clear_caches
+from conftest import DATA, REPO, board_rows
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
 # The bound for the curated data: one small response on a slow connection.
 MAX_BYTES = 30 * 1024
 CROSSINGS = (DATA / "crossings.csv").read_text(encoding="utf-8").count("\n") - 1
-
-
-@pytest.fixture
-def client(curated_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("DATABASE_URL", curated_store)
-    clear_caches()
-    from starlette.applications import Starlette
-
-    from crossings.serve.routes import ROUTES
-
-    yield TestClient(Starlette(routes=list(ROUTES)))
-    clear_caches()
 
 
 PARAMS = [{}, {"as_of": "2025-12-20"}, {"as_of": "2025-12-20", "traffic": "aid"}, {"as_of": "2025-04-01",

@@ -12,7 +12,7 @@ import pandas as pd
 from crossings.core.borders import country_name
 from crossings.core.days import days_text
 from crossings.core.sources import STALE_AFTER_DAYS
-from crossings.view.i18n import Translator
+from crossings.view.i18n import Translator, translator
 
 __all__ = ["carried_text", "closure_text", "counted", "coverage_text", "currency_text", "currency_words",
            "places_text", "sides_text"]
@@ -53,12 +53,9 @@ def places_text(crossing: Mapping[str, Any]) -> str:
 
 
 def currency_text(newest: date | None, as_of: date) -> str:
-    """How current the record is: 'Newest report 2026-04-08, 234 days before the as-of date'."""
-    if newest is None:
-        return "No dated report on or before the as-of date."
-    gap = (as_of - newest).days
-    return (f"Newest report {newest}, " + ("the as-of date." if gap == 0 else f"{days_text(gap)} before the as-of "
-                                          "date."))
+    """How current the record is: 'Newest report 2026-04-08, 234 days before the as-of date' (currency_words in
+    English: one wording for every language)."""
+    return currency_words(newest, as_of, translator())
 
 
 def counted(count: int, noun: str) -> str:
