@@ -27,8 +27,6 @@ from crossings.view.board import (
     STATUS_WORDS,
     Board,
     BoardRow,
-    report_words,
-    status_words,
 )
 from crossings.view.cards import BORDER_WIDE_LISTED, Card, commitment_line
 from crossings.view.filters import (
@@ -354,14 +352,14 @@ def draw_card(card: Card, window: Window, tr: Translator) -> None:
     title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
     _, colour, icon = BADGES[card.status]
     word = tr._(STATUS_WORDS.get(card.status, card.status))
-    lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {md(word)}] {md(status_words(card, tr))}"]
+    lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {md(word)}] {md(card.status_words(tr))}"]
     # each kind as a word in its colour: can trade cross today?
     lines.append(md(tr._("What moves:")) + " " + " ".join(
         f":{BADGES[status][1]}-badge[{md(tr._(KIND_NAMES[kind]))} {md(tr._(STATUS_WORDS[status]))}]"
         for kind, status in card.kind_statuses.items()))
     if card.detail:
         lines.append(f"{md(tr._('Detail:'))} {md(card.detail)}")
-    report = report_words(card, tr)
+    report = card.report_words(tr)
     source = md(report[0].upper() + report[1:])
     if card.stale:
         source += (f" · :material/schedule: **{md(tr._('stale'))}** "

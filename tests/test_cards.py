@@ -174,8 +174,8 @@ def test_commitments_go_stale_and_a_closed_crossing_contradicts_round_the_clock(
         return {item.item_id: commitment_line(item, card) for item in card.commitments}
 
     closed = lines("2025-03-01")  # closed since 2025-02-21
-    assert closed["torkham-round-the-clock"] == ("border-management agreed 2019-09-18, but the crossing is closed on "
-                                                 "this date; no dated source confirms it (stale)")
+    assert closed["torkham-round-the-clock"] == ("border management agreement from 2019-09-18, but the crossing is "
+                                                 "closed on this date; no dated source confirms it (stale)")
     late = lines("2026-12-03")
     assert late["torkham-round-the-clock"].endswith("(stale)") and "in force" in late["torkham-round-the-clock"]
     assert late["disputed-construction-torkham-2025-03-17"] == (

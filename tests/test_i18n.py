@@ -16,8 +16,8 @@ from conftest import REPO, board_rows
 from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
-from crossings.view.board import STATUS_WORDS
 from crossings.view.i18n import LANGUAGES, LOCALES, BadLanguage, negotiate, parse_lang, translator
+from crossings.view.words import STATUS_WORDS
 
 # The keywords of locales/README.md's `pybabel extract` command: the same messages the catalogues must hold.
 KEYWORDS = {"_": None, "n_": (1, 2), "N_": None, "NP_": (1, 2)}

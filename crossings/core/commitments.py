@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 
 from crossings.core.borders import WholeBorders, party_countries
-from crossings.core.days import NEVER, NO_END, Window, day_number, days_text
+from crossings.core.days import NEVER, NO_END, Window, day_number
 from crossings.core.sources import is_stale
+from crossings.core.wording import ENGLISH, N_, Words
 
-__all__ = ["ENDED", "EXPIRED", "IN_FORCE", "NOT_YET_IN_FORCE", "RECENTLY_EXPIRED_DAYS", "START_NOT_REPORTED",
-           "Commitment", "CommitmentIndex", "commitment_state", "contradicted"]
+__all__ = ["COMMITMENT_LABELS", "ENDED", "EXPIRED", "IN_FORCE", "NOT_YET_IN_FORCE", "RECENTLY_EXPIRED_DAYS",
+           "START_NOT_REPORTED", "Commitment", "CommitmentIndex", "commitment_state", "commitment_text", "contradicted"]
 
 # A card keeps an expired agreement for this long, so that "expired 2025-04-15" is seen
 # in the days after; older ones are in the agreements table only.
@@ -75,21 +76,36 @@ def commitment_state(start: date | None, until: date | None, as_of: date, ended:
     return IN_FORCE, None if until is None else (until - as_of).days
 
 
-def _commitment_text(label: str, state: str, start: date | None, until: date | None,
-                     days_left: int | None, ended: date | None = None) -> str:
+# Each kind of agreement (agreements.csv kind), and a moratorium, as a sentence names it.
+COMMITMENT_LABELS = {"ceasefire": N_("ceasefire"), "trade": N_("trade agreement"), "transit": N_("transit agreement"),
+                     "security": N_("security agreement"), "border-management": N_("border management agreement"),
+                     "other": N_("agreement"), "moratorium": N_("moratorium")}
+
+
+def commitment_text(item: Commitment, words: Words = ENGLISH) -> str:
+    """A commitment's state on the as-of date in words, e.g. 'ceasefire in force until 2025-04-15, 14 days left'
+    (Commitment.text is this in English)."""
+    return _commitment_text(item.label, item.state, item.start, item.until, item.days_left, item.ended, words)
+
+
+def _commitment_text(kind: str, state: str, start: date | None, until: date | None,
+                     days_left: int | None, ended: date | None = None, words: Words = ENGLISH) -> str:
+    label = words._(COMMITMENT_LABELS.get(kind, COMMITMENT_LABELS["other"]))
     if state == ENDED:
-        return f"{label} ended {ended}"
+        return words._("{label} ended {day}", label=label, day=words.date(ended))
     if state == EXPIRED:
-        return f"{label} expired {until}"
+        return words._("{label} expired {day}", label=label, day=words.date(until))
     if state == NOT_YET_IN_FORCE:
-        return f"{label} in force from {start}"
+        return words._("{label} in force from {day}", label=label, day=words.date(start))
     if state == START_NOT_REPORTED:
-        return f"{label}, start not reported" + (f", until {until}" if until else "")
+        return (words._("{label}, start not reported, until {day}", label=label, day=words.date(until)) if until
+                else words._("{label}, start not reported", label=label))
     if until is None:
-        return f"{label} in force since {start}, no end date"
+        return words._("{label} in force since {day}, no end date", label=label, day=words.date(start))
     if days_left == 0:
-        return f"{label} in force until {until}, last day"
-    return f"{label} in force until {until}, {days_text(days_left or 0)} left"
+        return words._("{label} in force until {day}, last day", label=label, day=words.date(until))
+    return words.n_("{label} in force until {day}, {count} day left", "{label} in force until {day}, {count} days left",
+                    days_left or 0, label=label, day=words.date(until))
 
 
 class CommitmentIndex:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from crossings.core.records import STATUSES, UNKNOWN
+from crossings.core.wording import ENGLISH, Words
 
 if TYPE_CHECKING:  # sources builds on this module's day numbers; the summary only calls its methods
     from crossings.core.sources import SourceDates
@@ -118,9 +119,9 @@ def parse_date(text: str) -> date:
         raise ValueError(f"{text!r} is not a real date") from None
 
 
-def days_text(days: int) -> str:
-    """A count of days in words: '1 day', '26 days'."""
-    return f"{days} day" if days == 1 else f"{days} days"
+def days_text(days: int, words: Words = ENGLISH) -> str:
+    """A count of days in words: '1 day', '26 days' (in the language of `words`)."""
+    return words.n_("{count} day", "{count} days", days)
 
 
 def days_cut(start: np.ndarray, end: np.ndarray, as_of: date) -> np.ndarray:

@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from crossings.core.commitments import CommitmentIndex
+from crossings.core.commitments import COMMITMENT_LABELS, CommitmentIndex
 from crossings.core.records import ACCESS_LISTS, TRAFFIC_KINDS
-from crossings.view.board import COMMITMENT_LABELS, KIND_NAMES, STATUS_WORDS
 from crossings.view.i18n import N_, Translator, translator
+from crossings.view.words import KIND_NAMES, STATUS_WORDS
 
 __all__ = ["MAX_ENTRIES", "TAG_AUTHORITY", "TAG_AUTHORITY_SETTING", "FeedEntry", "atom_xml", "change_entries",
            "interval_text", "interval_title", "tag_authority"]
@@ -198,7 +198,7 @@ def change_entries(crossings: pd.DataFrame, intervals: pd.DataFrame, commitments
         else:
             where = (tr._(", ").join(tr.isolate(names.get(c, c)) for c in covered) if covered
                      else tr.border_scope(row["scope"]))
-            what = f"{tr.isolate(title)} — {tr._(COMMITMENT_LABELS.get(kind, N_('agreement')))}: {where}"
+            what = f"{tr.isolate(title)} — {tr._(COMMITMENT_LABELS.get(kind, COMMITMENT_LABELS['other']))}: {where}"
         cited = [texts[s] for s in row["source_ids"] if s in texts]
         if start is not None and start <= today:
             entries.append(FeedEntry(f"{authority}:{table}/{item_id}/start", tr._(IN_FORCE_TITLE, what=what),

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from crossings.core.borders import countries_of, country_name
-from crossings.core.commitments import IN_FORCE, Commitment
+from crossings.core.commitments import IN_FORCE, Commitment, commitment_text
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.view.board import (
@@ -28,7 +28,6 @@ from crossings.view.board import (
     STATUS_WORDS,
     Board,
     BoardRow,
-    in_force_text,
     plan_board,
 )
 from crossings.view.filters import Filters, to_query
@@ -189,7 +188,7 @@ def _commitments(items: Sequence[Commitment], tr: Translator) -> str:
     if not items:
         return f"<p>{escape(tr._('None in force on the as-of date.'))}</p>"
     return "<ul>" + "".join(f"<li><strong><bdi>{escape(c.title)}</bdi></strong> ({escape(tr.border_scope(c.scope))}): "
-                            f"{escape(in_force_text(c, tr))}</li>" for c in items) + "</ul>"
+                            f"{escape(commitment_text(c, tr))}</li>" for c in items) + "</ul>"
 
 
 def _form(filters: Filters, as_of: date, countries: Sequence[str], tr: Translator) -> str:

@@ -13,7 +13,6 @@ from datetime import date
 import pandas as pd
 
 from crossings.core.borders import border_of
-from crossings.core.commitments import Commitment
 from crossings.core.days import day_number
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import SourceDates
@@ -22,9 +21,11 @@ from crossings.view.i18n import N_, Translator, translator
 from crossings.view.indexes import StoreIndexes
 from crossings.view.plan import ViewPlan, plan_cards
 from crossings.view.tables import safe_link
+from crossings.view.words import KIND_NAMES, STATUS_WORDS
 
 __all__ = [
     "KIND_LABELS",
+    "KIND_NAMES",
     "MARKS",
     "MARKS_LEGEND",
     "MAX_BOARD_ROWS",
@@ -37,13 +38,10 @@ __all__ = [
     "KindAnswer",
     "KindMark",
     "Report",
-    "in_force_text",
     "newest_reports",
     "plan_board",
-    "report_words",
     "since_text",
     "status_board",
-    "status_words",
 ]
 
 # A kind's status as a mark beside its name, so that colour is never the only cue; MARKS_LEGEND says it in words.
@@ -52,8 +50,6 @@ MARKS_LEGEND = N_("✓ moves · ~ limited · ✗ barred · ? not reported")
 # Short enough that five fit on a phone's line beside each other (each language's are in its catalogue).
 KIND_LABELS = {"trade": N_("trade"), "transit": N_("transit"), "aid": N_("aid"), "travellers": N_("travel"),
                "returnees": N_("return")}
-# A status as a word (the data's value is English; a screen shows the language's word).
-STATUS_WORDS = {"open": N_("open"), "restricted": N_("restricted"), "closed": N_("closed"), UNKNOWN: N_("unknown")}
 # Each status's colours on every screen that draws the board: (strong, for a border or a mark; tint, behind
 # dark text). The strong ones are the charts' Okabe-Ito hues, told apart with colour-blindness (the yellow darkened
 # to show as a thin border on white); text stays dark on the tints so that it reads at any zoom.
@@ -149,9 +145,6 @@ class Board:
 
 # Each language's column of a crossing's name in its script (crossings.csv).
 LOCAL_NAME_COLUMNS = {"fa-AF": "name_fa_af", "ps": "name_ps", "ur": "name_ur"}
-# Each kind of traffic by its whole name, for sentences.
-KIND_NAMES = {"trade": N_("trade"), "transit": N_("transit"), "aid": N_("aid"), "travellers": N_("travellers"),
-              "returnees": N_("returnees")}
 
 
 def _names(names: Sequence[str], tr: Translator) -> str:
@@ -222,54 +215,3 @@ def plan_board(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
                else None)
     return status_board(cards, tables["crossings"], plan.traffic, len(plan.shown_by_urgency) - len(shown), reports,
                         tr)
-
-
-# An agreement's kind (or a moratorium) as a word.
-COMMITMENT_LABELS = {"ceasefire": N_("ceasefire"), "trade": N_("trade agreement"), "transit": N_("transit agreement"),
-                     "security": N_("security agreement"), "border-management": N_("border management"),
-                     "other": N_("agreement"), "moratorium": N_("moratorium")}
-
-
-def in_force_text(item: Commitment, tr: Translator | None = None) -> str:
-    """A commitment in force on the as-of date, in words: the card's text in English (core.commitments), the same
-    facts in the translator's language: 'ceasefire in force until 2025-04-15, 14 days left'."""
-    tr = tr or translator()
-    if tr.lang == "en":
-        return item.text
-    label = tr._(COMMITMENT_LABELS.get(item.label, N_("agreement")))
-    if item.until is None:
-        return (tr._("{label} in force since {day}, no end date", label=label, day=tr.date(item.start))
-                if item.start else tr._("{label} in force, no end date", label=label))
-    if item.days_left == 0:
-        return tr._("{label} in force until {day}, last day", label=label, day=tr.date(item.until))
-    return tr.n_("{label} in force until {day}, {count} day left", "{label} in force until {day}, {count} days left",
-                 item.days_left or 0, label=label, day=tr.date(item.until))
-
-
-def status_words(line: StatusLine, tr: Translator | None = None) -> str:
-    """A card's status line: the card's own text in English ('closed since 2025-10-12 (70 days)'), the same facts
-    in the translator's language."""
-    tr = tr or translator()
-    if tr.lang == "en":
-        return line.status_text
-    subject = f"{tr._(KIND_NAMES[line.kind])}: " if line.kind else ""
-    if line.status == UNKNOWN or line.since is None:
-        return subject + tr._("unknown: no report covers this date")
-    return subject + tr.n_("{status} since {day} ({count} day)", "{status} since {day} ({count} days)", line.days,
-                           status=tr._(STATUS_WORDS.get(line.status, line.status)), day=tr.date(line.since))
-
-
-def report_words(line: StatusLine, tr: Translator | None = None) -> str:
-    """Where a card's status rests on a report (StatusLine.report_text), in the translator's language."""
-    tr = tr or translator()
-    if tr.lang == "en":
-        return line.report_text
-    if line.newest_source is None:
-        return tr._("no dated report")
-    day = tr.date(line.newest_source)
-    if line.status == UNKNOWN or line.carried_forward is None:
-        return tr._("last reported {day}", day=day)
-    if line.carried_forward == 0:
-        return tr._("last reported {day}, the as-of date", day=day)
-    return tr.n_("last reported {day}; carried forward {count} day",
-                 "last reported {day}; carried forward {count} days", line.carried_forward, day=day)

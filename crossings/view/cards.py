@@ -10,13 +10,22 @@ from datetime import date
 
 import pandas as pd
 
-from crossings.core.commitments import CONTRADICTED_WHEN, IN_FORCE, Commitment, CommitmentIndex, contradicted
-from crossings.core.days import StatusRuns, Window, current_from_runs, days_text, last_closures_from_runs
+from crossings.core.commitments import (
+    COMMITMENT_LABELS,
+    CONTRADICTED_WHEN,
+    IN_FORCE,
+    Commitment,
+    CommitmentIndex,
+    commitment_text,
+    contradicted,
+)
+from crossings.core.days import StatusRuns, Window, current_from_runs, last_closures_from_runs
 from crossings.core.records import UNKNOWN
 from crossings.core.sources import SourceDates, carried_forward_days, is_stale
 from crossings.core.traffic import with_access
+from crossings.core.wording import ENGLISH, Words
 from crossings.view.indexes import IntervalIndex, StoreIndexes
-from crossings.view.words import closure_text, places_text, sides_text
+from crossings.view.words import KIND_NAMES, STATUS_WORDS, closure_text, places_text, sides_text
 
 __all__ = [
     "BORDER_WIDE_LISTED",
@@ -88,21 +97,34 @@ class StatusLine:
     @property
     def report_text(self) -> str:
         """Where the status rests on a report: 'last reported 2026-02-27; carried forward 274 days'."""
-        if self.newest_source is None:
-            return "no dated report"
-        if self.status == UNKNOWN or self.carried_forward is None:
-            return f"last reported {self.newest_source}"
-        if self.carried_forward == 0:
-            return f"last reported {self.newest_source}, the as-of date"
-        return f"last reported {self.newest_source}; carried forward {days_text(self.carried_forward)}"
+        return self.report_words()
 
     @property
     def status_text(self) -> str:
-        subject = f"{self.kind}: " if self.kind else ""
-        if self.status == UNKNOWN:
-            return subject + ("unknown: no report on this kind of traffic covers this date" if self.kind
-                              else "unknown: no report covers this date")
-        return f"{subject}{self.status} since {self.since} ({days_text(self.days)})"
+        """'closed since 2025-10-12 (70 days)', 'trade: open since ...', or unknown and why."""
+        return self.status_words()
+
+    def report_words(self, words: Words = ENGLISH) -> str:
+        """report_text in the language of `words`."""
+        if self.newest_source is None:
+            return words._("no dated report")
+        day = words.date(self.newest_source)
+        if self.status == UNKNOWN or self.carried_forward is None:
+            return words._("last reported {day}", day=day)
+        if self.carried_forward == 0:
+            return words._("last reported {day}, the as-of date", day=day)
+        return words.n_("last reported {day}; carried forward {count} day",
+                        "last reported {day}; carried forward {count} days", self.carried_forward, day=day)
+
+    def status_words(self, words: Words = ENGLISH) -> str:
+        """status_text in the language of `words`."""
+        subject = words._("{kind}: ", kind=words._(KIND_NAMES[self.kind])) if self.kind else ""
+        if self.status == UNKNOWN or self.since is None:
+            return subject + (words._("unknown: no report on this kind of traffic covers this date") if self.kind
+                              else words._("unknown: no report covers this date"))
+        return subject + words.n_("{status} since {day} ({count} day)", "{status} since {day} ({count} days)",
+                                  self.days, status=words._(STATUS_WORDS.get(self.status, self.status)),
+                                  day=words.date(self.since))
 
 
 @dataclass(frozen=True)
@@ -197,20 +219,25 @@ def crossing_cards(crossings: pd.DataFrame, texts: pd.DataFrame, indexes: StoreI
     return cards
 
 
-def commitment_line(item: Commitment, line: StatusLine) -> str:
+def commitment_line(item: Commitment, line: StatusLine, words: Words = ENGLISH) -> str:
     """A commitment as a crossing's card states it: its state, when a source last confirmed it and whether that
     is stale; where the crossing's own status contradicts it, that instead of "in force"."""
+    label = words._(COMMITMENT_LABELS.get(item.label, COMMITMENT_LABELS["other"]))
     if contradicted(item, line.crossing_id, line.status, line.kind_statuses):
         kind = CONTRADICTED_WHEN[item.label]
-        subject = "the crossing" if kind is None else f"{kind} at the crossing"
-        return (f"{item.label} agreed {item.start}, but {subject} is closed on this date; "
-                + _confirmation(item))
+        subject = (words._("the crossing") if kind is None
+                   else words._("{kind} at the crossing", kind=words._(KIND_NAMES[kind])))
+        return words._("{label} from {day}, but {subject} is closed on this date; {confirmation}", label=label,
+                       day=words.date(item.start), subject=subject, confirmation=_confirmation(item, words))
     if item.state != IN_FORCE:
-        return item.text
-    return f"{item.text}; {_confirmation(item)}"
+        return commitment_text(item, words)
+    return words._("{state}; {confirmation}", state=commitment_text(item, words),
+                   confirmation=_confirmation(item, words))
 
 
-def _confirmation(item: Commitment) -> str:
+def _confirmation(item: Commitment, words: Words) -> str:
     if item.confirmed is None:
-        return "no dated source confirms it (stale)"
-    return f"last confirmed by a source {item.confirmed}" + (" (stale)" if item.stale else "")
+        return words._("no dated source confirms it (stale)")
+    if item.stale:
+        return words._("last confirmed by a source {day} (stale)", day=words.date(item.confirmed))
+    return words._("last confirmed by a source {day}", day=words.date(item.confirmed))

@@ -22,12 +22,15 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from crossings.core.wording import N_, NP_
+
 __all__ = [
     "COUNTRY_NAMES",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "LOCALES",
+    "NP_",
     "N_",
     "RTL",
     "BadLanguage",
@@ -59,15 +62,8 @@ DIGITS = {"latn": "0123456789", "arabext": "۰۱۲۳۴۵۶۷۸۹", "arab": "٠١
 FSI, PDI = "\u2068", "\u2069"
 
 
-def N_(message: str) -> str:
-    """Marks a message for the catalogues where it is defined; it is translated where it is shown (Translator._)."""
-    return message
-
-
+# crossings.core.borders' scope of a commitment that covers no crossing of the data (Translator.border_scope)
 N_("no crossing in the data")
-def NP_(singular: str, plural: str) -> tuple[str, str]:
-    """Marks a message with a plural (Translator.n_), as N_ does."""
-    return singular, plural
 
 
 # The countries of a border's name ('Afghanistan–Pakistan'), as crossings.core.borders names them.

@@ -11,11 +11,18 @@ import pandas as pd
 
 from crossings.core.borders import country_name
 from crossings.core.days import days_text
+from crossings.core.records import UNKNOWN
 from crossings.core.sources import STALE_AFTER_DAYS
-from crossings.view.i18n import Translator, translator
+from crossings.core.wording import ENGLISH, N_, Words
 
-__all__ = ["carried_text", "closure_text", "counted", "coverage_text", "currency_text", "currency_words",
-           "places_text", "sides_text"]
+__all__ = ["KIND_NAMES", "STATUS_WORDS", "carried_text", "closure_text", "counted", "coverage_text", "currency_text",
+           "currency_words", "places_text", "sides_text"]
+
+# A status as a word (the data's value is English; a screen shows the language's word).
+STATUS_WORDS = {"open": N_("open"), "restricted": N_("restricted"), "closed": N_("closed"), UNKNOWN: N_("unknown")}
+# Each kind of traffic by its whole name, for sentences.
+KIND_NAMES = {"trade": N_("trade"), "transit": N_("transit"), "aid": N_("aid"), "travellers": N_("travellers"),
+              "returnees": N_("returnees")}
 
 
 def coverage_text(crossings: pd.DataFrame) -> str:
@@ -55,7 +62,7 @@ def places_text(crossing: Mapping[str, Any]) -> str:
 def currency_text(newest: date | None, as_of: date) -> str:
     """How current the record is: 'Newest report 2026-04-08, 234 days before the as-of date' (currency_words in
     English: one wording for every language)."""
-    return currency_words(newest, as_of, translator())
+    return currency_words(newest, as_of, ENGLISH)
 
 
 def counted(count: int, noun: str) -> str:
@@ -63,27 +70,33 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def closure_text(run: Mapping[str, Any]) -> str:
+def closure_text(run: Mapping[str, Any], words: Words = ENGLISH) -> str:
     """The last closure in words, with the closing and reopening dates beside the count."""
+    start, days = words.date(run["start_date"]), days_text(run["days"], words)
     if run["ongoing"]:
-        return f"closed since {run['start_date']} ({days_text(run['days'])} so far)"
+        return words._("closed since {start} ({days} so far)", start=start, days=days)
     if run["followed"]:
-        return f"closed {run['start_date']}, reopened {run['end_date']} ({days_text(run['days'])})"
-    last_day = run["end_date"] - timedelta(days=1)
-    return (f"closed {run['start_date']}, last reported closed {last_day} "
-            f"({days_text(run['days'])} on record; reopening not reported)")
+        return words._("closed {start}, reopened {end} ({days})", start=start, end=words.date(run["end_date"]),
+                       days=days)
+    return words._("closed {start}, last reported closed {last} ({days} on record; reopening not reported)",
+                   start=start, last=words.date(run["end_date"] - timedelta(days=1)), days=days)
 
 
-def carried_text(report: date | None, carried_for: int | None, first: date, last: date) -> str:
+def carried_text(report: date | None, carried_for: int | None, first: date, last: date,
+                 words: Words = ENGLISH) -> str:
     """What the timeline says of a part of a bar carried forward from `first` to `last` (inclusive):
     'carried forward 45 days since 2024-08-16 (...)', or that no dated report comes before it."""
     if report is None or carried_for is None:
-        return f"no dated report on or before {last}: carried forward, not reported at the time"
-    return (f"carried forward {days_text(carried_for)} since {report} (by {last}; more than "
-            f"{STALE_AFTER_DAYS} days without a newer report from {first})")
+        return words._("no dated report on or before {last}: carried forward, not reported at the time",
+                       last=words.date(last))
+    return words.n_("carried forward {days} since {report} (by {last}; more than {count} day without a newer report "
+                    "from {first})",
+                    "carried forward {days} since {report} (by {last}; more than {count} days without a newer report "
+                    "from {first})", STALE_AFTER_DAYS, days=days_text(carried_for, words), report=words.date(report),
+                    last=words.date(last), first=words.date(first))
 
 
-def currency_words(newest: date | None, as_of: date, tr: Translator) -> str:
+def currency_words(newest: date | None, as_of: date, tr: Words) -> str:
     """How current the record is (crossings.view.words.currency_text), in the translator's language."""
     if newest is None:
         return tr._("No dated report on or before the as-of date.")
