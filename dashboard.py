@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from crossings.core.borders import countries_of, country_name, on_borders
+from crossings.core.commitments import commitment_text
 from crossings.core.csvout import table_csv
 from crossings.core.days import Window
 from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
@@ -21,6 +22,7 @@ from crossings.page.maps import MAP_CONFIG
 from crossings.page.textsafe import markdown_text as md
 from crossings.view.board import (
     KIND_NAMES,
+    LOCAL_NAME_COLUMNS,
     MARKS,
     MARKS_LEGEND,
     STATUS_COLOURS,
@@ -43,7 +45,7 @@ from crossings.view.plan import ViewPlan, all_interval_ids, cards_page, interval
 from crossings.view.policy import MAX_CARDS, MAX_TABLE_ROWS
 from crossings.view.store import Content, StoreChanged, StoreUnreadable, content_for, interval_rows, read_store
 from crossings.view.tables import export_file_name, for_display
-from crossings.view.words import coverage_text, currency_text, currency_words
+from crossings.view.words import coverage_text, currency_words
 
 st.set_page_config(page_title="Border Crossing Status", page_icon="🛂", layout="wide")
 
@@ -59,16 +61,21 @@ COMMITMENTS_PER_CARD = 5
 # The Traffic filter's first choice: no kind, the crossing as a whole (a selectbox shows None as empty).
 WHOLE_CROSSING = ""
 DATE_LIMITS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
-LINK = st.column_config.LinkColumn("Source link", display_text=r"https?://(?:www\.)?([^/]+)")
+# The tables' columns as the page heads them (the downloads keep the names as they are).
+COLUMN_LABELS = {name: name for name in (
+    N_("interval_id"), N_("crossing"), N_("status"), N_("start_date"), N_("end_date"), N_("ongoing"), N_("days"),
+    N_("interval_status"), N_("moves"), N_("limited"), N_("barred"), N_("detail"), N_("cause"), N_("sources"),
+    N_("quotes"), N_("notes"), N_("id"), N_("kind"), N_("title"), N_("state"), N_("from"), N_("until"), N_("ended"),
+    N_("crossings"), N_("when"), N_("place"))}
 
-HOW_TO_READ = f"""
+HOW_TO_READ = N_("""
 - **Days are counted from the closing day up to, not including, the reopening day.** A closure from
   2025-02-21 with a reopening on 2025-03-19 lasts 26 days; news reports often say 27 because they count
   both days. Every count is shown beside its two dates so that you can check it.
 - **The as-of date cuts the data.** Whatever the store says about later days is future and counted nowhere;
   a status still running on the as-of date counts through that day. The window is inclusive at both ends.
 - **Unknown means no report**, not open. A status whose end no source gives ends the day after the last
-  report; "stale" marks a crossing whose newest source is more than {STALE_AFTER_DAYS} days older than the
+  report; "stale" marks a crossing whose newest source is more than {days} days older than the
   as-of date.
 - **Adjacent intervals with the same status count as one run** for "since", closures and durations.
 - **What moves**, per kind of traffic: trade (commercial cargo), transit (cargo to or from third countries),
@@ -79,13 +86,17 @@ HOW_TO_READ = f"""
 - **Where the data comes from:** curated CSV files in `data/`, each row naming its sources; where sources
   disagree, both are cited and the row's notes say how. To cite a row, give its id and its sources, e.g.
   "Border Crossing Status, status_intervals `torkham-2025-02-21` (PTI via The Week, 19 Mar 2025)".
-"""
+""")
 
 
 def load_content() -> Content:
     """The store's content, or an error on the page and a stop."""
     try:
-        with st.spinner("Preparing the store (on the first run it is built from data/)…"):
+        lang = parse_lang(st.query_params.get("lang"))
+    except BadLanguage:
+        lang = "en"
+    try:
+        with st.spinner(translator(lang)._("Preparing the store (on the first run it is built from data/)…")):
             return read_store()
     except StoreUnreadable as exc:
         st.error(md(exc.message))
@@ -100,7 +111,12 @@ def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
     if "f_crossings" in st.session_state:
         return []
     params = {name: st.query_params.get_all(name) for name in st.query_params}
-    filters, warnings = parse_query(params, crossing_ids, countries)
+    try:
+        lang, warnings = parse_lang(st.query_params.get("lang")), []
+    except BadLanguage as exc:
+        lang, warnings = "en", [f"{exc}; the page is in English."]
+    filters, url_warnings = parse_query(params, crossing_ids, countries, translator(lang))
+    warnings = [*url_warnings, *warnings]
     st.session_state["f_countries"] = list(filters.countries)
     st.session_state["f_crossings"] = crossings_listed_first(filters, crossing_ids, MAX_CROSSING_CHOICES)
     st.session_state["f_from"] = filters.window_from
@@ -111,11 +127,7 @@ def read_url_once(crossing_ids: list[str], countries: list[str]) -> list[str]:
     st.session_state["f_known"] = filters.known_by is not None
     # a known_by other than the as-of date is kept as the URL gave it; equal to it, it follows the as-of date
     st.session_state["f_known_by"] = filters.known_by if filters.known_by != (filters.as_of or date.today()) else None
-    try:
-        st.session_state["f_lang"] = parse_lang(st.query_params.get("lang"))
-    except BadLanguage as exc:
-        st.session_state["f_lang"] = "en"
-        warnings.append(f"{exc}; the page is in English.")
+    st.session_state["f_lang"] = lang
     return warnings
 
 
@@ -124,12 +136,12 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
     state = st.session_state
     tr = translator(state.get("f_lang", "en"))
     listed, not_listed = crossing_choices(list(names), on_borders(crossings, state.get("f_countries", [])),
-                                          state.get("f_crossings", []), limit=MAX_CROSSING_CHOICES)
+                                          state.get("f_crossings", []), limit=MAX_CROSSING_CHOICES, words=tr)
     with st.sidebar:
         st.selectbox("Language · زبان · ژبه · زبان", options=list(LANGUAGES), key="f_lang",
                      format_func=lambda lang: LANGUAGE_NAMES[lang],
-                     help="The status board and the title line in Dari, Pashto or Urdu (URL lang); the rest of the "
-                          "page is in English for now. The data stays in its own language.")
+                     help="English, Dari, Pashto or Urdu (URL lang) · دری · پښتو · اردو. The data (details, notes, "
+                          "quotes) stays in its own language.")
         st.header(tr._("Filters"))
         st.multiselect(tr._("Crossings"), options=listed, format_func=lambda c: names[c], key="f_crossings",
                        help=tr._("Empty means all crossings."))
@@ -160,11 +172,14 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                    countries=tuple(state["f_countries"]), known_by=known_by)
 
 
-def draw_window_in_use(plan: ViewPlan) -> None:
+def draw_window_in_use(plan: ViewPlan, tr: Translator) -> None:
     """The dates the page uses, beside the date inputs: an empty input means a computed default (kept out
     of the URL, so that a bookmark follows today)."""
-    st.sidebar.caption(f"In use: from {plan.window.start} to {plan.window.end}, as of {plan.as_of}"
-                       + (f", as reported by {plan.known_by}." if plan.known_by else "."))
+    days = {"start": tr.date(plan.window.start), "end": tr.date(plan.window.end), "as_of": tr.date(plan.as_of)}
+    # our own words, numbers and dates: no Markdown escaping needed (it would show its backslashes to a test)
+    st.sidebar.caption(tr._("In use: from {start} to {end}, as of {as_of}, as reported by {known_by}.",
+                            known_by=tr.date(plan.known_by), **days) if plan.known_by
+                       else tr._("In use: from {start} to {end}, as of {as_of}.", **days))
 
 
 def write_url(filters: Filters, crossing_ids: list[str], lang: str = "en") -> None:
@@ -179,30 +194,37 @@ def write_url(filters: Filters, crossing_ids: list[str], lang: str = "en") -> No
 def draw_header(plan: ViewPlan, tr: Translator) -> None:
     """The title line: the title, the as-of date and how current the record is; then the URL's warnings. In a
     right-to-left language, one block with its dir and lang (Streamlit's title and Markdown cannot carry them)."""
+    label, day, rest = header_parts(plan, tr)
     if not tr.rtl:
-        st.title("Border Crossing Status")
-        st.markdown(f"As of **{plan.as_of}**" + (f" · for **{plan.traffic}**" if plan.traffic else "")
-                    + (f" · **only what was reported by {plan.known_by}**" if plan.known_by else "") + " · "
-                    + md(currency_text(plan.data_updated, plan.as_of)))
+        st.title(tr._("Border Crossing Status"))
+        st.markdown(" · ".join([f"{md(label)} **{md(day)}**", *(md(part) for part in rest)]))
     else:
-        line = f"{_esc(tr._('As of'))} <strong>{_esc(tr.date(plan.as_of))}</strong>"
-        if plan.traffic:
-            line += " · " + _esc(tr._("for {kind}", kind=tr._(KIND_NAMES[plan.traffic])))
-        if plan.known_by:
-            line += " · " + _esc(tr._("only what was reported by {day}", day=tr.date(plan.known_by)))
-        line += " · " + _esc(currency_words(plan.data_updated, plan.as_of, tr))
+        line = " · ".join([f"{_esc(label)} <strong>{_esc(day)}</strong>", *(_esc(part) for part in rest)])
         st.html(f'{rtl_css(tr)}<div class="xb-head" dir="rtl" lang="{tr.lang}"><h1>'
                 f'{_esc(tr._("Border Crossing Status"))}</h1><p>{line}</p></div>')
     for warning in plan.warnings:
         st.warning(md(warning), icon=":material/link_off:")
 
 
-def draw_about(plan: ViewPlan, crossings: pd.DataFrame) -> None:
+def header_parts(plan: ViewPlan, tr: Translator) -> tuple[str, str, list[str]]:
+    """The title line in plain text: 'As of' and the day (which stands out), then the kind of traffic, the known-by
+    day and how current the record is, as there are."""
+    rest = []
+    if plan.traffic:
+        rest.append(tr._("for {kind}", kind=tr._(KIND_NAMES[plan.traffic])))
+    if plan.known_by:
+        rest.append(tr._("only what was reported by {day}", day=tr.date(plan.known_by)))
+    rest.append(currency_words(plan.data_updated, plan.as_of, tr))
+    return tr._("As of"), tr.date(plan.as_of), rest
+
+
+def draw_about(plan: ViewPlan, crossings: pd.DataFrame, tr: Translator) -> None:
     """What the page is, and the window its counts are for: below the answer."""
-    st.markdown(
-        f"When the land crossings between {md(coverage_text(crossings))} were open, closed or restricted, which "
-        "agreements and moratoria applied, and where every fact comes from. The cards' counts and the timeline "
-        f"are for the window {plan.window.start} to {plan.window.end}.")
+    st.markdown(md(tr._(
+        "When the land crossings between {borders} were open, closed or restricted, which agreements and moratoria "
+        "applied, and where every fact comes from. The cards' counts and the timeline are for the window {start} to "
+        "{end}.", borders=coverage_text(crossings, tr), start=tr.date(plan.window.start),
+        end=tr.date(plan.window.end))))
 
 
 # The board is one HTML element (a row per crossing costs no element of its own): a table, whose header names
@@ -310,6 +332,9 @@ FSTRING_MESSAGES = (N_("Detail:"), N_("Last closure:"), N_("Status board"))
 STALE_TITLE = NP_("no report for more than {count} day", "no report for more than {count} days")
 STALE_LEGEND = NP_("stale: no report for more than {count} day", "stale: no report for more than {count} days")
 MORE_IN_CARDS = NP_("{count} more crossing in the cards below", "{count} more crossings in the cards below")
+MORE_COMMITMENTS = NP_("and {count} more agreement or moratorium in the table below",
+                       "and {count} more agreements or moratoria in the table below")
+MORE_IN_TABLE = NP_("and {count} more in the table below", "and {count} more in the table below")
 
 
 def rtl_css(tr: Translator) -> str:
@@ -339,17 +364,20 @@ def choose_cards(plan: ViewPlan, names: dict[str, str], tr: Translator) -> list[
     page = st.session_state.get("f_card_page", 1)
     drawn, matched, pages = cards_page(plan.shown_by_urgency, names, found, int(page))
     if pages > 1:
-        page = st.number_input(f"{matched} crossings, {MAX_CARDS} a page, most urgent first: page", 1, pages,
+        page = st.number_input(tr._("{count} crossings, {per_page} a page, most urgent first: page",
+                                     count=tr.number(matched), per_page=tr.number(MAX_CARDS)), 1, pages,
                                key="f_card_page")
         drawn, _, _ = cards_page(plan.shown_by_urgency, names, found, int(page))
     return drawn
 
 
-def draw_card(card: Card, window: Window, tr: Translator) -> None:
+def draw_card(card: Card, window: Window, tr: Translator, local_name: str | None = None) -> None:
     """One bordered card: what the status is, what moves and how current it is, written as one Markdown element
     (with 50 cards a page, every element a card adds costs the page a visible share of its rerun); the window's
     counts, the last closure and the agreements one click away, in its details."""
     title = md(card.name) if card.sides == card.name else f"{md(card.name)}: {md(card.sides)}"
+    if local_name:  # the name in the page's script, as a source writes it (crossings.csv name_fa_af, ...)
+        title = f"{md(local_name)} ({title})"
     _, colour, icon = BADGES[card.status]
     word = tr._(STATUS_WORDS.get(card.status, card.status))
     lines = [f"**{title}**", md(card.places), f":{colour}-badge[{icon} {md(word)}] {md(card.status_words(tr))}"]
@@ -371,11 +399,10 @@ def draw_card(card: Card, window: Window, tr: Translator) -> None:
     details = [md(window_text),
                f"{md(tr._('Last closure:'))} {md(card.last_closure)}" if card.last_closure
                else md(tr._("No closure on record"))]
-    details.extend(f":material/handshake: **{md(item.title)}**: {md(commitment_line(item, card))}"
+    details.extend(f":material/handshake: **{md(item.title)}**: {md(commitment_line(item, card, tr))}"
                    for item in card.commitments[:COMMITMENTS_PER_CARD])
     if len(card.commitments) > COMMITMENTS_PER_CARD:
-        details.append(f"and {len(card.commitments) - COMMITMENTS_PER_CARD} more agreements or moratoria in the "
-                       "table below")
+        details.append(md(tr.n_(*MORE_COMMITMENTS, len(card.commitments) - COMMITMENTS_PER_CARD)))
     label = (tr._("Closures in the window, last closure, agreements and moratoria ({count})",
                   count=tr.number(len(card.commitments))) if card.commitments
              else tr._("Closures in the window, last closure"))
@@ -392,16 +419,25 @@ def draw_border_wide(plan: ViewPlan, tr: Translator) -> None:
     if not items:
         return
     listed = items[:BORDER_WIDE_LISTED]
-    more = f"  \nand {len(items) - len(listed)} more in the table below" if len(items) > len(listed) else ""
+    more = "  \n" + md(tr.n_(*MORE_IN_TABLE, len(items) - len(listed))) if len(items) > len(listed) else ""
     # our own words and a number, no data: no Markdown escaping needed (it would show its backslashes in a label)
     with st.expander(":material/public: " + tr._("Agreements and moratoria of a whole border: {count}",
                                                  count=tr.number(len(items)))):
-        st.markdown("Agreements and moratoria of a whole border (they cover every crossing between their parties):  \n"
-                    + "  \n".join(f":material/handshake: **{md(item.title)}** ({md(item.scope)}): {md(item.text)}"
-                                   for item in listed) + more)
+        st.markdown(md(tr._("Agreements and moratoria of a whole border (they cover every crossing between their "
+                            "parties):")) + "  \n"
+                    + "  \n".join(f":material/handshake: **{md(item.title)}** ({md(tr.border_scope(item.scope))}): "
+                                   f"{md(commitment_text(item, tr))}" for item in listed) + more)
 
 
-def draw_cards(cards: list[Card], window: Window, tr: Translator) -> None:
+def local_names(crossings: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Each crossing's name in the language's script where a source gives one (the board's LOCAL_NAME_COLUMNS)."""
+    column = LOCAL_NAME_COLUMNS.get(lang)
+    if column is None or column not in crossings:
+        return {}
+    return {cid: name for cid, name in zip(crossings["crossing_id"], crossings[column], strict=True) if name}
+
+
+def draw_cards(cards: list[Card], window: Window, tr: Translator, local_names: dict[str, str]) -> None:
     if not cards:
         st.info(tr._("No crossing matches these filters."))
         return
@@ -409,7 +445,7 @@ def draw_cards(cards: list[Card], window: Window, tr: Translator) -> None:
         columns = st.columns(CARDS_PER_ROW)
         for column, card in zip(columns, cards[first:first + CARDS_PER_ROW], strict=False):
             with column:
-                draw_card(card, window, tr)
+                draw_card(card, window, tr, local_names.get(card.crossing_id))
 
 
 def select_on_map() -> None:
@@ -421,7 +457,7 @@ def select_on_map() -> None:
 
 def draw_map(plan: ViewPlan, content: Content, tr: Translator) -> None:
     st.subheader(tr._("Map"))
-    figure, unplaced = map_for(plan, content)
+    figure, unplaced = map_for(plan, content, tr.lang)
     if figure is None:
         st.info(tr._("None of these crossings has sourced coordinates."))
     else:
@@ -435,8 +471,9 @@ def draw_map(plan: ViewPlan, content: Content, tr: Translator) -> None:
 def draw_timeline(plan: ViewPlan, figure: go.Figure | None, tr: Translator) -> None:
     st.subheader(tr._("Timeline"))
     if figure is None:
-        st.info(f"Nothing is recorded for these crossings and statuses between {plan.window.start} and "
-                f"{plan.window.end}. Widen the window or choose other crossings.")
+        st.info(tr._("Nothing is recorded for these crossings and statuses between {start} and {end}. Widen the "
+                     "window or choose other crossings.", start=tr.date(plan.window.start),
+                     end=tr.date(plan.window.end)))
         return
     if not len(plan.matches):
         st.info(tr._("No status interval in this window; agreements and events are shown."))
@@ -450,12 +487,18 @@ def draw_tables(plan: ViewPlan, shown: Shown, tr: Translator) -> None:
                                       (EVENTS, view.events, shown.events, ["date"])):
         st.subheader(tr._(title))
         if total > MAX_TABLE_ROWS:
-            st.caption(f"The first {MAX_TABLE_ROWS:,} of {total:,} rows; narrow the filters to see others"
-                       + (", or download them all below." if title == STATUS_INTERVALS else "."))
-        st.dataframe(for_display(table.head(MAX_TABLE_ROWS).drop(columns=drop)), hide_index=True,
-                     column_config={"source_url": LINK})
+            counts = {"first": tr.number(MAX_TABLE_ROWS), "total": tr.number(total)}
+            st.caption(tr._("The first {first} of {total} rows; narrow the filters to see others, or download them "
+                            "all below.", **counts) if title == STATUS_INTERVALS
+                       else tr._("The first {first} of {total} rows; narrow the filters to see others.", **counts))
+        shown_table = for_display(table.head(MAX_TABLE_ROWS).drop(columns=drop))
+        columns: dict[str, object] = {name: st.column_config.Column(tr._(COLUMN_LABELS[name]))
+                                      for name in shown_table.columns if name in COLUMN_LABELS}
+        columns["source_url"] = st.column_config.LinkColumn(tr._("Source link"),
+                                                            display_text=r"https?://(?:www\.)?([^/]+)")
+        st.dataframe(shown_table, hide_index=True, column_config=columns)
     with st.expander(tr._("How to read this")):
-        st.markdown(HOW_TO_READ)
+        st.markdown(tr._(HOW_TO_READ, days=tr.number(STALE_AFTER_DAYS)))
 
 
 def draw_downloads(plan: ViewPlan, content: Content, tr: Translator) -> None:
@@ -465,7 +508,8 @@ def draw_downloads(plan: ViewPlan, content: Content, tr: Translator) -> None:
         # the plan's summary is summary_table for this selection: summary_csv's very bytes
         tr._("Download summary (CSV)"), data=table_csv(plan.summary),
         file_name=export_file_name("summary", plan.window), mime="text/csv", on_click="ignore",
-        key="download_summary", help="The same file as `python -m crossings summary` for this filter and as-of date.")
+        key="download_summary",
+        help=tr._("The same file as `python -m crossings summary` for this filter and as-of date."))
 
     def intervals_csv() -> str:  # written only when clicked: with many crossings and years the file is large
         ids = all_interval_ids(plan, content.indexes)
@@ -489,8 +533,8 @@ def main() -> None:
     except StoreChanged:
         st.rerun()
     plan = plan_for(content, filters, today, warnings)
-    draw_window_in_use(plan)
     tr = translator(st.session_state["f_lang"])
+    draw_window_in_use(plan, tr)
     draw_header(plan, tr)
     try:
         board = board_for(plan, content, filters, today, tr.lang)
@@ -498,13 +542,13 @@ def main() -> None:
         st.rerun()
     draw_board(board, tr)
     draw_border_wide(plan, tr)
-    draw_about(plan, crossings)
+    draw_about(plan, crossings, tr)
     drawn = choose_cards(plan, dict(zip(crossings["crossing_id"], crossings["name"], strict=True)), tr)
     try:
-        shown = shown_for(plan, content, filters, today, drawn)
+        shown = shown_for(plan, content, filters, today, drawn, tr.lang)
     except StoreChanged:
         st.rerun()
-    draw_cards(shown.view.cards, plan.window, tr)
+    draw_cards(shown.view.cards, plan.window, tr, local_names(crossings, tr.lang))
     draw_map(plan, content, tr)
     draw_timeline(plan, shown.timeline, tr)
     draw_tables(plan, shown, tr)

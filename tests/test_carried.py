@@ -18,6 +18,7 @@ from crossings.core.traffic import for_traffic, with_access
 from crossings.view.filters import Filters
 from crossings.view.plan import ViewPlan, build_view, plan_view
 from crossings.view.store import Content, interval_rows, read_store
+from crossings.view.words import carried_text
 
 BASE = date(2020, 1, 1)
 D = date.fromisoformat
@@ -195,7 +196,9 @@ def test_the_timeline_draws_carried_days_lighter_and_says_since_when(content: Co
         (D("2024-08-15"), D("2024-09-16"), False), (D("2024-09-16"), D("2025-02-21"), True)]
     carried = parts[parts["carried"]].iloc[0]
     assert (carried.report, carried.carried_for) == (D("2024-08-16"), 188)
-    assert carried.carried_text.startswith("carried forward 188 days since 2024-08-16")
+    said = carried_text(carried.report, carried.carried_for, carried.part_start,
+                        carried.part_end - timedelta(days=1))
+    assert said.startswith("carried forward 188 days since 2024-08-16")
     # the closure's first day, 21 February, is the last of those months; the report of 22 February covers the rest
     closure = view.bars[view.bars["interval_id"] == "torkham-2025-02-21"]
     assert [(p.part_start, p.carried) for p in closure.itertuples()] == [(D("2025-02-21"), True),

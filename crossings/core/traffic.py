@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from crossings.core.records import ACCESS_LISTS, TRAFFIC_KINDS, UNKNOWN
+from crossings.core.wording import ENGLISH, Words
 
 __all__ = [
     "ACCESS_STATUS",
@@ -65,9 +66,11 @@ def kind_status(status: str | None, access: str | None) -> str:
     return ACCESS_STATUS.get(access or "", UNKNOWN)
 
 
-def traffic_text(statuses: Mapping[str, str]) -> str:
-    """e.g. 'trade closed, transit closed, aid open, travellers closed, returnees open'."""
-    return ", ".join(f"{kind} {statuses[kind]}" for kind in TRAFFIC_KINDS)
+def traffic_text(statuses: Mapping[str, str], words: Words = ENGLISH) -> str:
+    """e.g. 'trade closed, transit closed, aid open, travellers closed, returnees open' (each kind and status is
+    a message of its own: crossings.view.words' KIND_NAMES and STATUS_WORDS mark them)."""
+    return words._(", ").join(words._("{kind} {status}", kind=words._(kind), status=words._(statuses[kind]))
+                              for kind in TRAFFIC_KINDS)
 
 
 def with_access(intervals: pd.DataFrame) -> pd.DataFrame:

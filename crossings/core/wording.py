@@ -26,7 +26,7 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
 
 
 class Words(Protocol):
-    """A language's words, plurals, numbers and dates (crossings.view.i18n.Translator is one)."""
+    """A language's words, plurals, numbers, dates and border scopes (crossings.view.i18n.Translator is one)."""
 
     def _(self, message: str, **values: object) -> str: ...
 
@@ -36,21 +36,29 @@ class Words(Protocol):
 
     def date(self, day: date | None) -> str: ...
 
+    def border_scope(self, scope: str) -> str: ...
+
 
 class English:
-    """The messages as written: `{placeholders}` filled in, the singular for a count of one, ISO dates."""
+    """The messages as written: `{placeholders}` filled in, the singular for a count of one, numbers with a comma
+    between thousands, ISO dates."""
 
     def _(self, message: str, **values: object) -> str:
         return message.format(**values) if values else message
 
     def n_(self, singular: str, plural: str, count: int, **values: object) -> str:
-        return (singular if count == 1 else plural).format(count=count, **values)
+        return (singular if count == 1 else plural).format(count=self.number(count), **values)
 
     def number(self, value: int) -> str:
-        return str(value)
+        """'26', '1,000'."""
+        return f"{value:,}"
 
     def date(self, day: date | None) -> str:
         return "" if day is None else day.isoformat()
+
+    def border_scope(self, scope: str) -> str:
+        """A whole border's scope as crossings.core.borders says it ('the whole Afghanistan–Iran border')."""
+        return scope
 
 
 ENGLISH: Words = English()

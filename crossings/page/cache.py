@@ -56,22 +56,24 @@ def plan_for(content: Content, filters: Filters, today: date, warnings: list[str
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
 def _shown(_plan: ViewPlan, _content: Content, version: str, key: tuple[object, ...], today: date,
-           drawn: tuple[str, ...]) -> Shown:
+           drawn: tuple[str, ...], lang: str) -> Shown:
+    words = translator(lang)
     view = build_view(_plan, _content.tables, _content.indexes, list(drawn),
-                      lambda ids: interval_rows(_content, ids))
+                      lambda ids: interval_rows(_content, ids), words)
     commitments = timeline_commitments(view)
     timeline = (timeline_figure(view.bars, view.lane_names, commitments, view.events, _plan.window, _plan.as_of,
                                 notes=[_plan.lane_note] if _plan.lane_note else None, reports=view.reports,
-                                aggregated=view.bars_aggregated)
+                                aggregated=view.bars_aggregated, words=words)
                 if len(_plan.matches) or not commitments.empty or not view.events.empty else None)
     return Shown(replace(view, bars=view.bars.iloc[:0], events=view.events.head(MAX_TABLE_ROWS)),
                  len(view.events), timeline)
 
 
-def shown_for(plan: ViewPlan, content: Content, filters: Filters, today: date, drawn: list[str]) -> Shown:
-    """build_view and the timeline for the plan of (version, filters, today) and the cards drawn. A store
-    reloaded meanwhile raises StoreChanged, which is not kept."""
-    return _shown(plan, content, content.version, astuple(filters), today, tuple(drawn))
+def shown_for(plan: ViewPlan, content: Content, filters: Filters, today: date, drawn: list[str],
+              lang: str = "en") -> Shown:
+    """build_view and the timeline for the plan of (version, filters, today) and the cards drawn, in a language.
+    A store reloaded meanwhile raises StoreChanged, which is not kept."""
+    return _shown(plan, content, content.version, astuple(filters), today, tuple(drawn), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
@@ -89,14 +91,15 @@ def board_for(plan: ViewPlan, content: Content, filters: Filters, today: date, l
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
 def _map(_plan: ViewPlan, _content: Content, version: str, as_of: date, traffic: str | None,
-         shown: tuple[str, ...], known_by: date | None) -> tuple[go.Figure | None, list[tuple[str, str]]]:
+         shown: tuple[str, ...], known_by: date | None, lang: str
+         ) -> tuple[go.Figure | None, list[tuple[str, str]]]:
     points, unplaced = map_points(_plan, _content.tables, _content.indexes)
-    return (None if points.empty else map_figure(points)), unplaced
+    return (None if points.empty else map_figure(points, translator(lang))), unplaced
 
 
-def map_for(plan: ViewPlan, content: Content) -> tuple[go.Figure | None, list[tuple[str, str]]]:
+def map_for(plan: ViewPlan, content: Content, lang: str = "en") -> tuple[go.Figure | None, list[tuple[str, str]]]:
     """The map and the crossings not placed, built once per store version, as-of date, kind of traffic and
-    crossings shown (most urgent first), as known by a day: what the markers depend on. A change of the window
-    reuses it."""
+    crossings shown (most urgent first), as known by a day, and language: what the markers depend on. A change of
+    the window reuses it."""
     return _map(plan, content, content.version, plan.as_of, plan.traffic,
-                tuple(plan.shown_by_urgency[:MAX_MARKERS]), plan.known_by)
+                tuple(plan.shown_by_urgency[:MAX_MARKERS]), plan.known_by, lang)

@@ -9,9 +9,11 @@ import plotly.graph_objects as go
 from crossings.core.days import days_text
 from crossings.core.records import STATUSES, UNKNOWN
 from crossings.core.traffic import traffic_text
+from crossings.core.wording import ENGLISH, N_, Words
 from crossings.page.charts import STATUS_COLOURS
 from crossings.page.textsafe import hover_text
 from crossings.view.policy import MAX_LABELS
+from crossings.view.words import STATUS_WORDS
 
 __all__ = ["MAP_CONFIG", "MARKER_SYMBOLS", "map_figure"]
 
@@ -21,6 +23,8 @@ MAP_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
 # Shape as well as colour, so that colour is never the only cue.
 MARKER_SYMBOLS = {"open": "circle", "restricted": "diamond", "closed": "x", UNKNOWN: "circle-open"}
 UNKNOWN_COLOUR = "#888888"
+# translated inside an f-string, where the extractor cannot see the call
+FSTRING_MESSAGES = (N_("What moves:"),)
 
 
 def _wide(low: float, high: float, at_least: float) -> list[float]:
@@ -29,9 +33,10 @@ def _wide(low: float, high: float, at_least: float) -> list[float]:
     return [middle - half, middle + half]
 
 
-def map_figure(points: pd.DataFrame) -> go.Figure:
+def map_figure(points: pd.DataFrame, words: Words = ENGLISH) -> go.Figure:
     """points: crossing_id, name, latitude, longitude, status, since, days, traffic (kind -> status),
-    newest (date or None); one marker each, grouped (legend, colour, shape) by status."""
+    newest (date or None); one marker each, grouped (legend, colour, shape) by status. Its words in the language
+    of `words`; the names as the data gives them."""
     figure = go.Figure()
     labelled = len(points) <= MAX_LABELS
     for status in (*STATUSES, UNKNOWN):
@@ -40,13 +45,16 @@ def map_figure(points: pd.DataFrame) -> go.Figure:
             continue
         hovers = []
         for row in rows.to_dict("records"):
-            since = (f"since {row['since']} ({days_text(int(row['days']))})" if row["since"] is not None
-                     else "no report covers this date")
-            newest = f"newest source {row['newest']}" if row["newest"] is not None else "no dated source"
-            hovers.append(f"<b>{hover_text(row['name'])}</b>: {status} {since}<br>"
-                          f"What moves: {traffic_text(row['traffic'])}<br>{newest}")
+            since = (words._("since {day} ({days})", day=words.date(row["since"]),
+                             days=days_text(int(row["days"]), words)) if row["since"] is not None
+                     else words._("no report covers this date"))
+            newest = (words._("newest source {day}", day=words.date(row["newest"])) if row["newest"] is not None
+                      else words._("no dated source"))
+            hovers.append(f"<b>{hover_text(row['name'])}</b>: {hover_text(words._(STATUS_WORDS[status]))} "
+                          f"{hover_text(since)}<br>{hover_text(words._('What moves:'))} "
+                          f"{hover_text(traffic_text(row['traffic'], words))}<br>{hover_text(newest)}")
         figure.add_trace(go.Scattergeo(
-            name=status, lat=rows["latitude"].tolist(), lon=rows["longitude"].tolist(),
+            name=words._(STATUS_WORDS[status]), lat=rows["latitude"].tolist(), lon=rows["longitude"].tolist(),
             mode="markers+text" if labelled else "markers",
             text=[hover_text(n, limit=30) for n in rows["name"]] if labelled else None, textposition="top center",
             marker={"size": 13, "color": STATUS_COLOURS.get(status, UNKNOWN_COLOUR),

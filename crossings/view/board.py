@@ -26,6 +26,7 @@ from crossings.view.words import KIND_NAMES, STATUS_WORDS
 __all__ = [
     "KIND_LABELS",
     "KIND_NAMES",
+    "LOCAL_NAME_COLUMNS",
     "MARKS",
     "MARKS_LEGEND",
     "MAX_BOARD_ROWS",

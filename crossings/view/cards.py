@@ -183,7 +183,7 @@ def read_status_lines(intervals: IntervalIndex, crossings: pd.DataFrame, crossin
 
 def crossing_cards(crossings: pd.DataFrame, texts: pd.DataFrame, indexes: StoreIndexes, window: Window,
                    as_of: date, summary: pd.DataFrame, newest: dict[str, date | None], kind: str | None = None,
-                   border_wide_apart: bool = False) -> list[Card]:
+                   border_wide_apart: bool = False, words: Words = ENGLISH) -> list[Card]:
     """One card per crossing of `crossings`, in their order, from the store's indexes.
 
     `texts` holds at least the rows of the intervals covering the as-of date (their detail and cause);
@@ -191,7 +191,7 @@ def crossing_cards(crossings: pd.DataFrame, texts: pd.DataFrame, indexes: StoreI
     kind of traffic the status, since, days and closures are the kind's. A card lists the agreements and
     moratoria covering the crossing that are in force on the as-of date, and those that expired within
     RECENTLY_EXPIRED_DAYS before it; with `border_wide_apart`, only those naming its crossing (the page shows
-    a whole border's once).
+    a whole border's once). The last closure is said in the language of `words`.
     """
     ids = list(crossings["crossing_id"])
     cut = indexes.runs_for(kind).at(as_of, ids)  # once for these crossings; every number below comes from it
@@ -213,7 +213,7 @@ def crossing_cards(crossings: pd.DataFrame, texts: pd.DataFrame, indexes: StoreI
             places=places_text(crossing),
             closures=int(counts[cid]["closures"]),
             closed_days=int(counts[cid]["closed_days"]),
-            last_closure=closure_text(closures[cid]) if cid in closures else None,
+            last_closure=closure_text(closures[cid], words) if cid in closures else None,
             commitments=soonest_first(by_crossing.get(cid, [])),
         ))
     return cards

@@ -8,12 +8,13 @@ to the default, never an error.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from crossings.core.days import Window, parse_date
 from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.traffic import check_traffic
+from crossings.core.wording import ENGLISH, N_, Words
 
 __all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "Problem", "crossing_choices",
            "crossings_listed_first", "parse_query", "parse_strictly", "shown_value", "to_query", "window_for"]
@@ -58,63 +59,75 @@ class Problem:
     reason: str  # "as_of='x': not a date in the form YYYY-MM-DD."
 
 
-def _problem(param: str, reason: str) -> Problem:
-    return Problem(param, f"Ignored {reason}", reason)
+def _problem(param: str, words: Words, message: str, **values: object) -> Problem:
+    """A Problem whose reason is in English (the API's) and whose warning is in the page's language."""
+    return Problem(param, words._("Ignored {reason}", reason=words._(message, **values)),
+                   ENGLISH._(message, **values))
 
 
-def _date(params: Mapping[str, Sequence[str]], name: str, problems: list[Problem]) -> date | None:
+def _date(params: Mapping[str, Sequence[str]], name: str, problems: list[Problem], words: Words) -> date | None:
     values = list(params.get(name, []))
     if not values or values[-1] == "":
         return None
     try:
         return parse_date(values[-1])
     except ValueError:
-        problems.append(_problem(name, f"{name}={shown_value(values[-1])}: not a date in the form YYYY-MM-DD."))
+        problems.append(_problem(name, words, N_("{name}={value}: not a date in the form YYYY-MM-DD."), name=name,
+                                 value=shown_value(values[-1])))
         return None
 
 
-def _choices(params: Mapping[str, Sequence[str]], name: str, known: Sequence[str], noun: str,
-             problems: list[Problem]) -> tuple[str, ...]:
+# What the page and the API say of values of a list parameter that the data does not have.
+UNKNOWN_VALUES = {PARAM_CROSSING: N_("unknown crossing {values}."), PARAM_STATUS: N_("unknown status {values}."),
+                  PARAM_COUNTRY: N_("unknown country {values}.")}
+AND_MORE = N_("{values} and {count} more")
+
+
+def _choices(params: Mapping[str, Sequence[str]], name: str, known: Sequence[str], problems: list[Problem],
+             words: Words) -> tuple[str, ...]:
     values = [v for v in list(params.get(name, []))[:MAX_VALUES] if v != ""]
     unknown = [v for v in values if v not in known]
     if unknown:
-        problems.append(_problem(name, f"unknown {noun} {', '.join(shown_value(v) for v in unknown[:5])}"
-                                 + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "") + "."))
+        quoted = ", ".join(shown_value(v) for v in unknown[:5])
+        for_words, for_api = ((tr._(AND_MORE, values=quoted, count=tr.number(len(unknown) - 5)) for tr in
+                               (words, ENGLISH)) if len(unknown) > 5 else (quoted, quoted))
+        problem = _problem(name, words, UNKNOWN_VALUES[name], values=for_words)
+        problems.append(replace(problem, reason=ENGLISH._(UNKNOWN_VALUES[name], values=for_api)))
     chosen = {v for v in values if v in known}
     return tuple(v for v in known if v in chosen)
 
 
-def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str], countries: Sequence[str] = ()
-                ) -> tuple[Filters, list[str]]:
-    """Filters from URL parameters (each name mapped to all its values), and warnings for bad ones.
-    `countries` are those the data has (a country filter names one of them)."""
-    filters, problems = parse_strictly(params, crossing_ids, countries)
+def parse_query(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str], countries: Sequence[str] = (),
+                words: Words = ENGLISH) -> tuple[Filters, list[str]]:
+    """Filters from URL parameters (each name mapped to all its values), and warnings for bad ones (in the
+    language of `words`). `countries` are those the data has (a country filter names one of them)."""
+    filters, problems = parse_strictly(params, crossing_ids, countries, words)
     return filters, [p.warning for p in problems]
 
 
-def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str], countries: Sequence[str] = ()
-                   ) -> tuple[Filters, list[Problem]]:
+def parse_strictly(params: Mapping[str, Sequence[str]], crossing_ids: Sequence[str], countries: Sequence[str] = (),
+                   words: Words = ENGLISH) -> tuple[Filters, list[Problem]]:
     """parse_query's filters, and each bad value as a Problem: the page warns and falls back, the API
     refuses the request naming the parameter."""
     problems: list[Problem] = []
-    crossings = _choices(params, PARAM_CROSSING, crossing_ids, "crossing", problems)
-    statuses = _choices(params, PARAM_STATUS, STATUS_CHOICES, "status", problems)
-    chosen_countries = _choices(params, PARAM_COUNTRY, list(countries), "country", problems)
-    window_from = _date(params, PARAM_FROM, problems)
-    window_to = _date(params, PARAM_TO, problems)
-    as_of = _date(params, PARAM_AS_OF, problems)
-    known_by = _date(params, PARAM_KNOWN_BY, problems)
+    crossings = _choices(params, PARAM_CROSSING, crossing_ids, problems, words)
+    statuses = _choices(params, PARAM_STATUS, STATUS_CHOICES, problems, words)
+    chosen_countries = _choices(params, PARAM_COUNTRY, list(countries), problems, words)
+    window_from = _date(params, PARAM_FROM, problems, words)
+    window_to = _date(params, PARAM_TO, problems, words)
+    as_of = _date(params, PARAM_AS_OF, problems, words)
+    known_by = _date(params, PARAM_KNOWN_BY, problems, words)
     traffic = None
     asked = [v for v in params.get(PARAM_TRAFFIC, []) if v != ""]
     if asked:
         try:
             traffic = check_traffic(asked[-1])
         except ValueError:
-            problems.append(_problem(PARAM_TRAFFIC, f"traffic={shown_value(asked[-1])}: the kinds are "
-                                                    f"{', '.join(TRAFFIC_KINDS)}."))
+            problems.append(_problem(PARAM_TRAFFIC, words, N_("traffic={value}: the kinds are {kinds}."),
+                                     value=shown_value(asked[-1]), kinds=", ".join(TRAFFIC_KINDS)))
     if window_from and window_to and window_from > window_to:
-        problems.append(_problem(PARAM_FROM, f"from={window_from} and to={window_to}: the window starts after it "
-                                             "ends."))
+        problems.append(_problem(PARAM_FROM, words, N_("from={start} and to={end}: the window starts after it ends."),
+                                 start=window_from, end=window_to))
         window_from = window_to = None
     return Filters(crossings, window_from, window_to, as_of, statuses, traffic, chosen_countries, known_by), problems
 
@@ -157,7 +170,7 @@ MAX_CROSSING_CHOICES = 300
 
 
 def crossing_choices(all_ids: Sequence[str], on_chosen_borders: Sequence[str], chosen: Sequence[str],
-                     limit: int = MAX_CROSSING_CHOICES) -> tuple[list[str], str | None]:
+                     limit: int = MAX_CROSSING_CHOICES, words: Words = ENGLISH) -> tuple[list[str], str | None]:
     """The crossings the Crossings filter lists, and a line saying why some are not listed (None when all
     are). Every crossing up to `limit`; beyond, those on the chosen borders when they are few enough, else
     none; the crossings already chosen are always listed, so that a URL's choice stays."""
@@ -169,8 +182,9 @@ def crossing_choices(all_ids: Sequence[str], on_chosen_borders: Sequence[str], c
         listed = [c for c in all_ids if c in extra or c in set(listed)]
     if len(on_chosen_borders) <= limit:
         return listed, None
-    return listed, (f"{len(all_ids):,} crossings are too many to list here: choose a border to list its "
-                    "crossings, find one by name above the cards, or select markers on the map.")
+    return listed, words._("{count} crossings are too many to list here: choose a border to list its crossings, find "
+                           "one by name above the cards, or select markers on the map.",
+                           count=words.number(len(all_ids)))
 
 
 def crossings_listed_first(filters: Filters, crossing_ids: Sequence[str], limit: int = MAX_CROSSING_CHOICES

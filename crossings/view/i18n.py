@@ -179,7 +179,8 @@ class Translator:
         return text.translate(str.maketrans("0123456789", DIGITS.get(system, DIGITS["latn"])))
 
     def number(self, value: int) -> str:
-        return self.digits(str(value))
+        """A count in the language's digits; in English with a comma between thousands ('1,000'), as ENGLISH."""
+        return f"{value:,}" if self.lang == DEFAULT_LANGUAGE else self.digits(str(value))
 
     def date(self, day: date | None) -> str:
         """A day as a reader of the language writes it: ISO in English; in Dari and Pashto the Solar Hijri date

@@ -15,6 +15,7 @@ from crossings.core.borders import chosen_crossings
 from crossings.core.commitments import Commitment
 from crossings.core.days import Window, current_status, default_window, summary_table
 from crossings.core.sources import newest_source_date, reports_in
+from crossings.core.wording import ENGLISH, Words
 from crossings.view.cards import Card, RowReader, border_wide, covering_ids, crossing_cards, urgency_order
 from crossings.view.filters import STATUS_CHOICES, Filters, window_for
 from crossings.view.indexes import StoreIndexes
@@ -130,9 +131,10 @@ class View:
 
 
 def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, drawn: list[str],
-               read_rows: RowReader) -> View:
+               read_rows: RowReader, words: Words = ENGLISH) -> View:
     """The sections' content, reading from the store (read_rows) only the text of what is drawn: the
-    cards' current intervals, the table's first rows and, unless the chart aggregates, its bars."""
+    cards' current intervals, the table's first rows and, unless the chart aggregates, its bars. The cards' last
+    closure and the agreements' states in the language of `words`."""
     crossings, sources = tables["crossings"], tables["sources"]
     as_of, window = plan.as_of, plan.window
     # the intervals covering the as-of date (crossing-wide): their detail, cause and traffic lists
@@ -140,7 +142,7 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     table_ids = list(indexes.intervals.interval_id[plan.matches[:MAX_TABLE_ROWS]])
     bar_ids = list(indexes.intervals.interval_id[plan.drawn_bars])
     texts = read_rows([*current_ids, *table_ids, *bar_ids])
-    cards = _cards(plan, tables, indexes, drawn, texts)
+    cards = _cards(plan, tables, indexes, drawn, texts, words)
     rows = interval_rows_table(plan, tables, texts[texts["interval_id"].isin(set(table_ids))])
     aggregated = not len(plan.drawn_bars) and len(plan.lane_matches) > 0
     if not aggregated:
@@ -153,7 +155,7 @@ def build_view(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     found, total = indexes.commitments.overlapping(window, as_of, plan.crossing_ids, limit=MAX_TABLE_ROWS)
     return View(
         cards=cards, intervals=rows, bars=bars, bars_aggregated=aggregated,
-        commitments=commitment_table(found, crossings, sources),
+        commitments=commitment_table(found, crossings, sources, words),
         commitments_total=total,
         events=event_table(tables["events"], crossings, sources, window, as_of, plan.crossing_ids),
         lane_names=[names[c] for c in plan.lane_ids],
@@ -200,10 +202,10 @@ def plan_cards(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
 
 
 def _cards(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIndexes, crossing_ids: list[str],
-           texts: pd.DataFrame) -> list[Card]:
+           texts: pd.DataFrame, words: Words = ENGLISH) -> list[Card]:
     return crossing_cards(tables["crossings"].set_index("crossing_id").loc[crossing_ids].reset_index(), texts,
                           indexes, plan.window, plan.as_of, plan.summary, plan.newest, plan.traffic,
-                          border_wide_apart=True)
+                          border_wide_apart=True, words=words)
 
 
 def interval_rows_table(plan: ViewPlan, tables: dict[str, pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:

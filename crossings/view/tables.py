@@ -9,13 +9,13 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from crossings.core.commitments import Commitment
+from crossings.core.commitments import Commitment, commitment_text
 from crossings.core.days import NEVER, NO_END, Window, day_number, days_cut, from_day_number, interval_days
 from crossings.core.records import ACCESS_LISTS, LIST_SEPARATOR, STATUSES, UNKNOWN
 from crossings.core.sources import SourceDates, carried_forward_days
 from crossings.core.traffic import for_traffic, with_access
+from crossings.core.wording import ENGLISH, Words
 from crossings.view.indexes import IntervalIndex
-from crossings.view.words import carried_text
 
 __all__ = [
     "BAR_PART_COLUMNS",
@@ -153,8 +153,8 @@ def report_table(found: pd.DataFrame, crossings: pd.DataFrame, sources: pd.DataF
     }, dtype=object)
 
 
-def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sources: pd.DataFrame
-                     ) -> pd.DataFrame:
+def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sources: pd.DataFrame,
+                     words: Words = ENGLISH) -> pd.DataFrame:
     """These agreements and moratoria (chosen by CommitmentIndex.overlapping) as the table shows them, with
     `standing` the structured state (IN_FORCE ...) beside its words in `state`."""
     names = dict(zip(crossings["crossing_id"], crossings["name"], strict=True))
@@ -163,9 +163,9 @@ def commitment_table(found: Sequence[Commitment], crossings: pd.DataFrame, sourc
     for item in found:
         cited, link = _cite([*item.source_ids, *item.end_source_ids], labels)
         rows.append({
-            "id": item.item_id, "kind": item.label, "title": item.title, "state": item.text,
+            "id": item.item_id, "kind": item.label, "title": item.title, "state": commitment_text(item, words),
             "from": item.start, "until": item.until, "ended": item.ended,
-            "crossings": ", ".join(names.get(c, c) for c in item.crossing_ids) or item.scope,
+            "crossings": ", ".join(names.get(c, c) for c in item.crossing_ids) or words.border_scope(item.scope),
             "sources": cited, "source_url": link, "quotes": _quoted([*item.source_ids, *item.end_source_ids], quotes),
             "standing": item.state,
         })
@@ -228,16 +228,15 @@ def bare_interval_table(intervals: IntervalIndex, positions: np.ndarray, crossin
 
 
 # What bar_parts adds to an interval's row for each mark the timeline draws of it.
-BAR_PART_COLUMNS = ["interval_id", "part_start", "part_end", "part_days", "carried", "report", "carried_for",
-                    "carried_text"]
+BAR_PART_COLUMNS = ["interval_id", "part_start", "part_end", "part_days", "carried", "report", "carried_for"]
 
 
 def bar_parts(intervals: IntervalIndex, positions: np.ndarray, reports: SourceDates, as_of: date) -> pd.DataFrame:
     """The timeline's marks for the intervals at these positions: each bar (the interval up to the as-of date) cut
     where its status passes between reported and carried forward (core.sources.SourceDates.split_by_reports), in
     order, one row per part: interval_id, part_start, part_end (exclusive), part_days, carried, report (the
-    newest dated report on or before the part, or None), carried_for (days from that report to the part's last
-    day, as a card counts them) and carried_text (the hover's words for a carried part; None for a reported one).
+    newest dated report on or before the part, or None) and carried_for (days from that report to the part's last
+    day, as a card counts them); words.carried_text says a carried part in words.
 
     Numbers only, from the index: the plan counts the marks with it before any text is read.
     """
@@ -257,8 +256,6 @@ def bar_parts(intervals: IntervalIndex, positions: np.ndarray, reports: SourceDa
         "carried": carried,
         "report": report,
         "carried_for": carried_for,
-        "carried_text": [carried_text(r, n, a, b) if c else None
-                         for r, n, a, b, c in zip(report, carried_for, first, last, carried, strict=True)],
     }, columns=BAR_PART_COLUMNS, dtype=object)
     table["carried"] = table["carried"].astype(bool)
     table["part_days"] = table["part_days"].astype("int64")

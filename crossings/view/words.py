@@ -25,22 +25,26 @@ KIND_NAMES = {"trade": N_("trade"), "transit": N_("transit"), "aid": N_("aid"), 
               "returnees": N_("returnees")}
 
 
-def coverage_text(crossings: pd.DataFrame) -> str:
+def coverage_text(crossings: pd.DataFrame, words: Words = ENGLISH) -> str:
     """Which borders the data covers, from the crossings themselves: 'Afghanistan and Pakistan', or
     'Afghanistan and its neighbours Iran, Pakistan and Tajikistan' when one country is on every crossing."""
     pairs = list(zip(crossings["country_a"], crossings["country_b"], strict=True))
     if not pairs:
-        return "no border yet"
+        return words._("no border yet")
     countries = list(dict.fromkeys(code for pair in pairs for code in pair))
     common = [c for c in countries if all(c in pair for pair in pairs)]
-    name = country_name
+
+    def name(code: str) -> str:  # the country in the language (a name no catalogue knows stays as it is)
+        return words._(country_name(code))
+
     if common:
         others = sorted(name(c) for c in countries if c != common[0])
         if len(others) == 1:
-            return f"{name(common[0])} and {others[0]}"
-        return f"{name(common[0])} and its neighbours {', '.join(others[:-1])} and {others[-1]}"
+            return words._("{first} and {last}", first=name(common[0]), last=others[0])
+        return words._("{country} and its neighbours {others} and {last}", country=name(common[0]),
+                       others=words._(", ").join(others[:-1]), last=others[-1])
     names = sorted(name(c) for c in countries)
-    return ", ".join(names[:-1]) + f" and {names[-1]}"
+    return words._("{first} and {last}", first=words._(", ").join(names[:-1]), last=names[-1])
 
 
 def sides_text(crossing: Mapping[str, Any]) -> str:
