@@ -53,7 +53,7 @@ def test_the_extractor_finds_every_translated_call() -> None:
     for path in [*Path(REPO / "crossings").rglob("*.py"), REPO / "dashboard.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("_", "n_")
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "tr" and node.args
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("tr", "words") and node.args
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
                     and node.args[0].value not in messages):
                 missed.append((path.name, node.args[0].value))
@@ -192,6 +192,75 @@ def test_the_page_in_dari_and_a_bad_lang_falls_back_with_a_note(page: AppTest) -
     assert bad.selectbox(key="f_lang").value == "en" and bad.title[0].value == "Border Crossing Status"
 
 
+def page_words(at: AppTest) -> str:
+    """Every text of the page that is ours, not the data's alone: Markdown, captions, headings, notes, warnings,
+    expander and widget labels and help, the board's HTML, the download buttons, the tables' column heads, and the
+    charts' legends, lanes, notes and hovers."""
+    import json
+
+    texts = [e.value for kind in ("markdown", "caption", "header", "subheader", "title", "info", "warning")
+             for e in getattr(at, kind)]
+    texts += [e.label for e in at.expander]
+    for kind in ("selectbox", "multiselect", "date_input", "checkbox", "text_input", "number_input"):
+        texts += [text for e in getattr(at, kind) for text in (e.label, e.help or "")]
+    texts += [h.proto.body for h in at.get("html")]
+    texts += [text for b in at.get("download_button") for text in (b.proto.label, b.proto.help)]
+    texts += [column.get("label", "") for frame in at.dataframe
+              for column in json.loads(frame.proto.columns or "{}").values()]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        texts += [str(trace.get(key, "")) for trace in spec["data"] for key in ("name", "y", "customdata")]
+        layout = spec.get("layout", {})
+        texts += [a.get("text", "") for a in layout.get("annotations", [])]
+        texts.append(str(layout.get("title", "")))
+    return re.sub(r"\\(.)", r"\1", " ".join(texts))  # Markdown escapes removed
+
+
+def english_phrases(lang: str) -> dict[str, str]:
+    """Each message's English words between its placeholders, at least two words and ten letters long, that no
+    translation keeps (How to read this cites a row as 'Border Crossing Status, ...' in every language)."""
+    entries = catalogue(lang)
+    translated = " ".join(" ".join(e.string) if isinstance(e.string, tuple) else e.string for e in entries.values())
+    phrases = {}
+    for key in entries:
+        for chunk in re.split(r"\{[a-z_]+\}", key):
+            for line in chunk.splitlines():
+                phrase = line.strip(" -*:;,.()\"'")
+                if len(phrase) >= 10 and " " in phrase and phrase not in translated:
+                    phrases[phrase] = key
+    return phrases
+
+
+def without_the_data(text: str) -> str:
+    """The page's text without the data's own (every text cell of data/*.csv: titles, details, notes, quotes),
+    which stays in its language and may hold English words that a message has too ('closed since 2007')."""
+    import csv
+
+    cells = {cell for path in (REPO / "data").glob("*.csv")
+             for row in csv.reader(path.read_text(encoding="utf-8").splitlines()) for cell in row if " " in cell}
+    for cell in sorted(cells, key=len, reverse=True):
+        text = text.replace(cell, " ")
+    return text
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_message_of_the_page_is_left_in_english(page: AppTest, lang: str) -> None:
+    """The whole page in each language: the board, the cards with their last closure and agreements, the whole
+    border's agreements, the captions, the tables' heads, How to read this, the timeline and the map. No message of
+    the catalogue shows in English (the data's own text, details, titles and quotes, stays as it is)."""
+    at = page
+    at.query_params["lang"] = lang
+    at.query_params["as_of"] = "2025-04-01"
+    at.query_params["from"] = "2025-01-01"
+    at.run()
+    assert not at.exception
+    shown = page_words(at)
+    assert "Torkham" in shown  # the data's names are there, in Latin letters
+    shown = without_the_data(shown)
+    left = {phrase: key for phrase, key in english_phrases(lang).items() if phrase in shown}
+    assert left == {}, "English on the page in " + lang
+
+
 def test_the_feed_titles_in_pashto_with_the_same_ids(client: TestClient) -> None:
     import xml.etree.ElementTree as ET
 
@@ -211,3 +280,43 @@ def test_the_feed_titles_in_pashto_with_the_same_ids(client: TestClient) -> None
     assert pashto[key] == "\u2068Torkham\u2069: محدود — تېرېږي: مرسته، راستنېدونکي"
     doha = next(k for k in english if k.endswith("agreement/doha-ceasefire-2025-10-19/start"))
     assert pashto[doha].startswith("نافذ: \u2068Doha ceasefire\u2069 — اوربند: ")
+
+
+def test_the_english_of_the_catalogues_is_the_english_of_the_api() -> None:
+    """Every sentence is written once, through a Words: the page's English (the Translator of 'en', reading the
+    catalogues) and the API's and CLI's (core.wording.ENGLISH) are the same text for the same facts."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from crossings.core.commitments import (
+        COMMITMENT_LABELS,
+        ENDED,
+        EXPIRED,
+        IN_FORCE,
+        NOT_YET_IN_FORCE,
+        START_NOT_REPORTED,
+        _commitment_text,
+    )
+    from crossings.core.days import days_text
+    from crossings.core.wording import ENGLISH
+    from crossings.view.words import carried_text, closure_text, currency_words
+
+    english = translator("en")
+    days = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+
+    @settings(max_examples=200, deadline=None)
+    @given(count=st.integers(0, 5_000), first=days, second=days, label=st.sampled_from(sorted(COMMITMENT_LABELS)),
+           state=st.sampled_from([ENDED, EXPIRED, IN_FORCE, NOT_YET_IN_FORCE, START_NOT_REPORTED]),
+           until=st.none() | days, flags=st.tuples(st.booleans(), st.booleans()))
+    def same(count: int, first: date, second: date, label: str, state: str, until: date | None,
+             flags: tuple[bool, bool]) -> None:
+        run = {"ongoing": flags[0], "followed": flags[1], "start_date": first, "end_date": second, "days": count}
+        for sentence in (lambda w: days_text(count, w), lambda w: closure_text(run, w),
+                         lambda w: carried_text(first, count, first, second, w),
+                         lambda w: carried_text(None, None, first, second, w),
+                         lambda w: currency_words(first, second, w),
+                         lambda w: _commitment_text(label, state, first, until, count % 40, second, w)):
+            assert sentence(english) == sentence(ENGLISH)
+            assert "{" not in sentence(translator("ps"))  # every placeholder filled in the other languages too
+
+    same()
