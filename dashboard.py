@@ -38,6 +38,7 @@ from crossings.view.filters import (
     crossing_choices,
     crossings_listed_first,
     parse_query,
+    reversed_window_warning,
     to_query,
 )
 from crossings.view.i18n import LANGUAGE_NAMES, LANGUAGES, N_, NP_, BadLanguage, Translator, parse_lang, translator
@@ -191,7 +192,7 @@ def write_url(filters: Filters, crossing_ids: list[str], lang: str = "en") -> No
         st.query_params.from_dict(wanted)
 
 
-def draw_header(plan: ViewPlan, tr: Translator) -> None:
+def draw_header(plan: ViewPlan, tr: Translator, reversed_window: str | None = None) -> None:
     """The title line: the title, the as-of date and how current the record is; then the URL's warnings. In a
     right-to-left language, one block with its dir and lang (Streamlit's title and Markdown cannot carry them)."""
     label, day, rest = header_parts(plan, tr)
@@ -204,6 +205,8 @@ def draw_header(plan: ViewPlan, tr: Translator) -> None:
                 f'{_esc(tr._("Border Crossing Status"))}</h1><p>{line}</p></div>')
     for warning in plan.warnings:
         st.warning(md(warning), icon=":material/link_off:")
+    if reversed_window:
+        st.warning(reversed_window, icon=":material/date_range:")
 
 
 def header_parts(plan: ViewPlan, tr: Translator) -> tuple[str, str, list[str]]:
@@ -535,7 +538,7 @@ def main() -> None:
     plan = plan_for(content, filters, today, warnings)
     tr = translator(st.session_state["f_lang"])
     draw_window_in_use(plan, tr)
-    draw_header(plan, tr)
+    draw_header(plan, tr, reversed_window_warning(filters, plan.window, plan.as_of, tr))
     try:
         board = board_for(plan, content, filters, today, tr.lang)
     except StoreChanged:

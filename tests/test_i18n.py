@@ -320,3 +320,14 @@ def test_the_english_of_the_catalogues_is_the_english_of_the_api() -> None:
             assert "{" not in sentence(translator("ps"))  # every placeholder filled in the other languages too
 
     same()
+
+
+def test_a_reversed_window_is_said_in_the_pages_language(page: AppTest) -> None:
+    at = page
+    at.query_params["lang"] = "fa-AF"
+    at.query_params["as_of"] = "2025-06-01"
+    at.run()
+    at.date_input(key="f_from").set_value(date(2025, 5, 1))
+    at.date_input(key="f_to").set_value(date(2025, 4, 1)).run()
+    said = [w.value for w in at.warning]
+    assert any(text.startswith("بازهٔ ۱۱ ثور ۱۴۰۴") and "پس از پایانش آغاز می‌شود" in text for text in said), said

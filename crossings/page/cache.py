@@ -18,7 +18,7 @@ from crossings.view.board import Board, plan_board
 from crossings.view.filters import Filters
 from crossings.view.i18n import translator
 from crossings.view.plan import View, ViewPlan, build_view, map_points, plan_view, timeline_commitments
-from crossings.view.policy import MAX_MARKERS, MAX_TABLE_ROWS
+from crossings.view.policy import MAX_MARKERS, MAX_TABLE_ROWS, lanes_note
 from crossings.view.store import Content, interval_rows
 
 __all__ = ["VIEWS_KEPT", "Shown", "board_for", "clear", "map_for", "plan_for", "shown_for"]
@@ -62,7 +62,8 @@ def _shown(_plan: ViewPlan, _content: Content, version: str, key: tuple[object, 
                       lambda ids: interval_rows(_content, ids), words)
     commitments = timeline_commitments(view)
     timeline = (timeline_figure(view.bars, view.lane_names, commitments, view.events, _plan.window, _plan.as_of,
-                                notes=[_plan.lane_note] if _plan.lane_note else None, reports=view.reports,
+                                notes=[note] if (note := lanes_note(len(_plan.lane_ids), len(_plan.summary), words))
+                                else None, reports=view.reports,
                                 aggregated=view.bars_aggregated, words=words)
                 if len(_plan.matches) or not commitments.empty or not view.events.empty else None)
     return Shown(replace(view, bars=view.bars.iloc[:0], events=view.events.head(MAX_TABLE_ROWS)),

@@ -17,7 +17,8 @@ from crossings.core.traffic import check_traffic
 from crossings.core.wording import ENGLISH, N_, Words
 
 __all__ = ["MAX_CROSSING_CHOICES", "PARAMS", "STATUS_CHOICES", "Filters", "Problem", "crossing_choices",
-           "crossings_listed_first", "parse_query", "parse_strictly", "shown_value", "to_query", "window_for"]
+           "crossings_listed_first", "parse_query", "parse_strictly", "reversed_window_warning", "shown_value",
+           "to_query", "window_for"]
 
 PARAM_CROSSING, PARAM_FROM, PARAM_TO, PARAM_AS_OF, PARAM_STATUS = "crossing", "from", "to", "as_of", "status"
 PARAM_TRAFFIC, PARAM_COUNTRY, PARAM_KNOWN_BY = "traffic", "country", "known_by"
@@ -160,8 +161,19 @@ def window_for(filters: Filters, first_day: date, as_of: date) -> tuple[Window, 
     end = filters.window_to or as_of
     if start > end:
         fallback = Window(min(first_day, as_of), as_of)
-        return fallback, f"The window {start} to {end} starts after it ends; showing {fallback.start} to {as_of}."
+        return fallback, reversed_window_warning(filters, fallback, as_of)
     return Window(start, end), None
+
+
+def reversed_window_warning(filters: Filters, window: Window, as_of: date, words: Words = ENGLISH) -> str | None:
+    """What the page says when the filters' window starts after it ends and `window` (window_for's) is shown
+    instead; None when it does not."""
+    start, end = filters.window_from or window.start, filters.window_to or as_of
+    if start <= end:
+        return None
+    return words._("The window {start} to {end} starts after it ends; showing {first} to {as_of}.",
+                   start=words.date(start), end=words.date(end), first=words.date(window.start),
+                   as_of=words.date(as_of))
 
 
 # A multiselect of more options than this takes a browser seconds to draw (BENCHMARKS.md): beyond it, the

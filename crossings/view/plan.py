@@ -58,8 +58,7 @@ class ViewPlan:
     data_updated: date | None  # the newest source published on or before the as-of date (and known_by)
     border_wide: list[Commitment]  # a whole border's agreements and moratoria standing then (cards.border_wide)
     matches: np.ndarray  # positions (IntervalIndex) of the interval rows the filters show
-    lane_ids: list[str]
-    lane_note: str | None
+    lane_ids: list[str]  # the crossings the chart draws a lane for (policy.chart_lanes; lanes_note says so)
     lane_matches: np.ndarray  # the matches on the chart's lanes
     drawn_bars: np.ndarray  # those drawn bar by bar (empty when the chart aggregates)
     # their marks: each bar cut into reported and carried-forward parts (tables.bar_parts), one row a mark
@@ -74,14 +73,14 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
     selected = chosen_crossings(crossings, filters.crossing_ids, filters.countries)
     statuses = list(filters.statuses) or list(STATUS_CHOICES)
     runs = indexes.runs_for(filters.traffic)
-    window, window_warning = window_for(filters, default_window(runs, as_of).start, as_of)
+    window, _ = window_for(filters, default_window(runs, as_of).start, as_of)  # its warning: the page's own
     chosen = crossings[crossings["crossing_id"].isin(selected)]
     summary = summary_table(chosen, runs, window, as_of, indexes.source_dates)
     newest = indexes.source_dates.newest(selected, as_of)
     urgent = urgency_order(list(summary["crossing_id"]), list(summary["status"]), newest, as_of)
     shown_status = dict(zip(summary["crossing_id"], summary["status"], strict=True))
     matches = indexes.intervals.matching(window, as_of, selected, statuses, filters.traffic)
-    lane_ids, lane_note = chart_lanes(summary)
+    lane_ids, _ = chart_lanes(summary)  # its note: policy.lanes_note, in the page's language
     lane_matches = indexes.intervals.of_crossings(matches, lane_ids)
     # A bar is a mark per part (reported, carried forward), so the budget counts parts; a bar has one at least,
     # so past MAX_BARS bars there is no need to cut them. Beyond the budget each lane shows per-period shares,
@@ -91,13 +90,13 @@ def plan_view(tables: dict[str, pd.DataFrame], indexes: StoreIndexes, filters: F
     if not draws_bars(len(parts)):
         drawn, parts = drawn[:0], parts.iloc[:0]
     return ViewPlan(
-        as_of=as_of, window=window, warnings=[*warnings, *([window_warning] if window_warning else [])],
+        as_of=as_of, window=window, warnings=list(warnings),
         crossing_ids=selected, statuses=statuses, traffic=filters.traffic, known_by=filters.known_by,
         summary=summary, newest=newest,
         shown_by_urgency=[c for c in urgent if shown_status[c] in statuses],
         data_updated=newest_source_date(tables["sources"], min(as_of, filters.known_by or as_of)),
         border_wide=border_wide(indexes.commitments, as_of, selected),
-        matches=matches, lane_ids=lane_ids, lane_note=lane_note, lane_matches=lane_matches,
+        matches=matches, lane_ids=lane_ids, lane_matches=lane_matches,
         drawn_bars=drawn, bar_parts=parts,
     )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crossings.core.wording import ENGLISH, Words
+
 __all__ = [
     "MAX_BARS",
     "MAX_CARDS",
@@ -18,6 +20,7 @@ __all__ = [
     "MAX_TABLE_ROWS",
     "chart_lanes",
     "draws_bars",
+    "lanes_note",
     "unplaced_reason",
 ]
 
@@ -54,9 +57,15 @@ def chart_lanes(summary: pd.DataFrame, limit: int = MAX_LANES) -> tuple[list[str
         return list(summary["crossing_id"]), None
     top = summary.sort_values("closed_days", ascending=False, kind="stable").head(limit)
     chosen = set(top["crossing_id"])
-    return ([c for c in summary["crossing_id"] if c in chosen],
-            f"showing the {limit} of {len(summary)} crossings with the most closed days in the window; "
-            "choose fewer crossings to see others")
+    return [c for c in summary["crossing_id"] if c in chosen], lanes_note(limit, len(summary))
+
+
+def lanes_note(shown: int, total: int, words: Words = ENGLISH) -> str | None:
+    """What the chart says when it draws `shown` of `total` crossings' lanes (chart_lanes); None when all."""
+    if shown >= total:
+        return None
+    return words._("showing the {shown} of {total} crossings with the most closed days in the window; choose fewer "
+                   "crossings to see others", shown=words.number(shown), total=words.number(total))
 
 
 def unplaced_reason(notes: str | None) -> str:
