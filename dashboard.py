@@ -23,13 +23,13 @@ from crossings.page.textsafe import markdown_text as md
 from crossings.view.board import (
     KIND_NAMES,
     LOCAL_NAME_COLUMNS,
-    MARKS,
     MARKS_LEGEND,
     STATUS_COLOURS,
     STATUS_WORDS,
     Board,
     BoardRow,
 )
+from crossings.view.boardhtml import FONT_FACES, name_html, tone
 from crossings.view.cards import BORDER_WIDE_LISTED, Card, commitment_line
 from crossings.view.filters import (
     MAX_CROSSING_CHOICES,
@@ -272,23 +272,16 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _tone(status: str) -> str:
-    """A status as a CSS class suffix: one of the known statuses, never text from the store."""
-    return status if status in MARKS else UNKNOWN
-
-
 def board_row(row: BoardRow, tr: Translator) -> str:
     """A crossing's row: name, status word (and stale mark), since, then a mark per kind of traffic."""
     stale_title = tr.n_(*STALE_TITLE, STALE_AFTER_DAYS)
     stale = (f'<span class="xb-stale" title="{_esc(stale_title)}">{_esc(tr._("stale"))}</span>' if row.stale else "")
-    kinds = "".join(f'<td class="xb-kind"><span class="xb-k xb-t-{_tone(k.status)}" title="{_esc(k.kind)} '
+    kinds = "".join(f'<td class="xb-kind"><span class="xb-k xb-t-{tone(k.status)}" title="{_esc(k.kind)} '
                     f'{_esc(k.status)}"><span class="xb-label">{_esc(k.label)} </span>{_esc(k.mark)}</span></td>'
                     for k in row.kinds)
-    name = (f'<bdi title="{_esc(row.name)}">{_esc(row.local_name)}</bdi>' if row.local_name
-            else f"<bdi>{_esc(row.name)}</bdi>")
-    return (f'<tr class="xb-row xb-b-{_tone(row.status)}" data-crossing="{_esc(row.crossing_id)}">'
-            f'<td class="xb-name">{name}</td>'
-            f'<td class="xb-status"><span class="xb-word xb-t-{_tone(row.status)}">'
+    return (f'<tr class="xb-row xb-b-{tone(row.status)}" data-crossing="{_esc(row.crossing_id)}">'
+            f'<td class="xb-name">{name_html(row)}</td>'
+            f'<td class="xb-status"><span class="xb-word xb-t-{tone(row.status)}">'
             f"{_esc(tr._(STATUS_WORDS.get(row.status, row.status)))}</span>"
             f"{stale}</td>"
             f'<td class="xb-since">{_esc(row.since_text)}</td><td class="xb-kinds-start" aria-hidden="true"></td>'
@@ -345,10 +338,7 @@ def rtl_css(tr: Translator) -> str:
     right-to-left blocks; nothing in English."""
     if not tr.rtl:
         return ""
-    return ("<style>@font-face { font-family: 'Noto Naskh Arabic'; font-weight: 400; font-display: swap; src: "
-            "url('app/static/fonts/NotoNaskhArabic-Regular.ttf') format('truetype'); } @font-face { font-family: "
-            "'Noto Naskh Arabic'; font-weight: 700; font-display: swap; src: url('app/static/fonts/"
-            "NotoNaskhArabic-Bold.ttf') format('truetype'); } .xb[dir=rtl], .xb-head[dir=rtl] { font-family: "
+    return ("<style>" + FONT_FACES + ".xb[dir=rtl], .xb-head[dir=rtl] { font-family: "
             "'Noto Naskh Arabic', 'Source Sans', sans-serif; text-align: start; } .xb[dir=rtl] th, .xb[dir=rtl] td "
             "{ text-align: start; } .xb-head h1 { font-size: 2rem; font-weight: 700; margin: 0 0 0.3rem 0; }"
             # each paragraph of the cards, headings and labels takes the direction of its own first letter: the

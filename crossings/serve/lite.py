@@ -17,12 +17,11 @@ from starlette.responses import HTMLResponse
 
 from crossings.core.borders import countries_of, country_name
 from crossings.core.commitments import IN_FORCE, Commitment, commitment_text
-from crossings.core.records import TRAFFIC_KINDS, UNKNOWN
+from crossings.core.records import TRAFFIC_KINDS
 from crossings.core.sources import STALE_AFTER_DAYS
 from crossings.view.board import (
     KIND_LABELS,
     KIND_NAMES,
-    MARKS,
     MARKS_LEGEND,
     STATUS_COLOURS,
     STATUS_WORDS,
@@ -30,6 +29,8 @@ from crossings.view.board import (
     BoardRow,
     plan_board,
 )
+from crossings.view.boardhtml import ARABIC_FONT, name_html, tone
+from crossings.view.boardhtml import FONT_FACES as BOARD_FONT_FACES
 from crossings.view.filters import Filters, to_query
 from crossings.view.i18n import LANGUAGE_NAMES, LANGUAGES, N_, NP_, Translator, translator
 from crossings.view.plan import plan_view
@@ -110,15 +111,9 @@ ul { padding-inline-start: 1.2em; margin: 0.2em 0; }
 }
 """ + "".join(f".t-{status} {{ background: {tint}; }} tr.b-{status}, tr.b-{status} td.xb-name {{ "
               f"border-inline-start-color: {strong}; }}\n" for status, (strong, tint) in STATUS_COLOURS.items())
-# The Arabic-script font, from the app's own static files (static/fonts, SIL Open Font License): right-to-left
-# pages only, and only what the page's Content-Security-Policy lets it load (font-src 'self').
-FONT_FACES = """
-@font-face { font-family: "Noto Naskh Arabic"; font-weight: 400; font-display: swap;
-  src: url("app/static/fonts/NotoNaskhArabic-Regular.ttf") format("truetype"); }
-@font-face { font-family: "Noto Naskh Arabic"; font-weight: 700; font-display: swap;
-  src: url("app/static/fonts/NotoNaskhArabic-Bold.ttf") format("truetype"); }
-body { font-family: "Noto Naskh Arabic", system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-"""
+# The Arabic-script font (boardhtml.FONT_FACES) for right-to-left pages.
+FONT_FACES = (f"\n{BOARD_FONT_FACES}body {{ font-family: '{ARABIC_FONT}', system-ui, -apple-system, 'Segoe UI', "
+              "Roboto, sans-serif; }\n")
 
 
 # Kinds' cells are the 4th to 8th of a row; on a narrow screen a row wraps and each mark is preceded by its
@@ -132,32 +127,19 @@ def _kind_labels(tr: Translator) -> str:
         for n, kind in enumerate(TRAFFIC_KINDS)) + "}\n")
 
 
-def _tone(status: str) -> str:
-    """A status as a class suffix: one of the known statuses, never text from the store."""
-    return status if status in MARKS else UNKNOWN
-
-
 def _row(row: BoardRow, tr: Translator) -> str:
     stale = f' <span class="xb-stale">{escape(tr._("stale"))}</span>' if row.stale else ""
-    kinds = "".join(f'<td><span class="xb-k t-{_tone(k.status)}" title="{escape(k.kind)} {escape(k.status)}">'
+    kinds = "".join(f'<td><span class="xb-k t-{tone(k.status)}" title="{escape(k.kind)} {escape(k.status)}">'
                     f"{escape(k.mark)}</span></td>" for k in row.kinds)
     cited = ", ".join(f'<a href="{escape(r.url)}" title="{escape(r.label)}"><bdi>{escape(r.publisher or r.title)}'
                       "</bdi></a>" if r.url else f"<bdi>{escape(r.publisher or r.title)}</bdi>" for r in row.reports)
     report = ((escape(tr.date(row.last_report)) + (f": {cited}" if cited else "")) if row.last_report
               else escape(tr._("no dated report")))
     word = tr._(STATUS_WORDS.get(row.status, row.status))
-    return (f'<tr class="xb-row b-{_tone(row.status)}" data-crossing="{escape(row.crossing_id)}">'
-            f"<td class=\"xb-name\">{_name(row)}</td>"
-            f'<td><span class="xb-word t-{_tone(row.status)}">{escape(word)}</span>{stale}</td>'
+    return (f'<tr class="xb-row b-{tone(row.status)}" data-crossing="{escape(row.crossing_id)}">'
+            f"<td class=\"xb-name\">{name_html(row)}</td>"
+            f'<td><span class="xb-word t-{tone(row.status)}">{escape(word)}</span>{stale}</td>'
             f"<td>{escape(row.since_text)}</td>{kinds}<td>{report}</td></tr>")
-
-
-def _name(row: BoardRow) -> str:
-    """The crossing's name in the page's language when a source gives it, the name in Latin letters beside it as
-    a tooltip; else the name in Latin letters."""
-    if row.local_name:
-        return f'<bdi title="{escape(row.name)}">{escape(row.local_name)}</bdi>'
-    return f"<bdi>{escape(row.name)}</bdi>"
 
 
 def _board(board: Board, tr: Translator) -> str:
