@@ -144,11 +144,13 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
                      help="English, Dari, Pashto or Urdu (URL lang) · دری · پښتو · اردو. The data (details, notes, "
                           "quotes) stays in its own language.")
         st.header(tr._("Filters"))
-        st.multiselect(tr._("Crossings"), options=listed, format_func=lambda c: names[c], key="f_crossings",
+        st.multiselect(tr._("Crossings"), options=listed, placeholder=tr._("Choose crossings"),
+                       format_func=lambda c: names[c], key="f_crossings",
                        help=tr._("Empty means all crossings."))
         if not_listed:
             st.caption(not_listed)
         st.multiselect(tr._("Borders"), options=countries_of(crossings), key="f_countries",
+                       placeholder=tr._("Choose borders"),
                        format_func=lambda c: f"{tr.country(country_name(c))} ({c})",
                        help=tr._("Only the crossings with one of these countries on a side. Empty means every border."))
         st.date_input(tr._("From"), key="f_from", help=tr._("Empty: the first recorded day."), **DATE_LIMITS)
@@ -156,6 +158,7 @@ def draw_filters(crossings: pd.DataFrame) -> Filters:
         st.date_input(tr._("As of"), key="f_as_of", help=tr._("The data is cut at this date. Empty: today."),
                       **DATE_LIMITS)
         st.multiselect(tr._("Statuses"), options=list(STATUS_CHOICES), key="f_statuses",
+                       placeholder=tr._("Choose statuses"),
                        format_func=lambda status: tr._(STATUS_WORDS.get(status, status)),
                        help=tr._("Which statuses the cards, timeline and interval table show. Empty means all."))
         st.selectbox(tr._("Traffic"), options=[WHOLE_CROSSING, *TRAFFIC_KINDS], key="f_traffic",

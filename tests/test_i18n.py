@@ -203,6 +203,7 @@ def page_words(at: AppTest) -> str:
     texts += [e.label for e in at.expander]
     for kind in ("selectbox", "multiselect", "date_input", "checkbox", "text_input", "number_input"):
         texts += [text for e in getattr(at, kind) for text in (e.label, e.help or "")]
+    texts += [e.proto.placeholder for kind in ("multiselect", "text_input") for e in getattr(at, kind)]
     texts += [h.proto.body for h in at.get("html")]
     texts += [text for b in at.get("download_button") for text in (b.proto.label, b.proto.help)]
     texts += [column.get("label", "") for frame in at.dataframe
