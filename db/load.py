@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from crossings.core.records import ACCESS_LISTS, DATE, TABLES, TRAFFIC_KINDS, TableSpec
 from crossings.core.traffic import access_by_kind
 from crossings.core.validation import Batch, LoadRejected, Opener, check_dataset
-from db.load_time_spans import SPANS, SpanCollector
+from db.load_time_spans import CITED, SPANS, SpanCollector
 from db.models import LINK_TABLES, Base, Derived, Meta
 
 __all__ = ["LoadRejected", "StoreRuleBroken", "data_size", "deferred_schema", "directory_opener", "load_directory",
@@ -231,7 +231,8 @@ def replace_content(
         breaches = rule_breaches(connection) if deferred else []
         if breaches:
             raise StoreRuleBroken("; ".join(breaches[:5]))
-        connection.execute(insert(Derived), [{"name": SPANS, "content": writer.spans.load_time_blob()}])
+        connection.execute(insert(Derived), [{"name": SPANS, "content": writer.spans.load_time_blob()},
+                                             {"name": CITED, "content": writer.spans.cited_blob()}])
         connection.execute(insert(Meta), [{"key": "content_hash", "value": writer.digest.hexdigest()}])
     return writer.counts
 

@@ -14,7 +14,7 @@ from crossings.core.days import from_day_number
 from crossings.core.records import TRAFFIC_KINDS
 from db.models import Derived
 
-__all__ = ["SPANS", "SpanCollector", "read_stored_cited", "read_stored_spans", "unpack_stored_spans"]
+__all__ = ["CITED", "SPANS", "SpanCollector", "read_stored_cited", "read_stored_spans", "unpack_stored_spans"]
 
 # What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
 # arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
@@ -26,6 +26,9 @@ __all__ = ["SPANS", "SpanCollector", "read_stored_cited", "read_stored_spans", "
 # that no checked field holds (the contract refuses control characters), categories as codes.
 
 SPANS = "spans"  # the name of the packed value in the derived table
+# The cited pairs alone, beside it: `summary` reads them without fetching the spans (tens of MB at a million
+# intervals, most of a second on PostgreSQL). A store loaded before they were kept apart reads them from SPANS.
+CITED = "cited"
 _SEPARATOR = "\x1f"
 
 
@@ -93,7 +96,8 @@ def read_stored_cited(connection: Connection) -> pd.DataFrame | None:
     """Only the load-time cited pairs (which sources each crossing's intervals cite) of the content in this
     connection's snapshot, or None when the store has none: `summary` needs them for carried days, and reads
     them so instead of joining every interval's sources, unpacking none of the spans."""
-    packed = connection.execute(select(Derived.content).where(Derived.name == SPANS)).scalar()
+    packed = (connection.execute(select(Derived.content).where(Derived.name == CITED)).scalar()
+              or connection.execute(select(Derived.content).where(Derived.name == SPANS)).scalar())
     if packed is None:
         return None
     with np.load(io.BytesIO(packed), allow_pickle=False) as arrays:  # an .npz reads only the members asked for
@@ -153,8 +157,17 @@ class SpanCollector:
                 np.array([], dtype="int32")
             arrays[f"{name}.codes"], arrays[f"{name}.values"] = codes, _text([str(v) for v in values])
             arrays[f"{name}.count"] = np.array([len(values)])
+        arrays.update(self._cited_arrays())
+        return _save(arrays)
+
+    def cited_blob(self) -> bytes:
+        """Only the cited pairs, as load_time_blob packs them (read_stored_cited reads either)."""
+        return _save(self._cited_arrays())
+
+    def _cited_arrays(self) -> dict[str, np.ndarray]:
         pairs = sorted(self.cited)
+        arrays: dict[str, np.ndarray] = {}
         for n, name in enumerate(("crossing_id", "source_id")):
             arrays[f"cited.{name}.codes"], arrays[f"cited.{name}.values"], arrays[f"cited.{name}.count"] = \
                 _category([p[n] for p in pairs])
-        return _save(arrays)
+        return arrays

@@ -68,6 +68,26 @@ def test_the_packed_spans_equal_the_plain_reads_on_synthetic_data(tmp_path: Path
     pd.testing.assert_frame_equal(by_pair(packed_cited), by_pair(cited))
 
 
+def test_a_store_loaded_before_the_cited_pairs_were_kept_apart_reads_them_from_the_spans(tmp_path: Path) -> None:
+    from conftest import DATA
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
+    assert code == 0, err
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            apart = read_stored_cited(connection)
+            connection.exec_driver_sql("DELETE FROM derived WHERE name = 'cited'")
+            from_spans = read_stored_cited(connection)
+            packed = read_stored_spans(connection)
+    finally:
+        engine.dispose()
+    assert apart is not None and from_spans is not None and packed is not None and len(apart) > 100
+    pd.testing.assert_frame_equal(from_spans, apart)
+    pd.testing.assert_frame_equal(packed[1], apart)
+
+
 def test_a_store_without_the_packed_spans_shows_the_same_page(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from conftest import DATA
