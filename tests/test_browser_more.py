@@ -3,6 +3,7 @@ the page on one port with nothing leaving the machine, and the map. Fixtures and
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import urllib.parse
@@ -17,7 +18,6 @@ from browsing import (
     SCREENSHOTS,
     TIMELINE,
     Browser,
-    BrowserContext,
     Page,
     Route,
     expect,
@@ -99,11 +99,7 @@ def test_phone_screen_stacks_cards_without_overflow(app: str, browser: Browser) 
 def test_page_api_and_feed_answer_from_one_port_and_nothing_leaves_the_machine(app: str, browser: Browser) -> None:
     """The README's server: the page, /api/v1/status and /feed.atom on the same port; every request the
     browser makes to anywhere but this machine is aborted and recorded, and there must be none."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    outside: list[str] = []
-    _local_only(context, outside)
-    page = context.new_page()
-    try:
+    with local_page(browser, viewport={"width": 1400, "height": 1000}) as page:
         visit(page, app)
         expect(page.locator("[data-testid=stPlotlyChart] svg.main-svg").first).to_be_visible()
         status = page.request.get(f"{app}/api/v1/status?crossing=torkham&as_of=2025-04-01")
@@ -112,13 +108,15 @@ def test_page_api_and_feed_answer_from_one_port_and_nothing_leaves_the_machine(a
         assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
         assert b"<feed" in feed.body()
         assert page.request.get(f"{app}/_stcore/metrics").status == 404
-    finally:
-        context.close()
-    assert outside == [], outside
 
 
-def _local_only(context: BrowserContext, outside: list[str]) -> None:
-    """Abort every request to anywhere but this machine, and record it."""
+@contextlib.contextmanager
+def local_page(browser: Browser, **options: object) -> Iterator[Page]:
+    """A new viewer's page (a new context with these options) whose every request to anywhere but this machine
+    is aborted and recorded; on leaving, the context is closed and there must have been none."""
+    context = browser.new_context(**options)
+    outside: list[str] = []
+
     def route(route: Route) -> None:
         host = urllib.parse.urlsplit(route.request.url).hostname or ""
         if host in ("127.0.0.1", "localhost", "::1") or route.request.url.startswith(("data:", "blob:")):
@@ -128,14 +126,15 @@ def _local_only(context: BrowserContext, outside: list[str]) -> None:
             route.abort()
 
     context.route("**/*", route)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+    assert outside == [], outside
 
 
 def test_the_map_draws_offline_and_a_marker_narrows_the_page(app: str, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    outside: list[str] = []
-    _local_only(context, outside)
-    page = context.new_page()
-    try:
+    with local_page(browser, viewport={"width": 1400, "height": 1000}) as page:
         visit(page, f"{app}/?as_of=2025-12-20")
         geo = page.locator("[data-testid=stPlotlyChart]").filter(has=page.locator(".geo")).first
         geo.scroll_into_view_if_needed()
@@ -160,17 +159,10 @@ def test_the_map_draws_offline_and_a_marker_narrows_the_page(app: str, browser: 
         badges = page.locator("[data-testid=stMain] .stMarkdownBadge").all_inner_texts()
         assert len([b for b in badges if not b.strip().startswith(KINDS)]) == 1  # one card: Torkham's
         assert "crossing=chaman" not in page.url
-    finally:
-        context.close()
-    assert outside == [], outside
 
 
 def test_the_map_fits_a_phone_screen(app: str, browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    outside: list[str] = []
-    _local_only(context, outside)
-    phone = context.new_page()
-    try:
+    with local_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) as phone:
         visit(phone, f"{app}/?as_of=2025-12-20")
         geo = phone.locator("[data-testid=stPlotlyChart]").filter(has=phone.locator(".geo")).first
         geo.scroll_into_view_if_needed()
@@ -179,9 +171,6 @@ def test_the_map_fits_a_phone_screen(app: str, browser: Browser) -> None:
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1
         overflow = phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0
-    finally:
-        context.close()
-    assert outside == [], outside
 
 
 # Board rows whose name, status word and five kinds of traffic are all inside the window, unscrolled.
@@ -278,13 +267,9 @@ NAMES_IN_THEIR_LANGUAGE = {"fa-AF": "وضعیت گذرگاه‌های مرزی",
 def test_the_board_right_to_left_on_a_phone_with_the_font_served_here(app: str, browser: Browser, lang: str) -> None:
     """On a phone, the page's status board and /lite in Dari, Pashto and Urdu: right to left with the language's tag,
     nothing wider than the screen, the Arabic-script font loaded from this server and nothing from elsewhere."""
-    context = browser.new_context(viewport={"width": 400, "height": 850}, is_mobile=True, has_touch=True)
-    outside: list[str] = []
-    _local_only(context, outside)
-    fonts: list[str] = []
-    context.on("requestfinished", lambda request: fonts.append(request.url) if ".ttf" in request.url else None)
-    page = context.new_page()
-    try:
+    with local_page(browser, viewport={"width": 400, "height": 850}, is_mobile=True, has_touch=True) as page:
+        fonts: list[str] = []
+        page.context.on("requestfinished", lambda request: fonts.append(request.url) if ".ttf" in request.url else None)
         visit(page, f"{app}/?as_of=2025-12-20&lang={lang}")
         board = page.locator(f'[data-testid=stMain] .xb[dir=rtl][lang="{lang}"]')
         expect(board).to_have_count(1)
@@ -307,6 +292,3 @@ def test_the_board_right_to_left_on_a_phone_with_the_font_served_here(app: str, 
         assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
         page.wait_for_function("() => document.fonts.check('16px \"Noto Naskh Arabic\"', 'ب')")
         page.screenshot(path=str(SCREENSHOTS / f"lite-{lang}.png"))
-        assert outside == []
-    finally:
-        context.close()
