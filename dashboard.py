@@ -22,12 +22,12 @@ from crossings.page.maps import MAP_CONFIG
 from crossings.page.textsafe import markdown_text as md
 from crossings.view.board import (
     KIND_NAMES,
-    LOCAL_NAME_COLUMNS,
     MARKS_LEGEND,
     STATUS_COLOURS,
     STATUS_WORDS,
     Board,
     BoardRow,
+    local_names,
 )
 from crossings.view.boardhtml import FONT_FACES, name_html, tone
 from crossings.view.cards import BORDER_WIDE_LISTED, Card, commitment_line
@@ -425,15 +425,7 @@ def draw_border_wide(plan: ViewPlan, tr: Translator) -> None:
                                    f"{md(commitment_text(item, tr))}" for item in listed) + more)
 
 
-def local_names(crossings: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Each crossing's name in the language's script where a source gives one (the board's LOCAL_NAME_COLUMNS)."""
-    column = LOCAL_NAME_COLUMNS.get(lang)
-    if column is None or column not in crossings:
-        return {}
-    return {cid: name for cid, name in zip(crossings["crossing_id"], crossings[column], strict=True) if name}
-
-
-def draw_cards(cards: list[Card], window: Window, tr: Translator, local_names: dict[str, str]) -> None:
+def draw_cards(cards: list[Card], window: Window, tr: Translator, names_in_script: dict[str, str]) -> None:
     if not cards:
         st.info(tr._("No crossing matches these filters."))
         return
@@ -441,7 +433,7 @@ def draw_cards(cards: list[Card], window: Window, tr: Translator, local_names: d
         columns = st.columns(CARDS_PER_ROW)
         for column, card in zip(columns, cards[first:first + CARDS_PER_ROW], strict=False):
             with column:
-                draw_card(card, window, tr, local_names.get(card.crossing_id))
+                draw_card(card, window, tr, names_in_script.get(card.crossing_id))
 
 
 def select_on_map() -> None:

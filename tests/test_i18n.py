@@ -181,6 +181,7 @@ def test_the_page_in_dari_and_a_bad_lang_falls_back_with_a_note(page: AppTest) -
     text = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))  # Markdown escapes removed
     assert "چه چیزی عبور می‌کند:" in text and ":orange-badge[:material/warning: محدود]" in text
     assert "محدود از ۱۰ عقرب ۱۴۰۴" in text  # Torkham's status line, its Solar date
+    assert "**تورخم (Torkham)**" in text  # the card's title: the name as a Dari source writes it, the Latin beside
     assert {h.value for h in at.subheader} >= {"وضعیت در تاریخ انتخاب‌شده", "نقشه", "جدول زمانی", "دانلودها"}
     assert at.sidebar.header[0].value == "فیلترها" and at.selectbox(key="f_traffic").label == "نوع تردد"
     at.selectbox(key="f_lang").set_value("ur").run()

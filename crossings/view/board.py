@@ -39,6 +39,7 @@ __all__ = [
     "KindAnswer",
     "KindMark",
     "Report",
+    "local_names",
     "newest_reports",
     "plan_board",
     "since_text",
@@ -148,6 +149,15 @@ class Board:
 LOCAL_NAME_COLUMNS = {"fa-AF": "name_fa_af", "ps": "name_ps", "ur": "name_ur"}
 
 
+def local_names(crossings: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Each crossing's name in the language's script where a source gives one (LOCAL_NAME_COLUMNS): the board's
+    rows and the page's cards show it."""
+    column = LOCAL_NAME_COLUMNS.get(lang)
+    if column is None or column not in crossings:
+        return {}
+    return {cid: name for cid, name in zip(crossings["crossing_id"], crossings[column], strict=True) if name}
+
+
 def _names(names: Sequence[str], tr: Translator) -> str:
     return tr._(", ").join(tr.isolate(name) for name in names)
 
@@ -168,12 +178,12 @@ def status_board(lines: Sequence[StatusLine], crossings: pd.DataFrame, kind: str
     kinds' labels, the borders) are in the translator's language; statuses stay the data's values."""
     tr = tr or translator()
     about = crossings.set_index("crossing_id").to_dict("index")
-    local = LOCAL_NAME_COLUMNS.get(tr.lang)
+    local = local_names(crossings, tr.lang)
     groups: dict[str, list[BoardRow]] = {}
     for line in lines:
         row = BoardRow(
             crossing_id=line.crossing_id, name=line.name,
-            local_name=(about[line.crossing_id].get(local) or None) if local else None,
+            local_name=local.get(line.crossing_id),
             status=line.status, since_text=since_text(line, tr),
             kinds=[KindMark(k, tr._(KIND_LABELS[k]), s, MARKS[s]) for k in TRAFFIC_KINDS
                    for s in [line.kind_statuses.get(k, UNKNOWN)]],
