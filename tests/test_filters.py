@@ -75,3 +75,18 @@ def test_the_crossings_filter_lists_what_a_browser_can_draw() -> None:
     assert crossing_choices(every, ["c7", "c2"], [], limit=4) == (["c7", "c2"], None)
     assert crossing_choices(every, ["c7", "c2"], ["c9", "c1"], limit=4) == (["c1", "c2", "c7", "c9"], None)
     assert crossing_choices(every, every, ["c5"], limit=4)[0] == ["c5"]
+
+
+def test_many_unknown_values_are_named_five_and_counted_in_the_pages_language() -> None:
+    from crossings.view.filters import parse_strictly
+    from crossings.view.i18n import translator
+
+    asked = {"crossing": [f"nowhere-{n}" for n in range(7)]}
+    _, english = parse_query(asked, ["torkham"])
+    assert english == ["Ignored unknown crossing 'nowhere-0', 'nowhere-1', 'nowhere-2', 'nowhere-3', 'nowhere-4' "
+                       "and 2 more."]
+    _, dari = parse_query(asked, ["torkham"], words=translator("fa-AF"))
+    assert dari[0].startswith("نادیده گرفته شد: گذرگاه ناشناخته 'nowhere-0'") and "و ۲ مورد دیگر" in dari[0]
+    # the API's reason stays English whatever the page's language
+    _, problems = parse_strictly(asked, ["torkham"], words=translator("fa-AF"))
+    assert problems[0].reason == english[0].removeprefix("Ignored ")

@@ -8,7 +8,7 @@ to the default, never an error.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from crossings.core.days import Window, parse_date
@@ -89,11 +89,13 @@ def _choices(params: Mapping[str, Sequence[str]], name: str, known: Sequence[str
     values = [v for v in list(params.get(name, []))[:MAX_VALUES] if v != ""]
     unknown = [v for v in values if v not in known]
     if unknown:
-        quoted = ", ".join(shown_value(v) for v in unknown[:5])
-        for_words, for_api = ((tr._(AND_MORE, values=quoted, count=tr.number(len(unknown) - 5)) for tr in
-                               (words, ENGLISH)) if len(unknown) > 5 else (quoted, quoted))
-        problem = _problem(name, words, UNKNOWN_VALUES[name], values=for_words)
-        problems.append(replace(problem, reason=ENGLISH._(UNKNOWN_VALUES[name], values=for_api)))
+        def said(language: Words) -> str:  # the first five values quoted, and how many more
+            quoted = ", ".join(shown_value(v) for v in unknown[:5])
+            if len(unknown) > 5:
+                quoted = language._(AND_MORE, values=quoted, count=language.number(len(unknown) - 5))
+            return language._(UNKNOWN_VALUES[name], values=quoted)
+
+        problems.append(Problem(name, words._("Ignored {reason}", reason=said(words)), said(ENGLISH)))
     chosen = {v for v in values if v in known}
     return tuple(v for v in known if v in chosen)
 
