@@ -62,12 +62,12 @@ COMMITMENTS_PER_CARD = 5
 # The Traffic filter's first choice: no kind, the crossing as a whole (a selectbox shows None as empty).
 WHOLE_CROSSING = ""
 DATE_LIMITS = {"min_value": date(1900, 1, 1), "max_value": date(2100, 12, 31)}
-# The tables' columns as the page heads them (the downloads keep the names as they are).
-COLUMN_LABELS = {name: name for name in (
+# The tables' columns whose heads the page translates (tr._(name)); the downloads keep the names as they are.
+COLUMN_LABELS = frozenset((
     N_("interval_id"), N_("crossing"), N_("status"), N_("start_date"), N_("end_date"), N_("ongoing"), N_("days"),
     N_("interval_status"), N_("moves"), N_("limited"), N_("barred"), N_("detail"), N_("cause"), N_("sources"),
     N_("quotes"), N_("notes"), N_("id"), N_("kind"), N_("title"), N_("state"), N_("from"), N_("until"), N_("ended"),
-    N_("crossings"), N_("when"), N_("place"))}
+    N_("crossings"), N_("when"), N_("place")))
 
 HOW_TO_READ = N_("""
 - **Days are counted from the closing day up to, not including, the reopening day.** A closure from
@@ -480,7 +480,7 @@ def draw_tables(plan: ViewPlan, shown: Shown, tr: Translator) -> None:
                             "all below.", **counts) if title == STATUS_INTERVALS
                        else tr._("The first {first} of {total} rows; narrow the filters to see others.", **counts))
         shown_table = for_display(table.head(MAX_TABLE_ROWS).drop(columns=drop))
-        columns: dict[str, object] = {name: st.column_config.Column(tr._(COLUMN_LABELS[name]))
+        columns: dict[str, object] = {name: st.column_config.Column(tr._(name))
                                       for name in shown_table.columns if name in COLUMN_LABELS}
         columns["source_url"] = st.column_config.LinkColumn(tr._("Source link"),
                                                             display_text=r"https?://(?:www\.)?([^/]+)")

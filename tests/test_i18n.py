@@ -4,6 +4,7 @@ to left, the lang attribute, translated status words), the browser's Accept-Lang
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from datetime import date
@@ -182,6 +183,8 @@ def test_the_page_in_dari_and_a_bad_lang_falls_back_with_a_note(page: AppTest) -
     assert "چه چیزی عبور می‌کند:" in text and ":orange-badge[:material/warning: محدود]" in text
     assert "محدود از ۱۰ عقرب ۱۴۰۴" in text  # Torkham's status line, its Solar date
     assert "**تورخم (Torkham)**" in text  # the card's title: the name as a Dari source writes it, the Latin beside
+    heads = {column.get("label") for frame in at.dataframe for column in json.loads(frame.proto.columns).values()}
+    assert {"تاریخ آغاز", "وضعیت", "پیوند منبع"} <= heads  # the tables' column heads
     assert {h.value for h in at.subheader} >= {"وضعیت در تاریخ انتخاب‌شده", "نقشه", "جدول زمانی", "دانلودها"}
     assert at.sidebar.header[0].value == "فیلترها" and at.selectbox(key="f_traffic").label == "نوع تردد"
     at.selectbox(key="f_lang").set_value("ur").run()
