@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from crossings.core.records import ACCESS_LISTS, DATE, TABLES, TRAFFIC_KINDS, TableSpec
 from crossings.core.traffic import access_by_kind
 from crossings.core.validation import Batch, LoadRejected, Opener, check_dataset
+from db.engine import load_cache
 from db.load_time_spans import CITED, SPANS, SpanCollector
 from db.models import LINK_TABLES, Base, Derived, Meta
 
@@ -208,7 +209,7 @@ def replace_content(
     """
     if progress is not None:
         open_file = _with_progress(open_file, progress)
-    with _cyclic_collection_paused(), engine.begin() as connection:
+    with _cyclic_collection_paused(), engine.begin() as connection, load_cache(connection):
         deferred = deferred_schema(connection)
         for drop, _ in deferred:
             connection.exec_driver_sql(drop)
