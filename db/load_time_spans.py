@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from crossings.core.days import from_day_number
-from crossings.core.records import TRAFFIC_KINDS
+from crossings.core.days import NO_END, SpanColumns, from_day_number
+from crossings.core.records import STATUSES, TRAFFIC_KINDS
 from db.models import Derived
 
 __all__ = ["CITED", "SPANS", "SpanCollector", "read_stored_cited", "read_stored_spans", "unpack_stored_spans"]
@@ -30,6 +30,7 @@ SPANS = "spans"  # the name of the packed value in the derived table
 # intervals, most of a second on PostgreSQL). A store loaded before they were kept apart reads them from SPANS.
 CITED = "cited"
 _SEPARATOR = "\x1f"
+_NAT = int(np.datetime64("NaT", "D").astype("int64"))  # a date's number for none (an ongoing interval's end)
 
 
 def _text(values: list[str] | np.ndarray) -> np.ndarray:
@@ -60,21 +61,26 @@ def _save(arrays: dict[str, np.ndarray]) -> bytes:
     return out.getvalue()
 
 
-def unpack_stored_spans(packed: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The (spans, cited) frames of a load-time blob, equal to what the plain reads give."""
+def unpack_stored_spans(packed: bytes) -> tuple[SpanColumns, pd.DataFrame]:
+    """The spans of a load-time blob as columns, straight from its codes (no frame of text on the way), and
+    the cited pairs: equal to what the plain reads give (SpanColumns.from_frame of interval_spans,
+    interval_sources)."""
     with np.load(io.BytesIO(packed), allow_pickle=False) as arrays:
-        count = int(arrays["count"][0])
-        def dates(name: str) -> pd.Series:  # day numbers; NaT's own number stays NaT
-            return pd.Series(arrays[name].astype("datetime64[D]").astype("datetime64[s]"))
+        def category(prefix: str) -> tuple[np.ndarray, np.ndarray]:  # codes (-1: none) and the names
+            count = int(arrays[f"{prefix}.count"][0])
+            codes = arrays[f"{prefix}.codes"]  # a few statuses and lists: a byte each, not eight
+            return codes.astype("int8") if count < 127 else codes, _untext(arrays[f"{prefix}.values"], count)
 
-        def category(prefix: str) -> pd.Series:
-            return pd.Series(_uncategory(arrays[f"{prefix}.codes"], arrays[f"{prefix}.values"],
-                                         arrays[f"{prefix}.count"]), dtype=object)
-
-        spans = pd.DataFrame({"interval_id": pd.Series(_untext(arrays["interval_id"], count), dtype=object),
-                              "crossing_id": category("crossing_id"), "status": category("status"),
-                              "start_date": dates("start_date"), "end_date": dates("end_date"),
-                              **{kind: category(kind) for kind in TRAFFIC_KINDS}})
+        end = arrays["end_date"]
+        crossing, names = category("crossing_id")
+        crossing_ids, crossing = SpanColumns.sorted_names(names, crossing.astype("int64"))
+        status, words = category("status")
+        spans = SpanColumns(
+            interval_id=_untext(arrays["interval_id"], int(arrays["count"][0])),
+            crossing_ids=crossing_ids, crossing=crossing,
+            status=np.array([STATUSES.index(w) for w in words], dtype="int8")[status] if len(words) else status,
+            start=arrays["start_date"].astype("int64"), end=np.where(end == _NAT, NO_END, end).astype("int64"),
+            access={kind: category(kind) for kind in TRAFFIC_KINDS})
         cited = _cited(arrays)
     return spans, cited
 
@@ -86,7 +92,7 @@ def _cited(arrays: Any) -> pd.DataFrame:
                          for name in ("crossing_id", "source_id")})
 
 
-def read_stored_spans(connection: Connection) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def read_stored_spans(connection: Connection) -> tuple[SpanColumns, pd.DataFrame] | None:
     """The load-time spans of the content in this connection's snapshot, or None when the store has none."""
     packed = connection.execute(select(Derived.content).where(Derived.name == SPANS)).scalar()
     return None if packed is None else unpack_stored_spans(packed)
@@ -109,8 +115,6 @@ class SpanCollector:
     the records' own strings, categories small codes, dates day numbers."""
 
     _EPOCH = from_day_number(0).toordinal()  # core.days' epoch: its day numbers are datetime64[D]'s counts
-    _NAT = int(np.datetime64("NaT", "D").astype("int64"))
-
     def __init__(self) -> None:
         self.interval_id: list[str] = []
         self.start = array("q")
@@ -122,7 +126,7 @@ class SpanCollector:
 
     def add(self, values: dict[str, list[Any]], access: list[tuple[str | None, ...]]) -> None:
         """A batch of intervals: their typed values by column, and each one's access tuple (TRAFFIC_KINDS order)."""
-        epoch, nat = self._EPOCH, self._NAT
+        epoch, nat = self._EPOCH, _NAT
         self.interval_id.extend(values["interval_id"])
         self.start.extend([day.toordinal() - epoch for day in values["start_date"]])
         self.end.extend([nat if day is None else day.toordinal() - epoch for day in values["end_date"]])

@@ -142,6 +142,8 @@ def scenarios(draw: st.DrawFn) -> tuple[pd.DataFrame, Window, date, list[str]]:
             if ongoing:
                 break
             day += length
+    # in any order: the counting must not rest on rows coming sorted (the store's reads do; other callers may not)
+    rows = [rows[n] for n in draw(st.permutations(range(len(rows))))]
     intervals = pd.DataFrame(
         [(f"i{n}", c, s, a, b) for n, (c, s, a, b) in enumerate(rows)], columns=INTERVAL_COLUMNS)
     start = draw(st.integers(0, 120))

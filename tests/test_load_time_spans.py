@@ -6,16 +6,19 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import DATA, REPO, clear_caches, run_cli
 from oracles import pack_stored_spans
 from streamlit.testing.v1 import AppTest
 
+from crossings.core.days import SpanColumns, StatusRuns
 from crossings.core.records import TRAFFIC_KINDS
+from crossings.view.indexes import build_indexes
 from db.engine import make_engine
 from db.load_time_spans import read_stored_cited, read_stored_spans, unpack_stored_spans
-from db.queries import interval_sources, interval_spans
+from db.queries import interval_sources, interval_spans, read_table
 
 
 def plain_and_packed(url: str) -> tuple[tuple[pd.DataFrame, pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]]:
@@ -47,11 +50,11 @@ def by_pair(cited: pd.DataFrame) -> pd.DataFrame:
 def test_the_packed_spans_equal_the_plain_reads(curated_store: str) -> None:
     (spans, cited), (packed_spans, packed_cited) = plain_and_packed(curated_store)
     assert len(spans) == INTERVALS  # every curated row
-    pd.testing.assert_frame_equal(packed_spans, spans)
+    pd.testing.assert_frame_equal(packed_spans.frame(), spans)
     pd.testing.assert_frame_equal(by_pair(packed_cited), by_pair(cited))
     # and packing the plain frames gives them back
     again_spans, again_cited = unpack_stored_spans(pack_stored_spans(spans, cited))
-    pd.testing.assert_frame_equal(again_spans, spans)
+    pd.testing.assert_frame_equal(again_spans.frame(), spans)
     pd.testing.assert_frame_equal(again_cited, cited)
 
 
@@ -64,8 +67,37 @@ def test_the_packed_spans_equal_the_plain_reads_on_synthetic_data(tmp_path: Path
     assert code == 0, err
     (spans, cited), (packed_spans, packed_cited) = plain_and_packed(url)
     assert spans["end_date"].isna().any() and spans["trade"].notna().any()  # ongoing rows, traffic lists
-    pd.testing.assert_frame_equal(packed_spans, spans)
+    pd.testing.assert_frame_equal(packed_spans.frame(), spans)
     pd.testing.assert_frame_equal(by_pair(packed_cited), by_pair(cited))
+    # and the page's indexes built straight from the packed codes equal those built from the plain frames
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            tables = {name: read_table(connection, name) for name in ("crossings", "sources", "agreements",
+                                                                       "moratoria")}
+    finally:
+        engine.dispose()
+    from_packed = build_indexes(tables, packed_spans, packed_cited)
+    from_plain = build_indexes(tables, SpanColumns.from_frame(spans), cited)
+    assert same_arrays(from_packed.intervals, from_plain.intervals)
+    assert same_arrays(from_packed.runs, from_plain.runs)
+    for kind in TRAFFIC_KINDS:
+        assert same_arrays(from_packed.runs_for(kind), from_plain.runs_for(kind))
+        assert same_arrays(from_packed.runs_for(kind), StatusRuns(from_plain.intervals.spans(kind)))
+    pd.testing.assert_frame_equal(from_packed.source_dates.reports, from_plain.source_dates.reports)
+
+
+def same_arrays(one: object, other: object) -> bool:
+    """Every array and dict of arrays of two index objects equal, value for value (dtypes may differ)."""
+    mine, theirs = vars(one), vars(other)
+    assert mine.keys() == theirs.keys()
+    for name, value in mine.items():
+        if isinstance(value, dict):
+            assert value.keys() == theirs[name].keys(), name
+            assert all(np.array_equal(value[k], theirs[name][k]) for k in value), name
+        else:
+            assert np.array_equal(np.asarray(value), np.asarray(theirs[name])), name
+    return True
 
 
 def test_a_store_loaded_before_the_cited_pairs_were_kept_apart_reads_them_from_the_spans(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ def intervals(draw: st.DrawFn) -> pd.DataFrame:
             if ongoing:
                 break
             day += length + draw(st.integers(0, 4))
+    rows = [rows[n] for n in draw(st.permutations(range(len(rows))))]  # in any order, as a caller may give them
     return pd.DataFrame(rows, columns=["interval_id", "crossing_id", "status", "start_date", "end_date", "moves",
                                        "limited", "barred", "detail", "cause", "source_ids", "notes"], dtype=object)
 
@@ -64,8 +65,13 @@ def test_matching_equals_the_plain_window_filter(rows: pd.DataFrame, first: int,
     day = BASE + timedelta(as_of)
     index = index_of(rows)
     found = index.matching(window, day, sorted(chosen), sorted(statuses), traffic)
-    assert set(index.interval_id[found]) == matching_ids(rows, window, day, sorted(chosen), sorted(statuses), traffic)
-    assert list(found) == sorted(found)  # the tables' order
+    wanted = matching_ids(rows, window, day, sorted(chosen), sorted(statuses), traffic)
+    assert set(index.interval_id[found]) == wanted
+    assert list(found) == sorted(found)
+    # the tables' order: crossings in file order, then by start
+    shown = rows[rows["interval_id"].isin(sorted(wanted))]
+    shown = shown.assign(place=[IDS.index(c) for c in shown["crossing_id"]])
+    assert list(index.interval_id[found]) == list(shown.sort_values(["place", "start_date"])["interval_id"])
 
 
 @settings(max_examples=200, deadline=None)

@@ -305,5 +305,6 @@ def test_kind_status_codes_equal_kind_statuses(rows: list[tuple[str, str | None]
 
     words = np.array([status for status, _ in rows], dtype=object)
     access = np.array([a for _, a in rows], dtype=object)
-    codes = kind_status_codes(status_codes(pd.Series(words, dtype=object)), access)
+    lists, names = pd.factorize(access)  # None is -1, as the packed spans' codes have it
+    codes = kind_status_codes(status_codes(pd.Series(words, dtype=object)), lists, names)
     assert [[*STATUSES, UNKNOWN][c] for c in codes] == list(kind_statuses(words, access))

@@ -16,14 +16,14 @@ date is a day number (days since 1970-01-01) so that the counting is vectorised.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from crossings.core.records import STATUSES, UNKNOWN
+from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.wording import ENGLISH, Words
 
 if TYPE_CHECKING:  # sources builds on this module's day numbers; the summary only calls its methods
@@ -34,6 +34,7 @@ __all__ = [
     "NEVER",
     "NO_END",
     "SUMMARY_COLUMNS",
+    "SpanColumns",
     "StatusRuns",
     "Window",
     "current_from_runs",
@@ -44,6 +45,7 @@ __all__ = [
     "days_text",
     "default_window",
     "from_day_number",
+    "in_order",
     "interval_days",
     "parse_date",
     "run_continues",
@@ -145,6 +147,68 @@ def run_continues(prev_status: np.ndarray, prev_end: np.ndarray, status: np.ndar
     return (np.asarray(status) == np.asarray(prev_status)) & (np.asarray(start) == np.asarray(prev_end))
 
 
+@dataclass(frozen=True)
+class SpanColumns:
+    """The intervals' spans as arrays (no text but the ids): what StatusRuns and the page's interval index are
+    built from. `from_frame` makes them from interval_spans' frame (the plain path); the load's packed copy is
+    unpacked straight into them (db.load_time_spans), without a frame of a million rows on the way.
+
+    Crossings are codes into `crossing_ids`, sorted, each named by some row; statuses codes into STATUSES;
+    dates day numbers (NO_END: no end); each kind's list (allowed, limited, barred) codes into its names,
+    -1 where the row does not name the kind. Rows in any order."""
+
+    interval_id: np.ndarray  # object: the ids (None for each row when the frame had none)
+    crossing_ids: np.ndarray
+    crossing: np.ndarray
+    status: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    access: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    @classmethod
+    def from_frame(cls, intervals: pd.DataFrame) -> SpanColumns:
+        """From a frame with crossing_id, status, start_date and end_date, and interval_id and the kinds'
+        columns (TRAFFIC_KINDS) where it has them."""
+        codes, names = pd.factorize(np.asarray(intervals["crossing_id"], dtype=object), sort=True)
+        ids = (np.asarray(intervals["interval_id"], dtype=object) if "interval_id" in intervals
+               else np.full(len(intervals), None, dtype=object))
+        access = {}
+        for kind in TRAFFIC_KINDS:
+            if kind in intervals:
+                lists, list_names = pd.factorize(np.asarray(intervals[kind], dtype=object))
+                access[kind] = lists, np.asarray(list_names, dtype=object)
+        return cls(ids, np.asarray(names, dtype=object), codes.astype("int64"), status_codes(intervals["status"]),
+                   day_numbers(intervals["start_date"], NO_END), day_numbers(intervals["end_date"], NO_END), access)
+
+    @staticmethod
+    def sorted_names(names: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Names and codes into them renumbered so that the names are sorted and each is used."""
+        used = np.flatnonzero(np.bincount(codes, minlength=len(names)) > 0) if len(codes) else \
+            np.array([], dtype="int64")
+        order = used[np.argsort(np.asarray(names, dtype=object)[used], kind="stable")]
+        rank = np.full(len(names), -1, dtype="int32")  # a few thousand crossings: four bytes a row, not eight
+        rank[order] = np.arange(len(order))
+        return np.asarray(names, dtype=object)[order], rank[codes]
+
+    def frame(self) -> pd.DataFrame:
+        """As interval_spans gives them (for checking one path against the other)."""
+        def dates(numbers: np.ndarray) -> pd.Series:
+            return pd.Series(np.where(numbers == NO_END, np.datetime64("NaT"), numbers.astype("datetime64[D]"))
+                             .astype("datetime64[s]"))
+
+        def named(codes: np.ndarray, names: np.ndarray) -> pd.Series:
+            return pd.Series(np.r_[names, np.array([None], dtype=object)][codes], dtype=object)
+
+        return pd.DataFrame({"interval_id": pd.Series(self.interval_id, dtype=object),
+                             "crossing_id": pd.Series(self.crossing_ids[self.crossing], dtype=object),
+                             "status": pd.Series(_STATUS_WORDS[self.status], dtype=object),
+                             "start_date": dates(self.start), "end_date": dates(self.end),
+                             **{kind: named(*self.access[kind]) for kind in TRAFFIC_KINDS if kind in self.access}})
+
+
 class StatusRuns:
     """Every crossing's runs of one status, as day numbers, before any as-of cut.
 
@@ -158,15 +222,13 @@ class StatusRuns:
     (the runs' first and last interval ids are None without it).
     """
 
-    def __init__(self, intervals: pd.DataFrame) -> None:
-        codes, names = pd.factorize(np.asarray(intervals["crossing_id"], dtype=object), sort=True)
-        status = status_codes(intervals["status"])
-        start = day_numbers(intervals["start_date"], NO_END)
-        end = day_numbers(intervals["end_date"], NO_END)
-        ids = (np.asarray(intervals["interval_id"], dtype=object) if "interval_id" in intervals
-               else np.full(len(intervals), None, dtype=object))
-        order = np.lexsort((start, codes))
-        codes, status, start, end, ids = codes[order], status[order], start[order], end[order], ids[order]
+    def __init__(self, intervals: pd.DataFrame | SpanColumns) -> None:
+        spans = intervals if isinstance(intervals, SpanColumns) else SpanColumns.from_frame(intervals)
+        names, codes = spans.crossing_ids, spans.crossing
+        status, start, end, ids = spans.status, spans.start, spans.end, spans.interval_id
+        if not in_order(codes, start):  # the load's packed spans are already in this order
+            order = np.lexsort((start, codes))
+            codes, status, start, end, ids = codes[order], status[order], start[order], end[order], ids[order]
         continues = (codes[1:] == codes[:-1]) & run_continues(status[:-1], end[:-1], status[1:], start[1:])
         firsts = np.flatnonzero(np.r_[True, ~continues]) if len(codes) else np.array([], dtype="int64")
         lasts = np.r_[firsts[1:] - 1, len(codes) - 1] if len(codes) else np.array([], dtype="int64")
@@ -230,6 +292,12 @@ class StatusRuns:
 
 
 _STATUS_WORDS = np.array(list(STATUSES), dtype=object)
+
+
+def in_order(codes: np.ndarray, start: np.ndarray) -> bool:
+    """Whether rows are already in crossing order, then by start (what np.lexsort((start, codes)) gives)."""
+    step = np.diff(codes)
+    return bool(np.all((step > 0) | ((step == 0) & (np.diff(start) >= 0))))
 
 
 def status_codes(values: pd.Series) -> np.ndarray:

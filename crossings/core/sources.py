@@ -38,13 +38,17 @@ class SourceDates:
     def __init__(self, cited: pd.DataFrame, sources: pd.DataFrame) -> None:
         published = {s: day_number(d) for s, d in zip(sources["source_id"], sources["published_on"], strict=True)
                      if d is not None}
-        days = cited["source_id"].map(published)
-        # every dated (crossing, source) pair, for the reports a timeline marks
-        reports = pd.DataFrame({"crossing_id": cited["crossing_id"].to_numpy(dtype=object),
-                                "source_id": cited["source_id"].to_numpy(dtype=object),
-                                "day": days.to_numpy(dtype=float)}).dropna()
-        self._index(reports.assign(day=reports["day"].astype("int64")).sort_values(
-            ["crossing_id", "day", "source_id"], kind="stable").reset_index(drop=True))
+        # every dated (crossing, source) pair, for the reports a timeline marks, sorted by crossing, day and
+        # source: as codes of the sorted ids (a few thousand distinct ones), not as strings row by row
+        crossing, crossing_names = pd.factorize(np.asarray(cited["crossing_id"], dtype=object), sort=True)
+        source, source_names = pd.factorize(np.asarray(cited["source_id"], dtype=object), sort=True)
+        day_of = np.array([published.get(s, NEVER) for s in source_names], dtype="int64")
+        day = day_of[source] if len(source_names) else np.zeros(len(source), dtype="int64")
+        dated = np.flatnonzero(day != NEVER)
+        dated = dated[np.lexsort((source[dated], day[dated], crossing[dated]))]
+        self._index(pd.DataFrame({"crossing_id": np.asarray(crossing_names, dtype=object)[crossing[dated]],
+                                  "source_id": np.asarray(source_names, dtype=object)[source[dated]],
+                                  "day": day[dated]}))
 
     def _index(self, reports: pd.DataFrame) -> None:
         """Everything else from the dated reports (crossing_id, source_id, day; sorted)."""

@@ -15,12 +15,13 @@ import pandas as pd
 from crossings.core.commitments import CommitmentIndex
 from crossings.core.days import (
     NO_END,
+    SpanColumns,
     StatusRuns,
     Window,
     day_number,
     day_numbers,
     from_day_number,
-    status_codes,
+    in_order,
 )
 from crossings.core.records import STATUSES, TRAFFIC_KINDS, UNKNOWN
 from crossings.core.sources import SourceDates
@@ -35,22 +36,24 @@ class IntervalIndex:
     spans (db.queries.interval_spans): `matching` finds the rows a filter shows without any
     text, so that only the rows drawn need their text read from the store."""
 
-    def __init__(self, spans: pd.DataFrame, crossings: pd.DataFrame) -> None:
+    def __init__(self, spans: pd.DataFrame | SpanColumns, crossings: pd.DataFrame) -> None:
+        columns = spans if isinstance(spans, SpanColumns) else SpanColumns.from_frame(spans)
         self.crossing_ids = crossings["crossing_id"].to_numpy(dtype=object)
         # each interval's crossing as its place in file order (every crossing_id is a known crossing)
-        crossing = pd.Categorical(spans["crossing_id"], categories=self.crossing_ids).codes.astype("int64")
-        start = day_numbers(spans["start_date"], NO_END)
-        order = np.lexsort((start, crossing))
-        self.interval_id = spans["interval_id"].to_numpy(dtype=object)[order]
+        place = pd.Index(self.crossing_ids).get_indexer(columns.crossing_ids).astype("int32")
+        crossing = place[columns.crossing]
+        # in file order, then by start; rows of one crossing that come in start order keep it (a stable sort)
+        order = (np.argsort(crossing, kind="stable") if in_order(columns.crossing, columns.start)
+                 else np.lexsort((columns.start, crossing)))
+        self.interval_id = columns.interval_id[order]
         self.crossing = crossing[order]  # index into crossing_ids
-        self.status = status_codes(spans["status"])[order]  # index into STATUSES
-        self.start = start[order]
-        self.end = day_numbers(spans["end_date"], NO_END)[order]
+        self.status = columns.status[order]  # index into STATUSES
+        self.start = columns.start[order]
+        self.end = columns.end[order]
         # each kind's status per interval (index into STATUSES, UNKNOWN_CODE where the row does not
         # name the kind), when the spans carry the traffic columns
-        status = status_codes(spans["status"])
-        self.kind_status = {kind: kind_status_codes(status, spans[kind].to_numpy(dtype=object))[order]
-                            for kind in TRAFFIC_KINDS if kind in spans}
+        self.kind_status = {kind: kind_status_codes(columns.status, *columns.access[kind])[order]
+                            for kind in TRAFFIC_KINDS if kind in columns.access}
 
     def status_of(self, traffic: str | None) -> np.ndarray:
         """Each interval's status code, crossing-wide or for one kind of traffic."""
@@ -69,6 +72,18 @@ class IntervalIndex:
             "end_date": np.where(self.end[keep] == NO_END, np.datetime64("NaT"),
                                  self.end[keep].astype("datetime64[D]")),
         })
+
+    def columns(self, traffic: str | None = None) -> SpanColumns:
+        """The spans as columns (what StatusRuns is built from), for one kind of traffic as that kind sees
+        them (rows where it is unknown left out); without the kinds' lists."""
+        keep = self.status_of(traffic) != UNKNOWN_CODE
+        names, crossing = SpanColumns.sorted_names(self.crossing_ids, self.crossing[keep])
+        return SpanColumns(self.interval_id[keep], names, crossing, self.status_of(traffic)[keep].astype("int64"),
+                           self.start[keep], self.end[keep])
+
+    def runs(self, traffic: str | None = None) -> StatusRuns:
+        """The runs crossing-wide, or of one kind of traffic."""
+        return StatusRuns(self.columns(traffic))
 
     def __len__(self) -> int:
         return len(self.start)
@@ -150,11 +165,11 @@ class IntervalIndex:
 UNKNOWN_CODE = len(STATUSES)  # a kind's status where the row does not name it
 
 
-def kind_status_codes(status: np.ndarray, access: np.ndarray) -> np.ndarray:
-    """kind_statuses as codes (index into STATUSES, UNKNOWN_CODE), vectorised: a restricted row gives
-    the status of the list the kind is in, any other row its own status. Equal to core.traffic's
-    kind_statuses, word for word (tests/test_reference.py)."""
-    codes, lists = pd.factorize(np.asarray(access, dtype=object))  # None is -1
+def kind_status_codes(status: np.ndarray, codes: np.ndarray, lists: np.ndarray) -> np.ndarray:
+    """kind_statuses as codes (index into STATUSES, UNKNOWN_CODE), vectorised, from the list each row puts
+    the kind in (codes into `lists`, -1 where the row does not name it): a restricted row gives the status
+    of the list the kind is in, any other row its own status. Equal to core.traffic's kind_statuses, word
+    for word (tests/test_reference.py)."""
     by_list = np.array([[*STATUSES, UNKNOWN].index(ACCESS_STATUS.get(name, UNKNOWN)) for name in lists]
                        + [UNKNOWN_CODE], dtype="int8")  # the last: not named
     named = by_list[codes]  # codes == -1 picks the last entry
@@ -176,13 +191,13 @@ class StoreIndexes:
         if traffic is None:
             return self.runs
         if traffic not in self.kind_runs:
-            self.kind_runs[traffic] = StatusRuns(self.intervals.spans(traffic))
+            self.kind_runs[traffic] = self.intervals.runs(traffic)
         return self.kind_runs[traffic]
 
 
-def build_indexes(store: dict[str, pd.DataFrame], spans: pd.DataFrame, cited: pd.DataFrame) -> StoreIndexes:
-    """store: every table but the intervals; spans: db.queries.interval_spans of the whole store;
-    cited: db.queries.interval_sources."""
+def build_indexes(store: dict[str, pd.DataFrame], spans: SpanColumns, cited: pd.DataFrame) -> StoreIndexes:
+    """store: every table but the intervals; spans: the whole store's, with ids and every kind's lists
+    (db.queries.interval_spans, or the load's packed copy); cited: db.queries.interval_sources."""
     return StoreIndexes(
         runs=StatusRuns(spans),
         source_dates=SourceDates(cited, store["sources"]),

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from crossings.core.days import StatusRuns
+from crossings.core.days import SpanColumns
 from crossings.core.records import TABLES, TRAFFIC_KINDS
 from crossings.core.validation import LoadRejected
 from crossings.view.indexes import StoreIndexes, build_indexes
@@ -90,8 +90,8 @@ def _read_content(url: str, version: str) -> Content:
             raise StoreChanged  # never keep one version's rows under another's key
         tables = {spec.name: read_table(connection, spec) for spec in TABLES if spec.name != "status_intervals"}
         # packed by the load (db.load_time_spans); a store without it is read row by row, to the same frames
-        spans, cited = read_stored_spans(connection) or (interval_spans(connection, traffic=TRAFFIC_KINDS),
-                                                  interval_sources(connection))
+        spans, cited = read_stored_spans(connection) or (
+            SpanColumns.from_frame(interval_spans(connection, traffic=TRAFFIC_KINDS)), interval_sources(connection))
     return Content(url, version, tables, build_indexes(tables, spans, cited))
 
 
@@ -137,7 +137,7 @@ def content_for(content: Content, known_by: date | None) -> Content:
     indexes = content.indexes
     intervals = indexes.intervals.as_known_by(reports, known_by)
     known = replace(content, known_by=known_by, indexes=StoreIndexes(
-        runs=StatusRuns(intervals.spans()), source_dates=indexes.source_dates.published_by(known_by),
+        runs=intervals.runs(), source_dates=indexes.source_dates.published_by(known_by),
         commitments=indexes.commitments.as_known_by(known_by), intervals=intervals))
     with _lock:
         known = _known.setdefault(key, known)
