@@ -96,3 +96,25 @@ def test_a_load_leaves_the_schema_the_migrations_made(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "store.db") as connection, pytest.raises(sqlite3.IntegrityError, match="overlaps"):
         connection.execute("INSERT INTO status_intervals (interval_id, crossing_id, status, start_date, position) "
                            "VALUES ('raw', 'torkham', 'closed', '2025-03-01', 9999)")
+
+
+def test_only_the_loads_connection_has_the_large_page_cache(tmp_path: Path) -> None:
+    """A load reads and writes with a 64 MiB page cache; the connection goes back to the pool with SQLite's
+    default, so a reader's whole-store reads do not keep tens of MiB of pages in the page's process."""
+    from db.engine import LOAD_CACHE_KIB, load_cache
+    from db.load import load_directory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        run_cli(["db", "upgrade", "--db", str(engine.url)])
+        seen = []
+        with engine.connect() as connection:
+            with load_cache(connection):
+                seen.append(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+            seen.append(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+        load_directory(engine, DATA)
+        with engine.connect() as connection:  # the pool's one connection, the load's
+            seen.append(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+    finally:
+        engine.dispose()
+    assert seen == [-LOAD_CACHE_KIB, -2000, -2000]
