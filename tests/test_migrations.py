@@ -58,11 +58,11 @@ OLD_TABLES = ["sources", "crossings", "status_intervals", "agreements", "morator
 def test_head_is_the_newest_revision() -> None:
     # HEAD_REVISION is a constant so that reading a store need not import Alembic: it must be
     # the newest script, or a store upgraded by a new migration would be refused as unknown.
-    assert head_revision() == script_head() == "0008"
+    assert head_revision() == script_head() == "0009"
 
 
 def test_an_older_store_is_refused_with_the_command_to_run(old_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(SchemaMismatch, match=r"revision 0001, this version needs 0008: run `python -m crossings db "
+    with pytest.raises(SchemaMismatch, match=r"revision 0001, this version needs 0009: run `python -m crossings db "
                                              r"upgrade"):
         check_revision(make_engine(old_store), old_store)
     for argv in (["status", "--db", old_store], ["load", "--data", str(DATA), "--db", old_store]):
@@ -80,10 +80,10 @@ def test_upgrade_keeps_every_row(old_store: str) -> None:
     before = data_checksums(old_store)
     code, out, err = run_cli(["db", "upgrade", "--db", old_store])
     assert code == 0, err
-    assert "schema revision 0001 -> 0008" in out
+    assert "schema revision 0001 -> 0009" in out
     engine = make_engine(old_store)
     with engine.connect() as connection:
-        assert current_revision(connection) == "0008"
+        assert current_revision(connection) == "0009"
         indexes = {ix["name"] for ix in inspect(connection).get_indexes("agreements")}
     assert "ix_agreements_valid_until" in indexes
     assert data_checksums(old_store) == before
@@ -106,7 +106,7 @@ def test_upgrade_creates_a_new_store_and_is_idempotent(empty_url: str) -> None:
         code, _, err = run_cli(["db", "upgrade", "--db", empty_url])
         assert code == 0, err
     code, out, _ = run_cli(["db", "current", "--db", empty_url])
-    assert "revision 0008; this version needs 0008" in out
+    assert "revision 0009; this version needs 0009" in out
 
 
 def test_the_models_match_the_migrations(empty_url: str) -> None:
