@@ -28,6 +28,7 @@ from crossings.core.traffic import access_by_kind
 from crossings.core.validation import Batch, LoadRejected, Opener, check_dataset
 from db.engine import load_cache
 from db.load_time_spans import CITED, SPANS, SpanCollector
+from db.load_time_tables import TABLES_PACKED, TableCollector
 from db.models import LINK_TABLES, Base, Derived, Meta
 
 __all__ = ["LoadRejected", "StoreRuleBroken", "data_size", "deferred_schema", "directory_opener", "load_directory",
@@ -81,6 +82,7 @@ class _Writer:
         self.error: IntegrityError | None = None
         self._sql: dict[str, str] = {}
         self.spans = SpanCollector()  # what readers derive from the intervals, gathered as they go in
+        self.tables = TableCollector()  # and the other tables, as a reader reads them whole
         self._access_of: dict[tuple[str, ...], tuple[str | None, ...]] = {}
 
     def _statement(self, key: str, table: str, columns: list[str]) -> str:
@@ -102,6 +104,9 @@ class _Writer:
             access = self._access(batch)
             columns.extend(zip(*access, strict=True) if size else [[] for _ in TRAFFIC_KINDS])
             self.spans.add(batch.values, access)
+        else:
+            self.tables.add(spec, {**batch.values, **{c.name: values for c, values in zip(plain, columns,
+                                                                                        strict=True)}})
         position = self.counts[spec.name]
         rows = list(zip(*columns, range(position, position + size), strict=True))
         owners = batch.values[spec.id_column]
@@ -210,6 +215,10 @@ def replace_content(
     if progress is not None:
         open_file = _with_progress(open_file, progress)
     with _cyclic_collection_paused(), engine.begin() as connection, load_cache(connection):
+        if connection.dialect.name == "postgresql":
+            # this transaction writes `derived` itself: migration 0009's triggers, which empty it on writes around
+            # the loader, skip its statements (SQLite's are dropped with the other triggers, below)
+            connection.exec_driver_sql("SET LOCAL crossings.loading = 'on'")
         deferred = deferred_schema(connection)
         for drop, _ in deferred:
             connection.exec_driver_sql(drop)
@@ -233,7 +242,8 @@ def replace_content(
         if breaches:
             raise StoreRuleBroken("; ".join(breaches[:5]))
         connection.execute(insert(Derived), [{"name": SPANS, "content": writer.spans.load_time_blob()},
-                                             {"name": CITED, "content": writer.spans.cited_blob()}])
+                                             {"name": CITED, "content": writer.spans.cited_blob()},
+                                             {"name": TABLES_PACKED, "content": writer.tables.blob()}])
         connection.execute(insert(Meta), [{"key": "content_hash", "value": writer.digest.hexdigest()}])
     return writer.counts
 

@@ -14,7 +14,8 @@ from crossings.core.days import NO_END, SpanColumns, from_day_number
 from crossings.core.records import STATUSES, TRAFFIC_KINDS
 from db.models import Derived
 
-__all__ = ["CITED", "SPANS", "SpanCollector", "read_stored_cited", "read_stored_spans", "unpack_stored_spans"]
+__all__ = ["CITED", "SPANS", "SpanCollector", "pack_text", "read_stored_cited", "read_stored_spans", "save_arrays",
+           "unpack_stored_spans", "unpack_text"]
 
 # What readers derive from a loaded content, packed once by the load: the intervals' spans (what day
 # arithmetic and the page's indexes need: ids, crossing, status, dates and each kind's list) and which
@@ -33,11 +34,13 @@ _SEPARATOR = "\x1f"
 _NAT = int(np.datetime64("NaT", "D").astype("int64"))  # a date's number for none (an ongoing interval's end)
 
 
-def _text(values: list[str] | np.ndarray) -> np.ndarray:
+def pack_text(values: list[str] | np.ndarray) -> np.ndarray:
+    """Texts as one UTF-8 array, joined by a separator no checked field holds (unpack_text splits them again)."""
     return np.frombuffer(_SEPARATOR.join(values).encode(), dtype=np.uint8)
 
 
-def _untext(packed: np.ndarray, count: int) -> np.ndarray:
+def unpack_text(packed: np.ndarray, count: int) -> np.ndarray:
+    """The `count` texts of pack_text's array, as an object array."""
     if count == 0:
         return np.array([], dtype=object)
     return np.array(packed.tobytes().decode().split(_SEPARATOR), dtype=object)
@@ -46,16 +49,17 @@ def _untext(packed: np.ndarray, count: int) -> np.ndarray:
 def _category(values: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """codes (-1 for None), and the categories as packed text with their count."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    return codes.astype("int32"), _text([str(u) for u in uniques]), np.array([len(uniques)])
+    return codes.astype("int32"), pack_text([str(u) for u in uniques]), np.array([len(uniques)])
 
 
 def _uncategory(codes: np.ndarray, packed: np.ndarray, count: np.ndarray) -> np.ndarray:
     uniques = np.empty(int(count[0]) + 1, dtype=object)  # the last, None, is what code -1 picks
-    uniques[:-1] = _untext(packed, int(count[0]))
+    uniques[:-1] = unpack_text(packed, int(count[0]))
     return uniques[codes]
 
 
-def _save(arrays: dict[str, np.ndarray]) -> bytes:
+def save_arrays(arrays: dict[str, np.ndarray]) -> bytes:
+    """Arrays as an .npz value, without pickles."""
     out = io.BytesIO()
     np.savez(out, allow_pickle=False, **arrays)
     return out.getvalue()
@@ -69,14 +73,14 @@ def unpack_stored_spans(packed: bytes) -> tuple[SpanColumns, pd.DataFrame]:
         def category(prefix: str) -> tuple[np.ndarray, np.ndarray]:  # codes (-1: none) and the names
             count = int(arrays[f"{prefix}.count"][0])
             codes = arrays[f"{prefix}.codes"]  # a few statuses and lists: a byte each, not eight
-            return codes.astype("int8") if count < 127 else codes, _untext(arrays[f"{prefix}.values"], count)
+            return codes.astype("int8") if count < 127 else codes, unpack_text(arrays[f"{prefix}.values"], count)
 
         end = arrays["end_date"]
         crossing, names = category("crossing_id")
         crossing_ids, crossing = SpanColumns.sorted_names(names, crossing.astype("int64"))
         status, words = category("status")
         spans = SpanColumns(
-            interval_id=_untext(arrays["interval_id"], int(arrays["count"][0])),
+            interval_id=unpack_text(arrays["interval_id"], int(arrays["count"][0])),
             crossing_ids=crossing_ids, crossing=crossing,
             status=np.array([STATUSES.index(w) for w in words], dtype="int8")[status] if len(words) else status,
             start=arrays["start_date"].astype("int64"), end=np.where(end == _NAT, NO_END, end).astype("int64"),
@@ -150,7 +154,7 @@ class SpanCollector:
         crossing = by_code[np.frombuffer(self.codes["crossing_id"], dtype="int32")]
         order = np.lexsort((start, crossing))
         arrays: dict[str, np.ndarray] = {
-            "interval_id": _text(np.asarray(self.interval_id, dtype=object)[order]),
+            "interval_id": pack_text(np.asarray(self.interval_id, dtype=object)[order]),
             "count": np.array([len(order)]),
             "start_date": start[order], "end_date": np.frombuffer(self.end, dtype="int64")[order]}
         for name, seen in self.categories.items():
@@ -159,14 +163,14 @@ class SpanCollector:
             remap = np.array([values.index(v) if v is not None else -1 for v in seen], dtype="int32")
             codes = remap[np.frombuffer(self.codes[name], dtype="int32")[order]] if len(order) else \
                 np.array([], dtype="int32")
-            arrays[f"{name}.codes"], arrays[f"{name}.values"] = codes, _text([str(v) for v in values])
+            arrays[f"{name}.codes"], arrays[f"{name}.values"] = codes, pack_text([str(v) for v in values])
             arrays[f"{name}.count"] = np.array([len(values)])
         arrays.update(self._cited_arrays())
-        return _save(arrays)
+        return save_arrays(arrays)
 
     def cited_blob(self) -> bytes:
         """Only the cited pairs, as load_time_blob packs them (read_stored_cited reads either)."""
-        return _save(self._cited_arrays())
+        return save_arrays(self._cited_arrays())
 
     def _cited_arrays(self) -> dict[str, np.ndarray]:
         pairs = sorted(self.cited)

@@ -33,7 +33,7 @@ from crossings.view.cards import Card, soonest_first
 from crossings.view.words import closure_text, places_text, sides_text
 
 # the load-time blob's own format: frames packed here must read back as the load's blob does
-from db.load_time_spans import _category, _save, _text
+from db.load_time_spans import _category, pack_text, save_arrays
 from db.models import Base
 
 
@@ -99,7 +99,7 @@ def pack_stored_spans(spans: pd.DataFrame, cited: pd.DataFrame) -> bytes:
     """A load-time blob packed from frames: spans as interval_spans(traffic=TRAFFIC_KINDS) gives them, and
     cited as interval_sources does (what SpanCollector.load_time_blob packs from the rows it writes)."""
     arrays: dict[str, np.ndarray] = {
-        "interval_id": _text(list(spans["interval_id"])), "count": np.array([len(spans)]),
+        "interval_id": pack_text(list(spans["interval_id"])), "count": np.array([len(spans)]),
         "start_date": spans["start_date"].to_numpy(dtype="datetime64[D]").astype("int64"),
         "end_date": spans["end_date"].to_numpy(dtype="datetime64[D]").astype("int64"),
     }
@@ -108,7 +108,7 @@ def pack_stored_spans(spans: pd.DataFrame, cited: pd.DataFrame) -> bytes:
     for name in ("crossing_id", "source_id"):
         arrays[f"cited.{name}.codes"], arrays[f"cited.{name}.values"], arrays[f"cited.{name}.count"] = \
             _category(cited[name])
-    return _save(arrays)
+    return save_arrays(arrays)
 
 
 def table_checksums(connection: Connection) -> dict[str, str]:

@@ -17,7 +17,15 @@ from crossings.core.days import SpanColumns, StatusRuns
 from crossings.core.records import TRAFFIC_KINDS
 from crossings.view.indexes import build_indexes
 from db.engine import make_engine
-from db.load_time_spans import read_stored_cited, read_stored_spans, unpack_stored_spans
+from db.load_time_spans import (
+    pack_text,
+    read_stored_cited,
+    read_stored_spans,
+    save_arrays,
+    unpack_stored_spans,
+    unpack_text,
+)
+from db.load_time_tables import PACKED_TABLES, TABLES_PACKED, read_stored_tables
 from db.queries import interval_sources, interval_spans, read_table
 
 
@@ -47,7 +55,21 @@ def by_pair(cited: pd.DataFrame) -> pd.DataFrame:
     return cited.sort_values(["crossing_id", "source_id"]).reset_index(drop=True)
 
 
+def assert_packed_tables_equal_plain(url: str) -> None:
+    """The tables the load packed equal read_table's frames, column for column."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            packed = read_stored_tables(connection)
+            assert packed is not None
+            for spec in PACKED_TABLES:
+                pd.testing.assert_frame_equal(packed[spec.name], read_table(connection, spec))
+    finally:
+        engine.dispose()
+
+
 def test_the_packed_spans_equal_the_plain_reads(curated_store: str) -> None:
+    assert_packed_tables_equal_plain(curated_store)
     (spans, cited), (packed_spans, packed_cited) = plain_and_packed(curated_store)
     assert len(spans) == INTERVALS  # every curated row
     pd.testing.assert_frame_equal(packed_spans.frame(), spans)
@@ -65,6 +87,7 @@ def test_the_packed_spans_equal_the_plain_reads_on_synthetic_data(tmp_path: Path
     url = f"sqlite:///{tmp_path / 'syn.db'}"
     code, _, err = run_cli(["load", "--data", str(tmp_path / "data"), "--db", url])
     assert code == 0, err
+    assert_packed_tables_equal_plain(url)
     (spans, cited), (packed_spans, packed_cited) = plain_and_packed(url)
     assert spans["end_date"].isna().any() and spans["trade"].notna().any()  # ongoing rows, traffic lists
     pd.testing.assert_frame_equal(packed_spans.frame(), spans)
@@ -152,3 +175,56 @@ def test_a_store_without_the_packed_spans_shows_the_same_page(tmp_path: Path,
     clear_caches()
     assert plain == packed
     assert summary() == packed_summary
+
+
+def test_tables_packed_with_other_columns_are_read_row_by_row(tmp_path: Path) -> None:
+    """A packed value whose columns are not the specs' (a store loaded before a column was added) is not used."""
+    import io
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
+    assert code == 0, err
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            assert read_stored_tables(connection) is not None
+            content = connection.exec_driver_sql("SELECT content FROM derived WHERE name = ?",
+                                                 (TABLES_PACKED,)).scalar()
+            with np.load(io.BytesIO(content), allow_pickle=False) as stored:
+                arrays = dict(stored)
+            header = list(unpack_text(arrays["header"], len(PACKED_TABLES)))
+            header[1] = header[1].rsplit(",", 1)[0]  # the crossings packed without their last column
+            arrays["header"] = pack_text(header)
+            connection.exec_driver_sql("UPDATE derived SET content = ? WHERE name = ?",
+                                       (save_arrays(arrays), TABLES_PACKED))
+            assert read_stored_tables(connection) is None
+    finally:
+        engine.dispose()
+
+
+def test_an_edit_around_the_loader_drops_the_packed_copies_and_the_page_reads_the_rows(store_url: str) -> None:
+    """The load's packed copies hold only while the rows are the load's: a write by other means (raw SQL) empties
+    `derived` (migration 0009's triggers, on both stores), so readers read the edited rows; the next load packs
+    them again."""
+    from crossings.view.store import clear, read_store
+
+    engine = make_engine(store_url)
+    try:
+        with engine.connect() as connection:
+            assert read_stored_tables(connection) is not None and read_stored_spans(connection) is not None
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE crossings SET name = 'Torkham (edited)' WHERE crossing_id = 'torkham'")
+        with engine.connect() as connection:
+            assert read_stored_tables(connection) is None
+            assert read_stored_spans(connection) is None and read_stored_cited(connection) is None
+        clear()
+        content = read_store(store_url)
+        names = dict(zip(content.tables["crossings"]["crossing_id"], content.tables["crossings"]["name"], strict=True))
+        assert names["torkham"] == "Torkham (edited)"
+        clear()
+        code, _, err = run_cli(["load", "--data", str(DATA), "--db", store_url])
+        assert code == 0, err
+        with engine.connect() as connection:  # packed again, from the files
+            assert read_stored_tables(connection) is not None and read_stored_spans(connection) is not None
+    finally:
+        engine.dispose()

@@ -20,6 +20,7 @@ from crossings.core.validation import LoadRejected
 from crossings.view.indexes import StoreIndexes, build_indexes
 from db.engine import database_url, open_store
 from db.load_time_spans import read_stored_spans
+from db.load_time_tables import read_stored_tables
 from db.migrate import SchemaMismatch
 from db.queries import StoreEmpty, content_version, interval_reports, interval_sources, interval_spans, read_table
 
@@ -88,7 +89,9 @@ def _read_content(url: str, version: str) -> Content:
     with store_engine(url).connect() as connection:
         if content_version(connection) != version:
             raise StoreChanged  # never keep one version's rows under another's key
-        tables = {spec.name: read_table(connection, spec) for spec in TABLES if spec.name != "status_intervals"}
+        # packed by the load (db.load_time_tables); a store without them is read table by table, to the same frames
+        tables = read_stored_tables(connection) or {spec.name: read_table(connection, spec) for spec in TABLES
+                                                     if spec.name != "status_intervals"}
         # packed by the load (db.load_time_spans); a store without it is read row by row, to the same frames
         spans, cited = read_stored_spans(connection) or (
             SpanColumns.from_frame(interval_spans(connection, traffic=TRAFFIC_KINDS)), interval_sources(connection))
