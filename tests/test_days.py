@@ -10,7 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import days_by_status, last_closures, no_reports, status_runs
 
-from crossings.core.days import INTERVAL_COLUMNS, Window, current_status, default_window, summary_table
+from crossings.core.days import (
+    INTERVAL_COLUMNS,
+    StatusRuns,
+    Window,
+    current_from_runs,
+    current_status,
+    default_window,
+    last_closures_from_runs,
+    summary_table,
+)
 
 D = date.fromisoformat
 
@@ -210,3 +219,19 @@ def test_counts_match_brute_force(scenario: tuple[pd.DataFrame, Window, date, li
             assert row.status_since == since.isoformat()
         else:
             assert row.status_since == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_the_latest_runs_give_the_same_status_and_last_closure(
+        scenario: tuple[pd.DataFrame, Window, date, list[str]]) -> None:
+    """StatusRuns.at(latest=True), each crossing's last and last closed run only, gives the cards' and the map's
+    current status and last closure exactly as every run up to the as-of date does."""
+    intervals, _, as_of, chosen = scenario
+    runs = StatusRuns(intervals)
+    for ids in (chosen, ["a", "b", "c"]):
+        every, latest = runs.at(as_of, ids), runs.at(as_of, ids, latest=True)
+        assert len(latest) <= 2 * len(ids)
+        pd.testing.assert_frame_equal(current_from_runs(latest, ids, as_of), current_from_runs(every, ids, as_of))
+        pd.testing.assert_frame_equal(last_closures_from_runs(latest).reset_index(drop=True),
+                                      last_closures_from_runs(every).reset_index(drop=True))

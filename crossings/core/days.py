@@ -261,13 +261,16 @@ class StatusRuns:
         # run i of the result belongs to crossing g: lo[g] + (i - where g's runs begin in the result)
         return np.repeat(lo - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
 
-    def at(self, as_of: date, crossing_ids: list[str] | None = None, window: Window | None = None
-           ) -> pd.DataFrame:
+    def at(self, as_of: date, crossing_ids: list[str] | None = None, window: Window | None = None,
+           latest: bool = False) -> pd.DataFrame:
         """Runs cut at the as-of date (ints): crossing_id, status, start, end, days, ongoing, followed,
         first_interval_id, last_interval_id; runs that start after as-of are dropped.
 
         With a window, only the runs that matter for it are kept: those overlapping the window
-        (up to as-of) and those covering the as-of date.
+        (up to as-of) and those covering the as-of date. With `latest`, only each crossing's last run (the
+        ongoing one, if it covers the as-of date) and its last closed run: all that its current status
+        (current_from_runs) and last closure (last_closures_from_runs) read, without a frame of every run
+        of its history.
         """
         last = day_number(as_of)
         rows = (self._rows_of(crossing_ids) if crossing_ids is not None and len(crossing_ids) < len(self.names)
@@ -278,7 +281,16 @@ class StatusRuns:
             first, stop = window.day_span(as_of)
             keep &= ((start < stop) & (end > first)) | (end > last)
         rows, start = rows[keep], start[keep]
-        end = np.minimum(end[keep], last + 1)
+        if latest:  # rows are in crossing order, then by start: a crossing's last row is where the next differs
+            code, closed = self.code[rows], self.status_code[rows] == STATUSES.index("closed")
+            last_closed = np.zeros(len(rows), dtype=bool)
+            last_closed[np.flatnonzero(closed)[_last_of_each(code[closed])]] = True
+            keep = _last_of_each(code) | last_closed
+            rows, start = rows[keep], start[keep]
+            end = self.end[rows]
+        else:
+            end = end[keep]
+        end = np.minimum(end, last + 1)
         ongoing = end == last + 1
         # object columns stated as such: pandas would otherwise convert every string it is given
         return pd.DataFrame({
@@ -292,6 +304,11 @@ class StatusRuns:
 
 
 _STATUS_WORDS = np.array(list(STATUSES), dtype=object)
+
+
+def _last_of_each(codes: np.ndarray) -> np.ndarray:
+    """Where each run of equal codes ends (codes grouped, as a crossing's rows are)."""
+    return np.r_[codes[1:] != codes[:-1], True] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def in_order(codes: np.ndarray, start: np.ndarray) -> bool:
@@ -357,7 +374,7 @@ def current_status(intervals: pd.DataFrame | StatusRuns, crossing_ids: list[str]
     since (date or None), days (since..as_of inclusive, 0 when unknown), interval_id (the run's last
     interval, which may begin after the as-of date: view.indexes.IntervalIndex.covering gives the one covering it).
     """
-    return current_from_runs(_as_runs(intervals).at(as_of, crossing_ids), crossing_ids, as_of)
+    return current_from_runs(_as_runs(intervals).at(as_of, crossing_ids, latest=True), crossing_ids, as_of)
 
 
 def _closed_in_window(runs: pd.DataFrame, window: Window, as_of: date) -> pd.DataFrame:

@@ -177,8 +177,8 @@ def read_status_lines(intervals: IntervalIndex, crossings: pd.DataFrame, crossin
     ids = list(crossing_ids)
     runs = StatusRuns(intervals.spans(kind))
     chosen = crossings[crossings["crossing_id"].isin(set(ids))]
-    return status_lines(chosen, runs.at(as_of, ids), intervals, read_rows(covering_ids(intervals, ids, as_of)),
-                        source_dates.newest(ids, as_of), as_of, kind)
+    return status_lines(chosen, runs.at(as_of, ids, latest=True), intervals,
+                        read_rows(covering_ids(intervals, ids, as_of)), source_dates.newest(ids, as_of), as_of, kind)
 
 
 def crossing_cards(crossings: pd.DataFrame, texts: pd.DataFrame, indexes: StoreIndexes, window: Window,
@@ -194,7 +194,8 @@ def crossing_cards(crossings: pd.DataFrame, texts: pd.DataFrame, indexes: StoreI
     a whole border's once). The last closure is said in the language of `words`.
     """
     ids = list(crossings["crossing_id"])
-    cut = indexes.runs_for(kind).at(as_of, ids)  # once for these crossings; every number below comes from it
+    # once for these crossings, their latest runs only; every number below comes from it
+    cut = indexes.runs_for(kind).at(as_of, ids, latest=True)
     lines = status_lines(crossings, cut, indexes.intervals, texts, newest, as_of, kind)
     counts = {row["crossing_id"]: row for row in summary[["crossing_id", "closures", "closed_days"]]
               .to_dict("records")}
