@@ -177,7 +177,9 @@ def status_board(lines: Sequence[StatusLine], crossings: pd.DataFrame, kind: str
     ids and countries; `reports` (newest_reports) adds each one's last report sources. Its words (since, the
     kinds' labels, the borders) are in the translator's language; statuses stay the data's values."""
     tr = tr or translator()
-    about = crossings.set_index("crossing_id").to_dict("index")
+    # each crossing's two countries, all its border needs (a whole row per crossing costs pandas far more)
+    about = {cid: {"country_a": a, "country_b": b} for cid, a, b in
+             zip(crossings["crossing_id"], crossings["country_a"], crossings["country_b"], strict=True)}
     local = local_names(crossings, tr.lang)
     groups: dict[str, list[BoardRow]] = {}
     for line in lines:

@@ -169,8 +169,12 @@ def map_points(plan: ViewPlan, tables: dict[str, pd.DataFrame], indexes: StoreIn
     most MAX_MARKERS, those with coordinates; and the others as (name, why it is not placed). Numbers only:
     no per-interval data goes into the map."""
     shown = plan.shown_by_urgency[:MAX_MARKERS]
-    # plain dicts: up to MAX_MARKERS lookups each, where .loc would cost a pandas call apiece
-    about = tables["crossings"].set_index("crossing_id")[["name", "latitude", "longitude", "notes"]].to_dict("index")
+    # plain dicts: up to MAX_MARKERS lookups each, where .loc would cost a pandas call apiece (and built by zip:
+    # pandas' to_dict("index") took 30 ms for 2,000 crossings)
+    crossings = tables["crossings"]
+    fields = ("name", "latitude", "longitude", "notes")
+    about = {cid: dict(zip(fields, values, strict=True)) for cid, *values in
+             zip(crossings["crossing_id"], *(crossings[f] for f in fields), strict=True)}
     status = dict(zip(plan.summary["crossing_id"], plan.summary["status"], strict=True))
     now = {r["crossing_id"]: r for r in current_status(indexes.runs_for(plan.traffic), shown, plan.as_of)
            .to_dict("records")}
