@@ -46,17 +46,19 @@ class SourceDates:
         day = day_of[source] if len(source_names) else np.zeros(len(source), dtype="int64")
         dated = np.flatnonzero(day != NEVER)
         dated = dated[np.lexsort((source[dated], day[dated], crossing[dated]))]
-        self._index(pd.DataFrame({"crossing_id": np.asarray(crossing_names, dtype=object)[crossing[dated]],
-                                  "source_id": np.asarray(source_names, dtype=object)[source[dated]],
-                                  "day": day[dated]}))
+        self._index(pd.DataFrame({  # object columns: pandas would copy each id into a string array of its own
+            "crossing_id": pd.Series(np.asarray(crossing_names, dtype=object)[crossing[dated]], dtype=object),
+            "source_id": pd.Series(np.asarray(source_names, dtype=object)[source[dated]], dtype=object),
+            "day": day[dated]}))
 
     def _index(self, reports: pd.DataFrame) -> None:
         """Everything else from the dated reports (crossing_id, source_id, day; sorted)."""
         self.reports = reports
-        pairs = reports[["crossing_id", "day"]].drop_duplicates()
-        pairs = pairs.sort_values(["crossing_id", "day"], kind="stable")
-        self.crossing_id = pairs["crossing_id"].to_numpy(dtype=object)
-        self.day = pairs["day"].to_numpy(dtype="int64")
+        crossing_id, day = reports["crossing_id"].to_numpy(dtype=object), reports["day"].to_numpy(dtype="int64")
+        # each (crossing, day) pair once: sorted, a pair's first row is where the crossing or the day changes
+        first = np.r_[True, (crossing_id[1:] != crossing_id[:-1]) | (day[1:] != day[:-1])] if len(day) \
+            else np.zeros(0, dtype=bool)
+        self.crossing_id, self.day = crossing_id[first], day[first]
         # the crossings with a dated report, sorted, and each report's crossing as a place among them
         # (the pairs are sorted by crossing: a new crossing begins where the id changes)
         changes = np.r_[True, self.crossing_id[1:] != self.crossing_id[:-1]] if len(self.day) \
