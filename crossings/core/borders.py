@@ -84,10 +84,18 @@ class WholeBorders:
     def __init__(self, crossings: pd.DataFrame) -> None:
         self.crossings = crossings
         self._found: dict[str, tuple[list[str], str]] = {}
+        self._keys: dict[str | tuple[str, ...] | None, str] = {}  # each parties value as written, once
+
+    def key(self, parties: str | Iterable[str] | None) -> str:
+        """The parties' countries, sorted and joined: rows with the same key share one border."""
+        written = parties if parties is None or isinstance(parties, str) else tuple(parties)
+        if written not in self._keys:
+            self._keys[written] = ";".join(sorted(party_countries(parties)))
+        return self._keys[written]
 
     def of(self, parties: str | Iterable[str] | None) -> tuple[list[str], str]:
         """The crossings a row naming no crossing covers, and that border in words."""
-        key = ";".join(sorted(party_countries(parties)))
+        key = self.key(parties)
         if key not in self._found:
             covered = whole_border(self.crossings, parties)
             self._found[key] = (covered, border_text(self.crossings, covered))

@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crossings.core.borders import WholeBorders, party_countries
+from crossings.core.borders import WholeBorders
 from crossings.core.days import NEVER, NO_END, Window, day_number
 from crossings.core.sources import is_stale
 from crossings.core.wording import ENGLISH, N_, Words
@@ -147,7 +147,7 @@ class CommitmentIndex:
             found, scope = whole.of(who)
             covered.append(found)
             scopes.append(scope)
-            border_rows.setdefault(";".join(sorted(party_countries(who))), []).append(row)
+            border_rows.setdefault(whole.key(who), []).append(row)
         self.frame["covered"] = pd.Series(covered, dtype=object)
         self.frame["scope"] = scopes
         self.start_day = np.array([day_number(d) if d is not None else NEVER for d in self.frame["start"]],
@@ -160,7 +160,11 @@ class CommitmentIndex:
         # each row's sources' publication dates, sorted: when a source last confirmed it, on any as-of date
         published = {} if sources is None else {
             s: d for s, d in zip(sources["source_id"], sources["published_on"], strict=True) if d is not None}
-        self._confirmations = [sorted(published[s] for s in ids if s in published) for ids in self.frame["source_ids"]]
+        dates_of: dict[tuple[str, ...], list[date]] = {}  # rows citing the same sources share their dates (read only)
+        for ids in map(tuple, self.frame["source_ids"]):
+            if ids not in dates_of:
+                dates_of[ids] = sorted(published[s] for s in ids if s in published)
+        self._confirmations = [dates_of[tuple(ids)] for ids in self.frame["source_ids"]]
         # when an end was first reported: the earliest date of its end sources (an end undated counts only
         # when no known_by is asked)
         self._end_reported_day = np.array([min((day_number(published[s]) for s in ids if s in published),
