@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,7 +18,6 @@ __all__ = [
     "DEFAULT_SQLITE_PATH",
     "build_sqlite_file",
     "create_schema",
-    "cyclic_collection_paused",
     "database_url",
     "is_empty",
     "load_cache",
@@ -49,21 +47,6 @@ _SQLITE_PRAGMAS = (
 # stay in its process for as long as the connection is pooled.
 LOAD_CACHE_KIB = 65_536
 _SQLITE_DEFAULT_CACHE_KIB = 2_000
-
-
-@contextlib.contextmanager
-def cyclic_collection_paused() -> Iterator[None]:
-    """For a block that makes many rows, tuples or lists, none of them in a reference cycle (reference counting
-    frees each one): the cyclic collector, counting those allocations, would scan the growing heap again and again
-    (13 s of a 45 s load at 1M intervals; half the time of reading the packed tables in the page's process). It
-    runs again, and collects, afterwards."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 @contextlib.contextmanager

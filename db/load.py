@@ -13,8 +13,10 @@ rules once more, set-based, before the commit.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -24,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from crossings.core.records import ACCESS_LISTS, DATE, TABLES, TRAFFIC_KINDS, TableSpec
 from crossings.core.traffic import access_by_kind
 from crossings.core.validation import Batch, LoadRejected, Opener, check_dataset
-from db.engine import cyclic_collection_paused, load_cache
+from db.engine import load_cache
 from db.load_time_spans import CITED, SPANS, SpanCollector
 from db.load_time_tables import TABLES_PACKED, TableCollector
 from db.models import LINK_TABLES, Base, Derived, Meta
@@ -188,6 +190,20 @@ def rule_breaches(connection: Connection) -> list[str]:
     return found
 
 
+@contextmanager
+def _cyclic_collection_paused() -> Iterator[None]:
+    """A load makes millions of short-lived rows and tuples, none of them in a reference cycle, and reference
+    counting frees each one; the cyclic collector, counting those allocations, would scan the growing heap
+    again and again. It runs again, and collects, afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def replace_content(
     engine: Engine, open_file: Opener, display: Callable[[str], str] = str, progress: Progress | None = None
 ) -> dict[str, int]:
@@ -198,7 +214,7 @@ def replace_content(
     """
     if progress is not None:
         open_file = _with_progress(open_file, progress)
-    with cyclic_collection_paused(), engine.begin() as connection, load_cache(connection):
+    with _cyclic_collection_paused(), engine.begin() as connection, load_cache(connection):
         if connection.dialect.name == "postgresql":
             # this transaction writes `derived` itself: migration 0009's triggers, which empty it on writes around
             # the loader, skip its statements (SQLite's are dropped with the other triggers, below)

@@ -22,7 +22,6 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from crossings.core.records import DATE, FLOAT, REFS, TABLES, TableSpec
-from db.engine import cyclic_collection_paused
 from db.load_time_spans import pack_text, save_arrays, unpack_text
 from db.models import Derived
 
@@ -79,8 +78,7 @@ def read_stored_tables(connection: Connection) -> dict[str, pd.DataFrame] | None
     packed = connection.execute(select(Derived.content).where(Derived.name == TABLES_PACKED)).scalar()
     if packed is None:
         return None
-    # a hundred thousand lists and strings, none in a cycle: the collector would scan the page's heap over and over
-    with np.load(io.BytesIO(packed), allow_pickle=False) as arrays, cyclic_collection_paused():
+    with np.load(io.BytesIO(packed), allow_pickle=False) as arrays:
         if list(unpack_text(arrays["header"], len(PACKED_TABLES))) != [_header(spec) for spec in PACKED_TABLES]:
             return None
         return {spec.name: _frame(spec, arrays) for spec in PACKED_TABLES}
