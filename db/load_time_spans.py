@@ -163,6 +163,8 @@ class SpanCollector:
             remap = np.array([values.index(v) if v is not None else -1 for v in seen], dtype="int32")
             codes = remap[np.frombuffer(self.codes[name], dtype="int32")[order]] if len(order) else \
                 np.array([], dtype="int32")
+            # a few statuses and lists: a byte a row, not four (a reader takes any integer codes)
+            codes = codes.astype("int8") if len(values) < 127 else codes
             arrays[f"{name}.codes"], arrays[f"{name}.values"] = codes, pack_text([str(v) for v in values])
             arrays[f"{name}.count"] = np.array([len(values)])
         arrays.update(self._cited_arrays())
