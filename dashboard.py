@@ -525,7 +525,7 @@ def main() -> None:
     draw_window_in_use(plan, tr)
     draw_header(plan, tr, reversed_window_warning(filters, plan.window, plan.as_of, tr))
     try:
-        board = board_for(plan, content, filters, today, tr.lang)
+        board = board_for(plan, content, tr.lang)
     except StoreChanged:
         st.rerun()
     draw_board(board, tr)

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from conftest import DATA, REPO, board_rows, record_downloads, run_cli
+from conftest import DATA, REPO, board_rows, clear_caches, record_downloads, run_cli
 from streamlit.testing.v1 import AppTest
 
 
@@ -380,3 +380,32 @@ def test_cards_keep_the_answer_visible_and_the_rest_one_click_away(page: AppTest
     whole = next(e for e in at.expander if "of a whole border" in e.label)
     assert whole.label.endswith("Agreements and moratoria of a whole border: 3")
     assert "(the whole Afghanistan–Pakistan border)" in shown(whole.markdown[0].value)
+
+
+def test_a_change_of_window_reuses_the_status_board_which_equals_one_built_afresh(
+        page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The board says each crossing's status on the as-of date: a change of the window reuses the kept board (its
+    key names all it depends on), and that board is the one a new process would build for the new window."""
+    import crossings.page.cache
+
+    built = []
+    real = crossings.page.cache.plan_board
+    monkeypatch.setattr(crossings.page.cache, "plan_board", lambda *a, **k: built.append(1) or real(*a, **k))
+
+    def board(at: AppTest) -> str:
+        return next(e.proto.body for e in at.main.children.values() if type(e).__name__ == "Html")
+
+    at = open_page(page, as_of="2025-12-20", **{"from": "2025-01-01"})
+    assert len(built) == 1
+    at.date_input(key="f_from").set_value(date(2025, 6, 1)).run()
+    assert not at.exception and len(built) == 1  # the same board, not built again
+    kept = board(at)
+    clear_caches()
+    fresh = open_page(AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60), as_of="2025-12-20",
+                      **{"from": "2025-06-01"})
+    assert len(built) == 2 and board(fresh) == kept
+    fresh.date_input(key="f_as_of").set_value(date(2025, 4, 1)).run()  # another day: built again
+    assert not fresh.exception and len(built) == 3 and board(fresh) != kept
+    fresh.multiselect(key="f_statuses").set_value(["closed"]).run()  # other crossings shown: built again
+    assert not fresh.exception and len(built) == 4
+    assert {row.status for row in board_rows(board(fresh)).values()} == {"closed"}

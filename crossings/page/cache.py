@@ -78,16 +78,19 @@ def shown_for(plan: ViewPlan, content: Content, filters: Filters, today: date, d
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
-def _board(_plan: ViewPlan, _content: Content, version: str, key: tuple[object, ...], today: date,
-           lang: str) -> Board:
+def _board(_plan: ViewPlan, _content: Content, version: str, as_of: date, traffic: str | None,
+           shown: tuple[str, ...], known_by: date | None, lang: str) -> Board:
     return plan_board(_plan, _content.tables, _content.indexes, lambda ids: interval_rows(_content, ids),
                       tr=translator(lang))
 
 
-def board_for(plan: ViewPlan, content: Content, filters: Filters, today: date, lang: str = "en") -> Board:
-    """The status board of the plan of (version, filters, today) in a language, shared by sessions; a store
-    reloaded meanwhile raises StoreChanged, which is not kept."""
-    return _board(plan, content, content.version, astuple(filters), today, lang)
+def board_for(plan: ViewPlan, content: Content, lang: str = "en") -> Board:
+    """The status board of the plan in a language, shared by sessions, built once per store version, as-of date,
+    kind of traffic and crossings shown (most urgent first), as known by a day: what its rows say (each one's
+    status on the as-of date, since when, what moves, whether stale). A change of the window reuses it, as the
+    map does. A store reloaded meanwhile raises StoreChanged, which is not kept."""
+    return _board(plan, content, content.version, plan.as_of, plan.traffic, tuple(plan.shown_by_urgency),
+                  plan.known_by, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)
