@@ -154,7 +154,7 @@ class SpanColumns:
     unpacked straight into them (db.load_time_spans), without a frame of a million rows on the way.
 
     Crossings are codes into `crossing_ids`, sorted, each named by some row; statuses codes into STATUSES;
-    dates day numbers (NO_END: no end); each kind's list (allowed, limited, barred) codes into its names,
+    dates day numbers (NO_END: no end); the list each kind is in (moves, limited, barred) as codes into names,
     -1 where the row does not name the kind. Rows in any order."""
 
     interval_id: np.ndarray  # object: the ids (None for each row when the frame had none)
