@@ -2,8 +2,9 @@
 
 A reader of a new content reads each of these tables whole (crossings, sources, agreements, moratoria, events):
 row by row, with a second query per list column, that is most of a second for the 70,000 rows of a million-interval
-store: about half the queries, half the Python that builds the rows and gathers the lists from the link tables. The load has every
-row in hand as it writes it, so it also writes them once, a column at a time: each column's values as one text
+store: about half the queries, half the Python that builds the rows and gathers the lists from the link tables.
+The load has every row in hand as it writes it, so it also writes them once, a column at a time: each column's
+values as one text
 (db.load_time_spans' packing), which one split turns back into the column (a JSON parse of the same rows took
 seven times as long: it builds each value as it goes). `read_table` stays the plain path: a store without this
 value (loaded before it existed, or written by other means) is read that way, to the same frames
