@@ -123,12 +123,16 @@ def same_arrays(one: object, other: object) -> bool:
     return True
 
 
-def test_a_store_loaded_before_the_cited_pairs_were_kept_apart_reads_them_from_the_spans(tmp_path: Path) -> None:
-    from conftest import DATA
-
+def loaded_sqlite_store(tmp_path: Path) -> str:
+    """A new SQLite store in tmp_path loaded with the curated data (for a test that changes it)."""
     url = f"sqlite:///{tmp_path / 'store.db'}"
     code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
     assert code == 0, err
+    return url
+
+
+def test_a_store_loaded_before_the_cited_pairs_were_kept_apart_reads_them_from_the_spans(tmp_path: Path) -> None:
+    url = loaded_sqlite_store(tmp_path)
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
@@ -145,11 +149,7 @@ def test_a_store_loaded_before_the_cited_pairs_were_kept_apart_reads_them_from_t
 
 def test_a_store_without_the_packed_spans_shows_the_same_page(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import DATA
-
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
-    assert code == 0, err
+    url = loaded_sqlite_store(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
 
     def page() -> tuple[str, list[str]]:
@@ -181,9 +181,7 @@ def test_tables_packed_with_other_columns_are_read_row_by_row(tmp_path: Path) ->
     """A packed value whose columns are not the specs' (a store loaded before a column was added) is not used."""
     import io
 
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    code, _, err = run_cli(["load", "--data", str(DATA), "--db", url])
-    assert code == 0, err
+    url = loaded_sqlite_store(tmp_path)
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
